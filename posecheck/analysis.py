@@ -1,0 +1,155 @@
+"""Run the whole pipeline over a video: frames -> landmarks -> engine -> events (+ annotated video)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from posecheck.core.engine import Engine
+from posecheck.core.events import Event, Rep
+from posecheck.core.keypoints import Detection
+from posecheck.core.signals import point_name
+from posecheck.core.template import Template
+from posecheck.io.video import Frame, VideoError, VideoWriter, probe, read_frames
+
+ANALYSIS_MAX_SIDE = 960  # pose estimation gains nothing from bigger frames; decoding them costs
+
+
+@dataclass
+class AnalysisResult:
+    exercise: str
+    source: str
+    duration: float = 0.0
+    frames: int = 0
+    frames_with_person: int = 0
+    reps: list[Rep] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    series: list[tuple[float, float | None]] = field(default_factory=list)  # key signal over time
+    warnings: list[str] = field(default_factory=list)
+    hold_target: float | None = None
+
+    @property
+    def holds(self) -> list[Event]:
+        return [e for e in self.events if e.kind == "hold"]
+
+    @property
+    def faults(self) -> list[Event]:
+        return [e for e in self.events if e.kind == "form"]
+
+    @property
+    def guidance(self) -> list[Event]:
+        return [e for e in self.events if e.kind == "guidance"]
+
+    def reps_by_side(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for rep in self.reps:
+            counts[rep.side or "all"] = counts.get(rep.side or "all", 0) + 1
+        return counts
+
+    def summary(self) -> dict:
+        fault_counts: dict[str, int] = {}
+        for event in self.faults:
+            fault_counts[event.code] = fault_counts.get(event.code, 0) + 1
+        return {
+            "exercise": self.exercise,
+            "source": self.source,
+            "duration_s": round(self.duration, 2),
+            "frames": self.frames,
+            "person_found_in": round(self.frames_with_person / self.frames, 3) if self.frames else 0.0,
+            "reps": len(self.reps),
+            "reps_by_side": self.reps_by_side(),
+            "holds_s": [e.seconds for e in self.holds],
+            "hold_target_s": self.hold_target,
+            "faults": fault_counts,
+            "guidance": list(dict.fromkeys(e.message for e in self.guidance)),
+            "warnings": self.warnings,
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "summary": self.summary(),
+            "reps": [r.to_dict() for r in self.reps],
+            "events": [e.to_dict() for e in self.events if e.kind != "hold_progress"],
+        }
+
+
+def key_joint(template: Template, side: str | None) -> str | None:
+    """The landmark at the vertex of the template's key angle, to label on the video."""
+    signal = template.signals[template.key_signal]
+    if signal.kind not in ("angle", "bend"):
+        return None
+    name = point_name(signal.points[1], side or "left")
+    return name.replace("mid_", "left_")
+
+
+def analyze_detections(detections: Iterable[tuple[Detection, object]], template: Template,
+                       on_frame: Callable[[object, Engine], None] | None = None,
+                       source: str = "") -> AnalysisResult:
+    """The core loop over (detection, payload) pairs; payload is handed to on_frame (e.g. the image)."""
+    engine = Engine(template)
+    result = AnalysisResult(template.name, source,
+                            hold_target=template.hold.target_seconds if template.hold else None)
+    for detection, payload in detections:
+        engine.update(detection)
+        result.frames += 1
+        result.frames_with_person += detection.pose is not None
+        result.duration = detection.timestamp
+        value = engine.state.key_value
+        result.series.append((round(detection.timestamp, 3),
+                              None if value is None or not math.isfinite(value) else round(value, 1)))
+        if on_frame is not None:
+            on_frame(payload, engine)
+    engine.finish()
+    result.reps, result.events = engine.reps, engine.events
+    return result
+
+
+def analyze_video(path: str | Path, template: Template, estimator=None,
+                  progress: Callable[[float], None] | None = None,
+                  annotate_path: str | Path | None = None) -> AnalysisResult:
+    """Analyse a video file. A file damaged part-way keeps what was analysed, with a warning."""
+    from posecheck.estimator import MediaPipePose
+
+    path = Path(path)
+    info = probe(path)
+    own_estimator = estimator is None
+    estimator = estimator or MediaPipePose()
+    writer: VideoWriter | None = None
+    warnings: list[str] = []
+
+    def detections():
+        try:
+            for frame in read_frames(path, max_side=ANALYSIS_MAX_SIDE):
+                if progress and info.duration:
+                    progress(min(frame.timestamp / info.duration, 1.0))
+                yield estimator(frame.rgb, frame.timestamp), frame
+        except VideoError as exc:
+            warnings.append(str(exc))
+
+    def draw(frame: Frame, engine: Engine) -> None:
+        nonlocal writer
+        from posecheck.overlay import annotate
+
+        if writer is None:
+            height, width = frame.rgb.shape[:2]
+            writer = VideoWriter(annotate_path, width, height, fps=info.fps or 30.0)
+        joint = key_joint(template, engine.state.side or None)
+        writer.write(annotate(frame.rgb, engine.pose, engine.state, template.title, joint), frame.timestamp)
+
+    try:
+        result = analyze_detections(detections(), template, draw if annotate_path else None, str(path))
+    finally:
+        if writer is not None:
+            writer.close()
+        if own_estimator:
+            estimator.close()
+    if result.frames == 0 and warnings:
+        raise VideoError(warnings[0])
+    result.warnings.extend(warnings)
+    if result.frames and result.frames_with_person == 0:
+        result.warnings.append("No person was found in this video.")
+    if progress:
+        progress(1.0)
+    return result

@@ -1,0 +1,449 @@
+"""The exercise engine: a frame-at-a-time state machine, the same for live video and files.
+
+Per frame: smooth the landmarks, measure the template's signals, check the person is in view and
+in the starting position, follow the phases (with hysteresis and minimum durations, so jitter
+near a threshold makes no phantom reps), count reps, time holds, check form rules and emit events.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from posecheck.core.events import Event, Rep
+from posecheck.core.keypoints import INDEX, Detection, Pose
+from posecheck.core.signals import measure_all, point_name, visible_mask
+from posecheck.core.smoothing import OneEuroFilter
+from posecheck.core.template import SIDES, Condition, Phase, Template
+
+# How long a situation must last before the user is told about it (s): brief glitches say nothing.
+GUIDANCE_DELAY = {"no_person": 1.0, "two_people": 1.0, "turn_side_on": 1.5, "out_of_frame": 1.0,
+                  "position": 2.0}
+GUIDANCE_TEXT = {
+    "no_person": "I can't see you: move into the camera's view.",
+    "two_people": "More than one person is in view: only the person exercising should be in the frame.",
+    "turn_side_on": "Turn side-on to the camera: I need to see you from the side for this exercise.",
+}
+POSITION_ENTER_SECONDS = 0.25
+POSITION_LEAVE_SECONDS = 1.0
+SECOND_PERSON_AREA_RATIO = 0.35  # a second body at least this big (vs the first) is a person
+SIDE_ON_MAX_SHOULDER_RATIO = 0.65  # shoulder span / torso length above this means facing the camera
+CUE_MIN_SECONDS = 2.5
+FORM_SETTLE_SECONDS = 0.5  # form is judged once a position has been held this long  # a cue stays on screen at least this long, so it never flickers
+
+
+@dataclass
+class ActivePhase:
+    phase: Phase
+    side: str | None
+    start: float
+    last_true: float
+    partial: tuple[str, ...] = ()  # parts that were hidden while this phase was recognised
+    faults: set[str] = field(default_factory=set)
+    held: float | None = None  # seconds, once a held phase has ended
+
+
+@dataclass
+class EngineState:
+    """A snapshot for overlays and live pages."""
+
+    time: float = 0.0
+    in_position: bool = False
+    phase: str = ""  # label of the current phase, "" when none
+    side: str = ""
+    reps: int = 0
+    reps_by_side: dict[str, int] = field(default_factory=dict)
+    hold_elapsed: float | None = None
+    hold_target: float | None = None
+    cue: str = ""
+    guidance: str = ""
+    key_value: float | None = None
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+class Engine:
+    def __init__(self, template: Template, smoothing: bool = True):
+        self.template = template
+        self.smoother = OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0) if smoothing else None
+        self.reps: list[Rep] = []
+        self.events: list[Event] = []
+        self.state = EngineState(hold_target=template.hold.target_seconds if template.hold else None)
+        self.pose: Pose | None = None  # the smoothed pose of the last frame, for drawing
+        self._hysteresis: dict[tuple, bool] = {}
+        self._position_since: float | None = None
+        self._position_lost_since: float | None = None
+        self._in_position = False
+        self._current: ActivePhase | None = None
+        self._candidate: tuple[str, str | None] | None = None
+        self._candidate_since = 0.0
+        self._reached: dict[str, ActivePhase] = {}
+        self._rep_window: list[float] = []  # key signal values since the last rep ended
+        self._form_since: dict[str, float] = {}
+        self._issues_since: dict[str, float] = {}
+        self._issues_told: dict[str, str] = {}
+        self._cue_since = -math.inf
+        self._last_hold_tick = 0
+        self._last_time = 0.0
+
+    # ----- the per-frame entry point -----------------------------------------------------------
+    def update(self, detection: Detection) -> list[Event]:
+        t = detection.timestamp
+        self._last_time = t
+        self.state.time = t
+        new: list[Event] = []
+        pose = detection.pose
+        self._check_people(detection, t, new)
+        if pose is None:
+            self.pose = None
+            self.state.signals = {}
+            self._end_phase_if_stale(t, new, force=False)
+            return self._emit(new)
+        pose = self._smooth(pose, t)
+        self.pose = pose
+        values = measure_all(self.template.signals, pose)
+        self._check_view(pose, t, new)
+        self._update_position(values, t, new)
+        self._update_phases(values, t, new)
+        self._check_form(values, t, new)
+        self._track_key_signal(values)
+        self._update_state(values, t)
+        return self._emit(new)
+
+    def finish(self) -> list[Event]:
+        """Close what is still open at the end of a clip or session (a hold still running counts)."""
+        new: list[Event] = []
+        if self._current is not None:
+            self._end_phase(self._last_time, new)
+        return self._emit(new)
+
+    # ----- people, view and framing ------------------------------------------------------------
+    def _check_people(self, detection: Detection, t: float, new: list[Event]) -> None:
+        self._issue("no_person", detection.pose is None, t, new)
+        crowded = False
+        if len(detection.poses) > 1:
+            areas = [_area(p) for p in detection.poses]
+            crowded = areas[1] >= SECOND_PERSON_AREA_RATIO * areas[0]
+        self._issue("two_people", crowded, t, new)
+
+    def _check_view(self, pose: Pose, t: float, new: list[Event]) -> None:
+        if self.template.view == "side":
+            visible = visible_mask(pose)
+            ls, rs, lh, rh = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+            facing = False
+            if visible[[ls, rs, lh, rh]].all():
+                span = np.linalg.norm(pose.xy[ls] - pose.xy[rs])
+                torso = np.linalg.norm((pose.xy[ls] + pose.xy[rs]) / 2 - (pose.xy[lh] + pose.xy[rh]) / 2)
+                facing = torso > 0 and span / torso > SIDE_ON_MAX_SHOULDER_RATIO
+            self._issue("turn_side_on", facing, t, new)
+        missing = self._missing_parts(pose)
+        self._issue("out_of_frame", bool(missing), t, new,
+                    f"Your {missing[0]} is out of view: move so your whole body is in the frame."
+                    if missing else "")
+
+    def _missing_parts(self, pose: Pose) -> list[str]:
+        """Body parts the position and phases need that cannot be seen (hidden_ok parts excepted)."""
+        visible = visible_mask(pose)
+        conditions = list(self.template.position.conditions)
+        for phase in self.template.phases:
+            conditions += [c for c in phase.conditions if not c.hidden_ok]
+        missing = []
+        for condition in conditions:
+            signal = self.template.signals[condition.signal]
+            sides = SIDES if signal.per_side else (None,)
+            for side in sides:
+                for point in signal.points:
+                    name = point_name(point, side)
+                    bases = [f"{s}_{name[4:]}" for s in SIDES] if name.startswith("mid_") else [name]
+                    if not any(visible[INDEX[b]] for b in bases):
+                        label = name[4:] if name.startswith("mid_") else name
+                        label = label.replace("_", " ")
+                        if label not in missing:
+                            missing.append(label)
+        return missing
+
+    # ----- position gate -----------------------------------------------------------------------
+    def _update_position(self, values, t: float, new: list[Event]) -> None:
+        ok = self._all_true(self.template.position.conditions, values, ("position",), any_side=True)
+        if ok is None:  # cannot tell: keep what we had
+            ok = self._in_position
+        if ok:
+            self._position_lost_since = None
+            self._position_since = t if self._position_since is None else self._position_since
+            if not self._in_position and t - self._position_since >= POSITION_ENTER_SECONDS:
+                self._in_position = True
+        else:
+            self._position_since = None
+            self._position_lost_since = t if self._position_lost_since is None else self._position_lost_since
+            if self._in_position and t - self._position_lost_since >= POSITION_LEAVE_SECONDS:
+                self._in_position = False
+        self._issue("position", not self._in_position, t, new, self.template.position.guidance)
+
+    def _all_true(self, conditions, values, key_prefix, any_side=False, side=None):
+        """True/False for a list of conditions (with hysteresis); None if they cannot be seen."""
+        sides = SIDES if any_side else (side,)
+        results = []
+        for s in sides:
+            result = True
+            for i, condition in enumerate(conditions):
+                value = self._condition(condition, values, s, key_prefix + (i, s))
+                if value is None:
+                    result = None if result is not False else False
+                elif not value:
+                    result = False
+            results.append(result)
+        if any(r is True for r in results):
+            return True
+        return None if any(r is None for r in results) else False
+
+    def _condition(self, condition: Condition, values, side, key) -> bool | None:
+        signal = self.template.signals[condition.signal]
+        value = values[(condition.signal, side if signal.per_side else None)]
+        if not math.isfinite(value):
+            return None
+        previous = self._hysteresis.get(key, False)
+        now = condition.holds(value) if previous else condition.enters(value)
+        self._hysteresis[key] = now
+        return now
+
+    # ----- phases, reps and holds --------------------------------------------------------------
+    def _phase_match(self, phase: Phase, values, side) -> tuple[bool, tuple[str, ...]]:
+        """Whether the phase's conditions hold for this side, and which hidden parts were let pass."""
+        seen_true, hidden = False, []
+        for i, condition in enumerate(phase.conditions):
+            result = self._condition(condition, values, side, ("phase", phase.name, i, side))
+            if result is False:
+                return False, ()
+            if result is None:
+                if not condition.hidden_ok:
+                    return False, ()
+                hidden.append(condition.hidden_part)
+            else:
+                seen_true = True
+        return seen_true, tuple(hidden)
+
+    def _update_phases(self, values, t: float, new: list[Event]) -> None:
+        sides = SIDES if self.template.sides else (None,)
+        matches = {}
+        if self._in_position:
+            for phase in self.template.phases:
+                for side in sides:
+                    ok, hidden = self._phase_match(phase, values, side)
+                    if ok:
+                        matches[(phase.name, side)] = hidden
+        current = self._current
+        if current is not None:
+            key = (current.phase.name, current.side)
+            if key in matches:
+                current.last_true = t
+                if matches[key]:
+                    current.partial = tuple(dict.fromkeys(current.partial + matches[key]))
+                self._tick_hold(current, t, new)
+                return
+            if t - current.last_true <= current.phase.grace_seconds and self._in_position:
+                return
+            self._end_phase(current.last_true, new)
+        candidate = next(iter(matches), None)
+        if candidate != self._candidate:
+            self._candidate, self._candidate_since = candidate, t
+        if candidate is None:
+            return
+        phase = self.template.phase(candidate[0])
+        if t - self._candidate_since >= phase.min_seconds:
+            self._start_phase(phase, candidate[1], self._candidate_since, matches[candidate], t, new)
+
+    def _end_phase_if_stale(self, t: float, new: list[Event], force: bool) -> None:
+        current = self._current
+        if current is not None and (force or t - current.last_true > current.phase.grace_seconds):
+            self._end_phase(current.last_true, new)
+
+    def _start_phase(self, phase: Phase, side, start: float, hidden, t: float, new: list[Event]) -> None:
+        self._current = ActivePhase(phase, side, start, t, hidden)
+        self._last_hold_tick = 0
+        self._form_since.clear()
+        new.append(Event("phase", start, phase.label, side=side or "", code=phase.name))
+        counting = self.template.counting
+        if counting.rule == "reach":
+            if phase.name == counting.phases[0]:
+                self._count(start, t, side, new)
+        elif phase.name in counting.phases:
+            self._reached[phase.name] = self._current
+            if all(name in self._reached for name in counting.phases):
+                first = min(p.start for p in self._reached.values())
+                self._count(first, t, side, new)
+                holds = [p.held for p in self._reached.values() if p.held is not None]
+                self.reps[-1].hold_seconds = min(holds) if holds else None
+                self._reached = {}
+
+    def _count(self, start: float, t: float, side, new: list[Event]) -> None:
+        rep = Rep(number=len(self.reps) + 1, side=side or "", start=round(start, 2),
+                  counted_at=round(t, 2))
+        if self._current and self._current.partial:
+            rep.notes.append(f"counted without seeing your {' or '.join(self._current.partial)}")
+        self.reps.append(rep)
+        message = f"Rep {rep.number}" + (f" ({side})" if side else "")
+        new.append(Event("rep", t, message, rep=rep.number, side=rep.side))
+
+    def _end_phase(self, end: float, new: list[Event]) -> None:
+        current, self._current = self._current, None
+        self._candidate = None
+        if current is None:
+            return
+        seconds = round(end - current.start, 2)
+        rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
+        hold = self.template.hold
+        if hold and current.phase.name in hold.phases:
+            current.held = seconds
+            self._finish_hold(current, seconds, end, rep, new)
+        if rep is not None and rep.end is None and self._ends_rep(current):
+            rep.end = round(end, 2)
+            rep.range_of_motion, rep.peak = self._range_of_motion()
+            if current.partial:
+                rep.notes.append(f"counted without seeing your {' or '.join(current.partial)}")
+                rep.notes = list(dict.fromkeys(rep.notes))
+            new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
+            self._rep_window = []
+
+    def _ends_rep(self, phase: ActivePhase) -> bool:
+        counting = self.template.counting
+        if counting.rule == "reach":
+            return phase.phase.name == counting.phases[0]
+        return phase.phase.name in counting.phases and not self._reached
+
+    def _finish_hold(self, current: ActivePhase, seconds: float, end: float, rep, new) -> None:
+        target = self.template.hold.target_seconds
+        label = current.phase.label
+        if rep is not None:
+            rep.hold_seconds = seconds if rep.hold_seconds is None else min(rep.hold_seconds, seconds)
+        if seconds < target:
+            message = f"{label}: held {seconds:.0f} s of {target:.0f} s. Hold {target - seconds:.0f} s longer next time."
+            new.append(Event("form", end, message, rep=rep.number if rep else None,
+                             side=current.side or "", code="hold_short", seconds=seconds))
+            if rep is not None and "hold_short" not in rep.faults:
+                rep.faults.append("hold_short")
+        maximum = self.template.hold.max_seconds
+        if maximum and seconds > maximum:
+            new.append(Event("form", end, f"{label}: held {seconds:.0f} s; {maximum:.0f} s is enough.",
+                             rep=rep.number if rep else None, code="hold_long", seconds=seconds))
+        new.append(Event("hold", end, f"{label} held {seconds:.1f} s", rep=rep.number if rep else None,
+                         side=current.side or "", code=current.phase.name, seconds=seconds))
+
+    def _tick_hold(self, current: ActivePhase, t: float, new: list[Event]) -> None:
+        hold = self.template.hold
+        if not hold or current.phase.name not in hold.phases:
+            return
+        elapsed = int(t - current.start)
+        if elapsed > self._last_hold_tick:
+            self._last_hold_tick = elapsed
+            left = hold.target_seconds - elapsed
+            message = f"Hold {left:.0f} s more" if left > 0 else "Hold complete: well done"
+            new.append(Event("hold_progress", t, message, side=current.side or "",
+                             code=current.phase.name, seconds=float(elapsed)))
+
+    def _track_key_signal(self, values) -> None:
+        side = self._current.side if self._current else None
+        signal = self.template.signals[self.template.key_signal]
+        sides = ([side] if side else list(SIDES)) if signal.per_side else [None]
+        found = [values[(signal.name, s)] for s in sides if math.isfinite(values[(signal.name, s)])]
+        if found:
+            self._rep_window.append(min(found) if self._extreme_is_low() else max(found))
+
+    def _extreme_is_low(self) -> bool:
+        target = self.template.phase(self.template.counting.phases[0])
+        for condition in target.conditions:
+            if condition.signal == self.template.key_signal:
+                return condition.direction == "below"
+        return False
+
+    def _range_of_motion(self) -> tuple[float | None, float | None]:
+        if not self._rep_window:
+            return None, None
+        values = np.array(self._rep_window)
+        peak = values.min() if self._extreme_is_low() else values.max()
+        return round(float(values.max() - values.min()), 1), round(float(peak), 1)
+
+    # ----- form rules --------------------------------------------------------------------------
+    def _check_form(self, values, t: float, new: list[Event]) -> None:
+        current = self._current
+        # Judge form only in the settled position: not while moving in, nor during the exit grace.
+        if current is None or current.last_true != t or t - current.start < FORM_SETTLE_SECONDS:
+            return
+        for rule in self.template.form:
+            if rule.phase != current.phase.name or rule.id in current.faults:
+                continue
+            ok = self._condition(rule.condition, values, current.side, ("form", rule.id, current.side))
+            if not ok:
+                self._form_since.pop(rule.id, None)
+                continue
+            since = self._form_since.setdefault(rule.id, t)
+            if t - since >= rule.min_seconds:
+                current.faults.add(rule.id)
+                rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
+                if rep is not None and rule.id not in rep.faults:
+                    rep.faults.append(rule.id)
+                new.append(Event("form", since, rule.message, rep=rep.number if rep else None,
+                                 side=current.side or "", code=rule.id))
+
+    # ----- guidance and state ------------------------------------------------------------------
+    def _issue(self, code: str, active: bool, t: float, new: list[Event], text: str = "") -> None:
+        if not active:
+            self._issues_since.pop(code, None)
+            if code in self._issues_told:
+                del self._issues_told[code]
+                new.append(Event("guidance_clear", t, "", code=code))
+            return
+        since = self._issues_since.setdefault(code, t)
+        message = text or GUIDANCE_TEXT.get(code, "")
+        if code not in self._issues_told and t - since >= GUIDANCE_DELAY[code]:
+            self._issues_told[code] = message
+            new.append(Event("guidance", since, message, code=code))
+
+    def _update_state(self, values, t: float) -> None:
+        state, current = self.state, self._current
+        state.in_position = self._in_position
+        state.phase = current.phase.label if current else ""
+        state.side = (current.side or "") if current else ""
+        state.reps = len(self.reps)
+        by_side: dict[str, int] = {}
+        for rep in self.reps:
+            by_side[rep.side or "all"] = by_side.get(rep.side or "all", 0) + 1
+        state.reps_by_side = by_side
+        hold = self.template.hold
+        held = current is not None and hold is not None and current.phase.name in hold.phases
+        state.hold_elapsed = round(t - current.start, 1) if held else None
+        key = self.template.signals[self.template.key_signal]
+        side = state.side or None
+        if key.per_side and side is None:
+            finite = [values[(key.name, s)] for s in SIDES if math.isfinite(values[(key.name, s)])]
+            state.key_value = (min(finite) if self._extreme_is_low() else max(finite)) if finite else None
+        else:
+            value = values[(key.name, side if key.per_side else None)]
+            state.key_value = value if math.isfinite(value) else None
+        state.signals = {f"{n}:{s}" if s else n: v for (n, s), v in values.items() if math.isfinite(v)}
+        state.guidance = next(iter(self._issues_told.values()), "")
+
+    def _emit(self, new: list[Event]) -> list[Event]:
+        for event in new:
+            if event.kind in ("form", "guidance") and event.message:
+                if self.state.time - self._cue_since >= CUE_MIN_SECONDS or event.kind == "guidance":
+                    self.state.cue, self._cue_since = event.message, self.state.time
+        if self.state.cue and self.state.time - self._cue_since > 2 * CUE_MIN_SECONDS:
+            self.state.cue = ""
+        self.events.extend(new)
+        return new
+
+    def _smooth(self, pose: Pose, t: float) -> Pose:
+        if self.smoother is None:
+            return pose
+        scale = float(max(pose.image_size))
+        xy = pose.xy.copy()
+        xy[pose.visibility < 0.05] = np.nan  # do not let wild guesses drag the filter
+        smoothed = self.smoother(xy / scale, t) * scale
+        smoothed = np.where(np.isfinite(smoothed), smoothed, pose.xy)
+        return pose.with_xy(smoothed)
+
+
+def _area(pose: Pose) -> float:
+    span = np.nanmax(pose.xy, axis=0) - np.nanmin(pose.xy, axis=0)
+    return float(span[0] * span[1])

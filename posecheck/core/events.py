@@ -1,0 +1,41 @@
+"""What the engine reports: reps, form faults, holds and guidance. Plain data, easy to store."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Rep:
+    """One repetition. Counted (and reported) the moment its target position is reached; the end,
+    hold and range of motion are filled in when the position is left."""
+
+    number: int
+    side: str  # "left", "right", "both" or "" when the exercise has no sides
+    start: float  # when the movement into the rep began (s)
+    counted_at: float
+    end: float | None = None
+    range_of_motion: float | None = None  # degrees swept by the key signal during the rep
+    peak: float | None = None  # the key signal's most extreme value in the target position
+    hold_seconds: float | None = None
+    faults: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Event:
+    """kind is one of: rep, rep_done, form, hold, guidance, guidance_clear, phase."""
+
+    kind: str
+    time: float
+    message: str
+    rep: int | None = None
+    side: str = ""
+    code: str = ""  # machine name: the form rule id, guidance type or phase name
+    seconds: float | None = None  # hold length for hold events
+
+    def to_dict(self) -> dict:
+        return asdict(self)

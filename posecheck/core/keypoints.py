@@ -1,0 +1,89 @@
+"""One internal keypoint type for every pose estimator (MediaPipe's 33-point BlazePose topology)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+LANDMARK_NAMES: tuple[str, ...] = (
+    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
+    "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right",
+    "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
+    "left_pinky", "right_pinky", "left_index", "right_index", "left_thumb", "right_thumb",
+    "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
+    "left_heel", "right_heel", "left_foot_index", "right_foot_index",
+)
+INDEX: dict[str, int] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
+
+# The skeleton as data: pairs of landmark names drawn as bones.
+BONES: tuple[tuple[str, str], ...] = (
+    ("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"),
+    ("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"),
+    ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"),
+    ("left_hip", "left_knee"), ("left_knee", "left_ankle"), ("left_ankle", "left_foot_index"),
+    ("right_hip", "right_knee"), ("right_knee", "right_ankle"), ("right_ankle", "right_foot_index"),
+    ("left_ear", "left_shoulder"), ("right_ear", "right_shoulder"), ("nose", "left_eye"),
+    ("nose", "right_eye"),
+)
+
+
+@dataclass(frozen=True)
+class Pose:
+    """One person's landmarks in one frame.
+
+    xy: (33, 2) pixel coordinates; depth: (33,) relative depth (smaller is nearer the camera,
+    same units as x); visibility: (33,) in [0, 1]; image_size: (width, height).
+    """
+
+    xy: np.ndarray
+    depth: np.ndarray
+    visibility: np.ndarray
+    image_size: tuple[int, int]
+
+    @classmethod
+    def from_mediapipe(cls, landmarks, width: int, height: int) -> "Pose":
+        """Adapt one MediaPipe Tasks `NormalizedLandmark` list."""
+        raw = np.array(
+            [(lm.x, lm.y, lm.z, _score(lm.visibility), _score(lm.presence)) for lm in landmarks],
+            dtype=np.float64,
+        )
+        xy = raw[:, :2] * (width, height)
+        return cls(
+            xy=xy,
+            depth=raw[:, 2] * width,
+            visibility=np.minimum(raw[:, 3], raw[:, 4]),
+            image_size=(width, height),
+        )
+
+    @classmethod
+    def from_array(cls, array: np.ndarray, image_size: tuple[int, int]) -> "Pose":
+        """Build from a (33, 4) array of x, y, depth, visibility (the storage format)."""
+        array = np.asarray(array, dtype=np.float64)
+        return cls(array[:, :2].copy(), array[:, 2].copy(), array[:, 3].copy(), tuple(image_size))
+
+    def to_array(self) -> np.ndarray:
+        return np.column_stack([self.xy, self.depth, self.visibility])
+
+    def point(self, name: str) -> np.ndarray:
+        return self.xy[INDEX[name]]
+
+    def with_xy(self, xy: np.ndarray) -> "Pose":
+        return Pose(xy, self.depth, self.visibility, self.image_size)
+
+
+def _score(value) -> float:
+    return 1.0 if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What the estimator saw in one frame: every person found (nearest/largest first)."""
+
+    timestamp: float
+    poses: tuple[Pose, ...]
+
+    @property
+    def pose(self) -> Pose | None:
+        return self.poses[0] if self.poses else None

@@ -1,0 +1,83 @@
+"""Turn one pose into the template's signals (angles in degrees, heights in torso lengths)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from posecheck.core import geometry
+from posecheck.core.keypoints import INDEX, Pose
+from posecheck.core.template import SIDES, Signal
+
+MIN_VISIBILITY = 0.25  # below this MediaPipe is guessing: the point is treated as hidden
+FRAME_MARGIN = 0.02  # points this far (fraction of the image) outside the frame are out of view
+
+OTHER_SIDE = {"left": "right", "right": "left"}
+
+
+def point_name(point: str, side: str | None) -> str:
+    if side is None:
+        return point
+    return point.replace("{side}", side).replace("{other}", OTHER_SIDE[side])
+
+
+def visible_mask(pose: Pose) -> np.ndarray:
+    width, height = pose.image_size
+    x, y = pose.xy[:, 0], pose.xy[:, 1]
+    inside = ((x > -FRAME_MARGIN * width) & (x < (1 + FRAME_MARGIN) * width)
+              & (y > -FRAME_MARGIN * height) & (y < (1 + FRAME_MARGIN) * height))
+    return inside & (pose.visibility >= MIN_VISIBILITY) & np.isfinite(x) & np.isfinite(y)
+
+
+def resolve_point(pose: Pose, visible: np.ndarray, name: str) -> np.ndarray | None:
+    """A landmark's position, or the midpoint of a left/right pair for `mid_*`; None if hidden."""
+    if name.startswith("mid_"):
+        base = name[4:]
+        found = [pose.xy[INDEX[f"{s}_{base}"]] for s in SIDES if visible[INDEX[f"{s}_{base}"]]]
+        return np.mean(found, axis=0) if found else None
+    index = INDEX[name]
+    return pose.xy[index] if visible[index] else None
+
+
+def torso_length(pose: Pose, visible: np.ndarray) -> float:
+    shoulder = resolve_point(pose, visible, "mid_shoulder")
+    hip = resolve_point(pose, visible, "mid_hip")
+    if shoulder is None or hip is None:
+        return math.nan
+    return geometry.distance(shoulder, hip)
+
+
+def measure(signal: Signal, pose: Pose, visible: np.ndarray, side: str | None, scale: float) -> float:
+    """The signal's value in this pose (for one side when it is per-side); NaN if not visible."""
+    points = [resolve_point(pose, visible, point_name(p, side)) for p in signal.points]
+    if any(p is None for p in points):
+        return math.nan
+    if signal.kind == "angle":
+        return geometry.joint_angle(*points)
+    if signal.kind == "bend":
+        a, b, _ = points
+        up_sign = 1.0 if b[0] >= a[0] else -1.0
+        return geometry.bend(*points, up_sign=up_sign)
+    if signal.kind == "elevation":
+        return geometry.elevation(*points)
+    if signal.kind == "height":
+        a, b = points
+        return float((b[1] - a[1]) / scale) if scale > 0 else math.nan
+    raise ValueError(f"unknown signal kind {signal.kind}")
+
+
+def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str | None], float]:
+    """Every signal, keyed by (name, side); side is None for signals that are not per side."""
+    visible = visible_mask(pose)
+    scale = torso_length(pose, visible)
+    values = {}
+    for signal in signals.values():
+        for side in (SIDES if signal.per_side else (None,)):
+            values[(signal.name, side)] = measure(signal, pose, visible, side, scale)
+    return values
+
+
+def part_name(point: str) -> str:
+    """'left_knee' -> 'left knee', for messages."""
+    return point.replace("mid_", "").replace("_", " ")

@@ -1,0 +1,1 @@
+"""Everything that touches files, devices and the outside world."""
