@@ -1,0 +1,25 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+sys.path.insert(0, str(Path(__file__).parent))
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def templates():
+    from posecheck.io.templates import load_all
+
+    return load_all(ROOT / "exercises")
+
+
+def require_corpus():
+    if not (CORPUS / "labels.toml").exists():
+        pytest.skip(f"the real-clip corpus is not at {CORPUS} (it is not redistributable; "
+                    "these tests run where ../shared/corpus exists)")
+    return CORPUS

@@ -1,0 +1,196 @@
+"""The state machine on synthetic landmark sequences (see synthetic.py for what these prove)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from posecheck.core.engine import Engine
+from posecheck.core.keypoints import Detection
+from synthetic import kneeling_upright, lying, quadruped, sequence
+
+
+def run(template, detections):
+    engine = Engine(template)
+    for detection in detections:
+        engine.update(detection)
+    engine.finish()
+    return engine
+
+
+def kinds(engine, kind):
+    return [e for e in engine.events if e.kind == kind]
+
+
+def cat_cow_cycles(n, start=1.0, period=6.0):
+    frames = [(0.0, {"spine": 0.0}), (start, {"spine": 0.0})]
+    t = start
+    for _ in range(n):
+        frames += [(t + 1, {"spine": -45.0}), (t + 2.5, {"spine": -45.0}), (t + 3.5, {"spine": 0.0}),
+                   (t + 4.5, {"spine": 35.0}), (t + 5.5, {"spine": 35.0}), (t + period, {"spine": 0.0})]
+        t += period
+    return frames + [(t + 1, {"spine": 0.0})]
+
+
+@pytest.mark.parametrize("cycles", [1, 3])
+def test_cat_cow_counts_each_cat_and_cow_pair_once(templates, cycles):
+    engine = run(templates["cat-cow"], sequence(cat_cow_cycles(cycles), quadruped, jitter=2.0))
+    assert len(engine.reps) == cycles
+    # counted when the second position (cow) is reached, about 4.5 s into each cycle
+    assert engine.reps[0].counted_at == pytest.approx(1.0 + 4.5 - 0.2, abs=0.6)
+    assert [e.code for e in kinds(engine, "phase")] == ["cat", "cow"] * cycles
+
+
+def test_half_a_cycle_is_not_a_rep(templates):
+    frames = [(0, {"spine": 0.0}), (1, {"spine": 0.0}), (2, {"spine": -45.0}), (4, {"spine": -45.0}),
+              (5, {"spine": 0.0}), (8, {"spine": 0.0})]
+    assert run(templates["cat-cow"], sequence(frames, quadruped, jitter=2.0)).reps == []
+
+
+def test_jitter_around_a_threshold_makes_no_phantom_reps(templates):
+    # The knee hovers around the 'knee to chest' threshold (90 deg) with noise: at most one rep.
+    rng = np.random.default_rng(1)
+    detections = [Detection(i / 30, (lying(pull={"right": 90 + rng.normal(0, 4)}),)) for i in range(600)]
+    engine = run(templates["knee-to-chest"], detections)
+    assert len(engine.reps) <= 1
+    # Hovering between the thresholds from above never counts.
+    detections = [Detection(i / 30, (lying(pull={"right": 96 + rng.normal(0, 2)}),)) for i in range(600)]
+    assert run(templates["knee-to-chest"], detections).reps == []
+
+
+def test_set_up_and_pauses_are_not_reps(templates):
+    # Kneeling upright and nodding, then a long still table-top: no reps, and a position prompt.
+    detections = [Detection(i / 30, (kneeling_upright(spine=40 * math.sin(i / 15)),)) for i in range(300)]
+    detections += list(Detection(10 + d.timestamp, d.poses) for d in
+                       sequence([(0, {"spine": 0.0}), (10, {"spine": 0.0})], quadruped, jitter=2.0))
+    engine = run(templates["cat-cow"], detections)
+    assert engine.reps == []
+    assert "position" in [e.code for e in kinds(engine, "guidance")]
+    assert "position" in [e.code for e in kinds(engine, "guidance_clear")]
+
+
+def test_knee_to_chest_hold_is_timed_and_short_holds_flagged(templates):
+    frames = [(0, {"pull": {"right": 125.0}}), (2, {"pull": {"right": 125.0}}),
+              (3, {"pull": {"right": 60.0}}), (9, {"pull": {"right": 60.0}}),
+              (10, {"pull": {"right": 125.0}}), (12, {"pull": {"right": 125.0}}),
+              (13, {"pull": {"left": 125.0, "right": 125.0}})]
+    engine = run(templates["knee-to-chest"], sequence(frames, lying, jitter=1.5))
+    assert len(engine.reps) == 1 and engine.reps[0].side == "right"
+    holds = kinds(engine, "hold")
+    assert len(holds) == 1 and holds[0].seconds == pytest.approx(6.9, abs=0.5)
+    assert "hold_short" in engine.reps[0].faults
+
+
+def test_a_long_enough_hold_is_not_flagged(templates):
+    frames = [(0, {"pull": {"left": 125.0}}), (1, {"pull": {"left": 50.0}}),
+              (13, {"pull": {"left": 50.0}}), (14, {"pull": {"left": 125.0}}), (15, {"pull": {"left": 125.0}})]
+    engine = run(templates["knee-to-chest"], sequence(frames, lying, jitter=1.5))
+    assert [r.side for r in engine.reps] == ["left"]
+    assert engine.reps[0].hold_seconds >= 12.0 and "hold_short" not in engine.reps[0].faults
+    # live hold progress ticks once a second, counting down to the target
+    ticks = kinds(engine, "hold_progress")
+    assert ticks[0].message == "Hold 9 s more" and ticks[-1].message == "Hold complete: well done"
+
+
+def test_a_short_gap_in_detection_does_not_split_a_hold(templates):
+    frames = [(0, {"pull": {"right": 125.0}}), (1, {"pull": {"right": 50.0}}),
+              (12, {"pull": {"right": 50.0}}), (13, {"pull": {"right": 125.0}}), (14, {"pull": {"right": 125.0}})]
+    detections = list(sequence(frames, lying))
+    for i in range(150, 156):  # 0.2 s with nobody detected, mid-hold
+        detections[i] = Detection(detections[i].timestamp, ())
+    engine = run(templates["knee-to-chest"], detections)
+    assert len(engine.reps) == 1 and len(kinds(engine, "hold")) == 1
+
+
+def test_nan_landmarks_are_ignored_not_counted(templates):
+    frames = [(0, {"pull": {"right": 125.0}}), (6, {"pull": {"right": 125.0}})]
+    detections = []
+    for d in sequence(frames, lying):
+        pose = d.pose
+        xy = pose.xy.copy()
+        xy[::3] = np.nan
+        detections.append(Detection(d.timestamp, (pose.with_xy(xy),)))
+    engine = run(templates["knee-to-chest"], detections)
+    assert engine.reps == []
+
+
+def test_bird_dog_counts_opposite_arm_and_leg_per_side(templates):
+    up = lambda side, other: {"arm": {side: 170.0}, "leg": {other: 175.0}}
+    rest = {"arm": {"left": 90.0, "right": 90.0}, "leg": {"left": 90.0, "right": 90.0}}
+    frames = [(0, rest), (1, rest), (2, up("left", "right") | {}), (6, up("left", "right")), (7, rest),
+              (8, rest), (9, up("right", "left")), (13, up("right", "left")), (14, rest), (15, rest)]
+    frames = [(t, {"arm": rest["arm"] | kw["arm"], "leg": rest["leg"] | kw["leg"]}) for t, kw in frames]
+    engine = run(templates["bird-dog"], sequence(frames, quadruped, jitter=2.0))
+    assert [r.side for r in engine.reps] == ["left", "right"]
+    # threshold crossings: in at ~1.4 s (leg passes 125 deg), out at ~6.8 s (leg back under 105 deg)
+    assert all(r.hold_seconds == pytest.approx(5.4, abs=0.5) for r in engine.reps)
+
+
+def test_bird_dog_leg_kicks_with_arms_down_are_not_reps(templates):
+    frames = []
+    for k in range(5):
+        frames += [(3 * k, {"leg": {"right": 90.0}}), (3 * k + 1, {"leg": {"right": 175.0}}),
+                   (3 * k + 2, {"leg": {"right": 175.0}})]
+    frames.append((16, {"leg": {"right": 90.0}}))
+    assert run(templates["bird-dog"], sequence(frames, quadruped, jitter=2.0)).reps == []
+
+
+def test_bird_dog_form_faults(templates):
+    frames = [(0, {"arm": {"left": 90.0}, "leg": {"right": 90.0}, "knee_bend": {"right": 180.0}}),
+              (1, {"arm": {"left": 170.0}, "leg": {"right": 175.0}, "knee_bend": {"right": 110.0}}),
+              (5, {"arm": {"left": 170.0}, "leg": {"right": 175.0}, "knee_bend": {"right": 110.0}}),
+              (6, {"arm": {"left": 90.0}, "leg": {"right": 90.0}, "knee_bend": {"right": 180.0}}),
+              (7, {"arm": {"left": 90.0}, "leg": {"right": 90.0}, "knee_bend": {"right": 180.0}})]
+    engine = run(templates["bird-dog"], sequence(frames, quadruped, jitter=1.0))
+    assert len(engine.reps) == 1
+    assert "bent_knee" in engine.reps[0].faults
+    assert any(e.code == "bent_knee" and "Straighten" in e.message for e in kinds(engine, "form"))
+
+
+def test_hidden_far_arm_counts_from_the_leg_with_a_note(templates):
+    rest = {"arm": {"right": 90.0}, "leg": {"left": 90.0}}
+    reach = {"arm": {"right": 90.0}, "leg": {"left": 175.0}}
+    frames = [(0, rest), (1, reach), (4, reach), (5, rest), (6, rest)]
+    detections = list(sequence(frames, lambda **kw: quadruped(**kw, hidden={"right_elbow", "right_wrist"})))
+    engine = run(templates["bird-dog"], detections)
+    assert len(engine.reps) == 1 and engine.reps[0].side == "right"
+    assert any("reaching arm" in note for note in engine.reps[0].notes)
+
+
+def test_body_out_of_frame_gives_guidance_and_no_reps(templates):
+    frames = [(0, {"pull": {"right": 125.0}}), (2, {"pull": {"right": 50.0}}), (8, {"pull": {"right": 50.0}})]
+    detections = list(sequence(frames, lambda **kw: lying(**kw, offset=(700.0, 0.0))))  # legs off the right edge
+    engine = run(templates["knee-to-chest"], detections)
+    assert engine.reps == []
+    assert any(e.code == "out_of_frame" and "out of view" in e.message for e in kinds(engine, "guidance"))
+
+
+def test_no_person_and_two_people_guidance(templates):
+    nobody = [Detection(i / 30, ()) for i in range(60)]
+    pose = lying()
+    two = [Detection(2 + i / 30, (pose, pose.with_xy(pose.xy + 30))) for i in range(60)]
+    engine = run(templates["knee-to-chest"], nobody + two)
+    codes = [e.code for e in kinds(engine, "guidance")]
+    assert "no_person" in codes and "two_people" in codes
+
+
+def test_facing_the_camera_asks_to_turn_side_on(templates):
+    pose = lying()
+    xy = pose.xy.copy()
+    from posecheck.core.keypoints import INDEX
+    for side, shift in (("left", -120), ("right", 120)):  # shoulders and hips spread: seen from the front
+        for part in ("shoulder", "hip"):
+            xy[INDEX[f"{side}_{part}"]] += (0, shift)
+    detections = [Detection(i / 30, (pose.with_xy(xy),)) for i in range(90)]
+    engine = run(templates["knee-to-chest"], detections)
+    assert "turn_side_on" in [e.code for e in kinds(engine, "guidance")]
+
+
+def test_variable_frame_rate_gives_the_same_hold(templates):
+    frames = [(0, {"pull": {"right": 125.0}}), (1, {"pull": {"right": 50.0}}),
+              (11, {"pull": {"right": 50.0}}), (12, {"pull": {"right": 125.0}}), (13, {"pull": {"right": 125.0}})]
+    steady = list(sequence(frames, lying))
+    rng = np.random.default_rng(3)
+    uneven = [d for d in steady if rng.random() > 0.5]  # drop half the frames at random
+    holds = [kinds(run(templates["knee-to-chest"], ds), "hold")[0].seconds for ds in (steady, uneven)]
+    assert holds[0] == pytest.approx(holds[1], abs=0.25)

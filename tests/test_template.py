@@ -1,0 +1,78 @@
+import copy
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from posecheck.core.template import TemplateError, parse_template
+from posecheck.io.templates import load_all, load_template, load_template_file
+
+EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
+
+
+def base():
+    return tomllib.loads((EXERCISES / "bird-dog.toml").read_text())
+
+
+def test_every_shipped_template_loads_and_is_complete():
+    templates = load_all(EXERCISES)
+    assert {"cat-cow", "bird-dog", "knee-to-chest"} <= set(templates)
+    for template in templates.values():
+        assert template.instructions and template.safety and template.camera
+        assert any("pain" in note.lower() for note in template.safety)
+        assert template.key_signal in template.signals
+
+
+@pytest.mark.parametrize("change, field, words", [
+    (lambda d: d.pop("title"), "title", "missing"),
+    (lambda d: d.update(title=3), "title", "must be text"),
+    (lambda d: d.update(view="top"), "view", "'side' or 'any'"),
+    (lambda d: d.update(colour="red"), "colour", "not a template field"),
+    (lambda d: d["signals"].update(bad={"kind": "angle", "points": ["left_hip", "left_knee"]}),
+     "signals.bad.points", "takes 3 points"),
+    (lambda d: d["signals"].update(bad={"kind": "angle", "points": ["left_hip", "left_knee", "tail"]}),
+     "signals.bad.points[2]", "unknown landmark"),
+    (lambda d: d["signals"].update(bad={"kind": "twist", "points": ["left_hip"]}),
+     "signals.bad.kind", "must be one of"),
+    (lambda d: d["phases"][0]["when"][0].update(signal="nope"), "phases[0].when[0].signal", "names no signal"),
+    (lambda d: d["phases"][0]["when"][0].update(release=200), "phases[0].when[0].release", "flicker"),
+    (lambda d: d["phases"][0]["when"][0].update(below=3), "phases[0].when[0]", "exactly one of"),
+    (lambda d: d["counting"].update(phases=["fly"]), "counting.phases[0]", "names no phase"),
+    (lambda d: d["counting"].update(rule="sometimes"), "counting.rule", "'reach' or 'cycle'"),
+    (lambda d: d["hold"].update(target_seconds=-1), "hold.target_seconds", "more than 0"),
+    (lambda d: d["form"][0].update(phase="sleep"), "form[0].phase", "names no phase"),
+    (lambda d: d.update(key_signal="wobble"), "key_signal", "names no signal"),
+])
+def test_broken_templates_name_the_field_and_the_problem(change, field, words):
+    data = copy.deepcopy(base())
+    change(data)
+    with pytest.raises(TemplateError) as error:
+        parse_template(data, source="exercises/bird-dog.toml")
+    assert error.value.field_path == field
+    assert words in str(error.value)
+    assert str(error.value).startswith("exercises/bird-dog.toml: field")
+
+
+def test_bad_toml_syntax_names_the_file(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('name = "broken"\ntitle = [unclosed\n')
+    with pytest.raises(TemplateError, match=r"broken.toml: field '\(syntax\)': is not valid TOML"):
+        load_template_file(path)
+
+
+def test_file_name_must_match_exercise_name(tmp_path):
+    path = tmp_path / "dog-bird.toml"
+    path.write_text((EXERCISES / "bird-dog.toml").read_text())
+    with pytest.raises(TemplateError, match="file is named 'dog-bird.toml'"):
+        load_template_file(path)
+
+
+def test_unknown_exercise_lists_the_known_ones():
+    with pytest.raises(TemplateError, match="known: bird-dog, cat-cow"):
+        load_template("handstand", EXERCISES)
+
+
+def test_adding_an_exercise_is_adding_a_file(tmp_path):
+    data = (EXERCISES / "knee-to-chest.toml").read_text().replace('name = "knee-to-chest"', 'name = "hug-both"')
+    (tmp_path / "hug-both.toml").write_text(data)
+    assert load_template("hug-both", tmp_path).title == "Knee-to-chest"
