@@ -128,7 +128,9 @@ class VideoWriter:
         self._stream = self._container.add_stream("libx264", rate=max(1, round(fps)))
         self._stream.width, self._stream.height = width // 2 * 2, height // 2 * 2
         self._stream.pix_fmt = "yuv420p"
+        # Millisecond time bases end to end: frames keep their real (possibly uneven) times.
         self._stream.time_base = MILLISECOND
+        self._stream.codec_context.time_base = MILLISECOND
         self._stream.options = {"crf": "26", "preset": "veryfast"}
         self._last_pts = -1
 

@@ -1,0 +1,67 @@
+"""The command line on the redistributable sample clip (samples/, always present)."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from posecheck.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "bird-dog__polybag.mp4"
+
+
+@pytest.fixture(scope="module")
+def sample_json():
+    out = subprocess.run([sys.executable, "-m", "posecheck", "analyze", str(SAMPLE), "-e", "bird-dog", "--json"],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout)
+
+
+def test_exercises_lists_the_templates(capsys):
+    assert main(["exercises"]) == 0
+    out = capsys.readouterr().out
+    for name in ("cat-cow", "bird-dog", "knee-to-chest"):
+        assert name in out
+
+
+def test_analyze_json_counts_the_sample(sample_json):
+    summary = sample_json["summary"]
+    assert summary["reps"] == 2
+    assert sorted(summary["reps_by_side"]) == ["left", "right"]
+    assert len(summary["holds_s"]) == 2 and all(2.5 < h < 4.5 for h in summary["holds_s"])
+    assert [r["number"] for r in sample_json["reps"]] == [1, 2]
+    assert all(r["end"] > r["start"] for r in sample_json["reps"])
+
+
+def test_analyze_table_csv_and_annotated_video(tmp_path, capsys):
+    out_video = tmp_path / "annotated.mp4"
+    assert main(["analyze", str(SAMPLE), "-e", "bird-dog", "--annotate", str(out_video), "-q"]) == 0
+    text = capsys.readouterr().out
+    assert "Reps: 2" in text and "Holds:" in text and "target 15 s" in text
+    from posecheck.io.video import probe
+    info = probe(out_video)
+    assert info.frame_count and info.frame_count > 400
+    assert main(["analyze", str(SAMPLE), "-e", "bird-dog", "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 2 and rows[0]["side"] in ("left", "right")
+
+
+def test_bad_inputs_exit_with_a_clear_message(tmp_path, capsys):
+    not_video = tmp_path / "notes.mp4"
+    not_video.write_text("hello")
+    assert main(["analyze", str(not_video), "-e", "bird-dog"]) == 2
+    assert "Not a readable video: notes.mp4" in capsys.readouterr().err
+    assert main(["analyze", str(SAMPLE), "-e", "handstand"]) == 2
+    assert "no exercise named 'handstand'" in capsys.readouterr().err
+    assert main(["--model", str(tmp_path / "x.task"), "analyze", str(SAMPLE), "-e", "bird-dog"]) == 2
+    assert "Pose model file not found" in capsys.readouterr().err
+
+
+def test_eval_on_the_samples_labels(capsys):
+    assert main(["eval", str(ROOT / "samples" / "labels.toml")]) == 0
+    assert "passed 1/1" in capsys.readouterr().out
