@@ -212,7 +212,12 @@ class Engine:
         """Whether the phase's conditions hold for this side, and which hidden parts were let pass."""
         seen_true, hidden = False, []
         for i, condition in enumerate(phase.conditions):
-            result = self._condition(condition, values, side, ("phase", phase.name, i, side))
+            if condition.any_side:
+                # MediaPipe can swap left and right limbs in side views: let either side meet it.
+                results = [self._condition(condition, values, s, ("phase", phase.name, i, s)) for s in SIDES]
+                result = True if True in results else (None if None in results else False)
+            else:
+                result = self._condition(condition, values, side, ("phase", phase.name, i, side))
             if result is False:
                 return False, ()
             if result is None:
@@ -244,7 +249,7 @@ class Engine:
             if t - current.last_true <= current.phase.grace_seconds and self._in_position:
                 return
             self._end_phase(current.last_true, new)
-        candidate = next(iter(matches), None)
+        candidate = self._best_match(matches, values)
         if candidate != self._candidate:
             self._candidate, self._candidate_since = candidate, t
         if candidate is None:
@@ -252,6 +257,23 @@ class Engine:
         phase = self.template.phase(candidate[0])
         if t - self._candidate_since >= phase.min_seconds:
             self._start_phase(phase, candidate[1], self._candidate_since, matches[candidate], t, new)
+
+    def _best_match(self, matches, values):
+        """The first matching phase; where both sides match, the side moving furthest (key signal)."""
+        if not matches:
+            return None
+        phase_name = next(iter(matches))[0]
+        sides = [side for name, side in matches if name == phase_name]
+        if len(sides) == 1:
+            return (phase_name, sides[0])
+        key = self.template.signals[self.template.key_signal]
+        low = self._extreme_is_low()
+
+        def extremeness(side):
+            value = values[(key.name, side if key.per_side else None)]
+            return -math.inf if not math.isfinite(value) else (-value if low else value)
+
+        return (phase_name, max(sides, key=extremeness))
 
     def _end_phase_if_stale(self, t: float, new: list[Event], force: bool) -> None:
         current = self._current

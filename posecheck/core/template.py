@@ -45,6 +45,7 @@ class Condition:
     release: float
     hidden_ok: bool = False  # if the signal cannot be seen, do not let that block the phase
     hidden_part: str = ""  # what to call it in the message when hidden ("your back leg")
+    any_side: bool = False  # a per-side signal that may be met by either side's limb
 
     def enters(self, value: float) -> bool:
         return value >= self.threshold if self.direction == "above" else value <= self.threshold
@@ -245,9 +246,12 @@ def _parse_condition(r: _Reader, spec, path: str, signals: dict[str, Signal]) ->
         r.fail(f"{path}.release", f"must be at or below 'above' ({threshold}) so the state cannot flicker")
     if direction == "below" and release < threshold:
         r.fail(f"{path}.release", f"must be at or above 'below' ({threshold}) so the state cannot flicker")
+    any_side = r.get(spec, "any_side", path, bool, False)
+    if any_side and not signals[signal].per_side:
+        r.fail(f"{path}.any_side", f"signal {signal!r} is not measured per side")
     return Condition(signal, direction, threshold, release,
                      r.get(spec, "hidden_ok", path, bool, False),
-                     r.get(spec, "hidden_part", path, str, signals[signal].label))
+                     r.get(spec, "hidden_part", path, str, signals[signal].label), any_side)
 
 
 def _conditions(r, table, key, path, signals) -> tuple[Condition, ...]:
