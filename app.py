@@ -44,7 +44,7 @@ def exercise_guide(template) -> None:
         st.markdown("**Camera**")
         st.info(template.camera)
         if template.hold:
-            st.markdown(f"**Hold** about {template.hold.target_seconds:.0f} s in each position.")
+            st.markdown(f"**Hold** each position for about {template.hold.target_seconds:.0f} s.")
         st.markdown("**Safety**")
         st.markdown("\n".join(f"- {note}" for note in template.safety))
 
