@@ -6,8 +6,10 @@ is deleted afterwards.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -19,6 +21,7 @@ from posecheck.cli import reps_csv  # noqa: E402
 from posecheck.core.template import TemplateError  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
+from posecheck.live import LiveCoach  # noqa: E402
 
 SAMPLES = Path(__file__).parent / "samples"
 MAX_UPLOAD_MB = 200
@@ -106,6 +109,93 @@ def show_result(result, template, video_bytes: bytes | None) -> None:
         st.info(message)
 
 
+def rtc_configuration() -> dict:
+    """No STUN/TURN by default: localhost needs none and nothing goes out to the internet.
+    Set POSECHECK_ICE_SERVERS to a JSON list (e.g. a TURN server) for a remote deployment."""
+    return {"iceServers": json.loads(os.environ.get("POSECHECK_ICE_SERVERS", "[]"))}
+
+
+def new_coach(template, source_name: str) -> LiveCoach:
+    from posecheck.estimator import MediaPipePose
+    from posecheck.io.store import SessionRecorder, Store
+
+    return LiveCoach(template, MediaPipePose(max_people=2),
+                     lambda: SessionRecorder(Store(), template.name, "live", source_name))
+
+
+def speak(placeholder, text: str) -> None:
+    import streamlit.components.v1 as components
+
+    with placeholder:
+        components.html(
+            "<script>const s = window.parent.speechSynthesis; if (s) { s.cancel(); "
+            f"s.speak(new SpeechSynthesisUtterance({json.dumps(text)})); }}</script>", height=0)
+
+
+def live_section(template) -> None:
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    st.markdown("### Live coaching")
+    samples = sorted(SAMPLES.glob("*.mp4"))
+    source = st.radio("Camera", ["My webcam", "A sample video (no webcam needed)"], horizontal=True,
+                      key="live_source")
+    use_sample = source.startswith("A sample") and samples
+    muted = st.toggle("Mute spoken feedback", key="muted")
+    key = f"live-{template.name}-{'sample' if use_sample else 'webcam'}"
+    if st.session_state.get("coach_key") != key or st.session_state.get("coach_done"):
+        st.session_state.coach = new_coach(template, samples[0].name if use_sample else "webcam")
+        st.session_state.coach_key, st.session_state.coach_done = key, False
+    coach: LiveCoach = st.session_state.coach
+
+    def on_frame(frame):
+        import av
+
+        rgb = frame.to_ndarray(format="rgb24")
+        return av.VideoFrame.from_ndarray(coach.process(rgb), format="rgb24")
+
+    options = dict(video_frame_callback=on_frame, rtc_configuration=rtc_configuration(),
+                   async_processing=True)  # async: stale frames are dropped, never queued
+    if use_sample:
+        from aiortc.contrib.media import MediaPlayer
+
+        ctx = webrtc_streamer(key=key, mode=WebRtcMode.RECVONLY, media_stream_constraints={"video": True, "audio": False},
+                              player_factory=lambda: MediaPlayer(str(samples[0])), **options)
+    else:
+        ctx = webrtc_streamer(key=key, mode=WebRtcMode.SENDRECV, **options,
+                              media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False})
+    status, counts, speech = st.empty(), st.empty(), st.empty()
+    while ctx.state.playing:
+        show_live(counts, status, coach.snapshot(), template)
+        while not coach.spoken.empty():
+            phrase = coach.spoken.get()
+            if not muted:
+                speak(speech, phrase)
+        time.sleep(0.3)
+    snapshot = coach.snapshot()
+    if snapshot.frames:
+        summary = coach.finish()
+        st.session_state.coach_done = True
+        show_live(counts, status, snapshot, template)
+        st.success(f"Session saved: {summary['reps']} reps"
+                   + (f", holds {', '.join(f'{h:.0f} s' for h in summary['holds_s'])}" if summary["holds_s"] else ""))
+        for fault in summary["faults"]:
+            st.markdown(f"- {fault}")
+
+
+def show_live(counts, status, snapshot, template) -> None:
+    state = snapshot.state
+    with counts.container():
+        cols = st.columns(4)
+        cols[0].metric("Reps", state.reps)
+        sides = ", ".join(f"{k} {v}" for k, v in sorted(state.reps_by_side.items()) if k != "all")
+        cols[1].metric("By side", sides or "-")
+        hold = f"{state.hold_elapsed:.0f} / {state.hold_target:.0f} s" if state.hold_elapsed is not None else "-"
+        cols[2].metric("Hold", hold)
+        cols[3].metric("Processed", f"{snapshot.fps:.0f} fps")
+    message = state.guidance or state.cue or (state.phase or ("Ready" if state.in_position else template.position.guidance))
+    status.info(message)
+
+
 def main() -> None:
     st.title("posecheck")
     st.caption("A camera coach for lower-back-pain exercises. Your video never leaves this computer.")
@@ -118,7 +208,11 @@ def main() -> None:
     name = st.sidebar.selectbox("Exercise", list(available), format_func=lambda n: available[n].title)
     template = available[name]
     exercise_guide(template)
-    analyse_section(template)
+    live, recorded = st.tabs(["Live coaching", "Analyse a video"])
+    with recorded:
+        analyse_section(template)
+    with live:
+        live_section(template)
 
 
 main()
