@@ -1,0 +1,124 @@
+"""The live page in a real browser: headless Chromium with a fake webcam fed from a corpus clip.
+
+Proves the whole live path (browser camera -> WebRTC on loopback -> worker thread -> engine ->
+counts on the page) shows the clip's labelled rep count. It does not prove the count on a real
+webcam, with its noise, lighting and frame drops. Skips where Chromium or the corpus is absent.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import CORPUS, ROOT, require_corpus
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+PADDING_SECONDS = 4.0  # an empty room after the clip, so one pass can be stopped cleanly
+
+
+def require_browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def to_y4m(clip: Path, out: Path, max_side: int = 480, fps: int = 30) -> float:
+    """Re-encode a clip as Y4M (Chromium's fake camera format) at a steady rate, then pad it
+    with blank frames. Returns the clip's duration."""
+    import av
+
+    from posecheck.io.video import read_frames
+
+    frames = list(read_frames(clip, max_side=max_side))
+    height, width = (d // 2 * 2 for d in frames[0].rgb.shape[:2])
+    duration = frames[-1].timestamp
+    container = av.open(str(out), "w", format="yuv4mpegpipe")
+    stream = container.add_stream("rawvideo", rate=fps)
+    stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+    blank = np.full((height, width, 3), 40, np.uint8)
+    index = 0
+    for i in range(int((duration + PADDING_SECONDS) * fps)):
+        t = i / fps
+        while index + 1 < len(frames) and frames[index + 1].timestamp <= t:
+            index += 1
+        rgb = frames[index].rgb[:height, :width] if t <= duration else blank
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24").reformat(format="yuv420p")
+        for packet in stream.encode(frame):
+            container.mux(packet)
+    container.close()
+    return duration
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    require_browser()
+    port = free_port()
+    env = dict(os.environ, POSECHECK_DB=str(tmp_path_factory.mktemp("db") / "history.db"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.mark.browser
+@pytest.mark.corpus
+@pytest.mark.parametrize("clip, exercise, title, expected", [
+    ("catcow__workout-app.mp4", "cat-cow", "Cat-cow", 1),
+    ("birddog__polybag.mp4", "bird-dog", "Bird-dog", 2),
+])
+def test_live_page_counts_a_fake_webcam_clip(app_url, tmp_path, clip, exercise, title, expected):
+    require_corpus()
+    from playwright.sync_api import sync_playwright
+
+    y4m = tmp_path / "camera.y4m"
+    duration = to_y4m(CORPUS / "videos" / clip, y4m)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={y4m}",
+            "--allow-loopback-in-peer-connection"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        page.goto(app_url)
+        page.get_by_test_id("stSelectbox").first.click()
+        page.get_by_role("option", name=title).click()
+        page.wait_for_selector(f"h3:has-text('{title}')", timeout=30000)
+        webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
+        webrtc.get_by_role("button", name="START").click()
+        page.wait_for_selector("text=Processed", timeout=60000)
+        started = time.time()
+        # The fake camera loops its file: stop during the blank padding after the first pass.
+        time.sleep(max(0.0, duration + PADDING_SECONDS / 2 - (time.time() - started)))
+        reps = page.get_by_test_id("stMetricValue").first.inner_text()
+        fps = page.get_by_test_id("stMetricValue").nth(3).inner_text()
+        page.screenshot(path=str(ARTIFACTS / f"live-{exercise}.png"), full_page=True)
+        webrtc.get_by_role("button", name="STOP").click()
+        page.wait_for_selector("text=Session saved", timeout=30000)
+        page.screenshot(path=str(ARTIFACTS / f"live-{exercise}-stopped.png"), full_page=True)
+        browser.close()
+    print(f"{clip}: page showed {reps} reps at {fps} processed")
+    assert int(reps) == expected
