@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from posecheck.core.engine import Engine
-from posecheck.core.events import Event, Rep
+from posecheck.core.events import Event, Rep, reps_by_side
 from posecheck.core.keypoints import Detection
 from posecheck.core.signals import point_name
 from posecheck.core.template import Template
@@ -43,10 +43,7 @@ class AnalysisResult:
         return [e for e in self.events if e.kind == "guidance"]
 
     def reps_by_side(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for rep in self.reps:
-            counts[rep.side or "all"] = counts.get(rep.side or "all", 0) + 1
-        return counts
+        return reps_by_side(self.reps)
 
     def summary(self) -> dict:
         fault_counts: dict[str, int] = {}

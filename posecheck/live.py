@@ -19,6 +19,7 @@ import numpy as np
 
 from posecheck.analysis import key_joint
 from posecheck.core.engine import Engine, EngineState
+from posecheck.core.events import reps_by_side
 from posecheck.core.keypoints import Detection
 from posecheck.core.template import Template
 from posecheck.overlay import annotate
@@ -96,13 +97,10 @@ class LiveCoach:
             return self._summary()
 
     def _summary(self) -> dict:
-        by_side: dict[str, int] = {}
-        for rep in self.engine.reps:
-            by_side[rep.side or "all"] = by_side.get(rep.side or "all", 0) + 1
         return {
             "exercise": self.template.name,
             "reps": len(self.engine.reps),
-            "reps_by_side": by_side,
+            "reps_by_side": reps_by_side(self.engine.reps),
             "holds_s": [e.seconds for e in self.engine.events if e.kind == "hold"],
             "hold_target_s": self.template.hold.target_seconds if self.template.hold else None,
             "faults": sorted({e.message for e in self.engine.events if e.kind == "form"}),

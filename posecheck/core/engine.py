@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from posecheck.core.events import Event, Rep
+from posecheck.core.events import Event, Rep, reps_by_side
 from posecheck.core.keypoints import INDEX, Detection, Pose
 from posecheck.core.signals import measure_all, point_name, visible_mask
 from posecheck.core.smoothing import OneEuroFilter
@@ -427,10 +427,7 @@ class Engine:
         state.phase = current.phase.label if current else ""
         state.side = (current.side or "") if current else ""
         state.reps = len(self.reps)
-        by_side: dict[str, int] = {}
-        for rep in self.reps:
-            by_side[rep.side or "all"] = by_side.get(rep.side or "all", 0) + 1
-        state.reps_by_side = by_side
+        state.reps_by_side = reps_by_side(self.reps)
         hold = self.template.hold
         held = current is not None and hold is not None and current.phase.name in hold.phases
         state.hold_elapsed = round(t - current.start, 1) if held else None

@@ -39,3 +39,11 @@ class Event:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def reps_by_side(reps: list[Rep]) -> dict[str, int]:
+    """How many reps per side ("all" for exercises without sides)."""
+    counts: dict[str, int] = {}
+    for rep in reps:
+        counts[rep.side or "all"] = counts.get(rep.side or "all", 0) + 1
+    return counts

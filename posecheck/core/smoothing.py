@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-
-
-def _alpha(cutoff_hz: float, dt: float) -> float:
-    tau = 1.0 / (2 * math.pi * cutoff_hz)
-    return 1.0 / (1.0 + tau / dt)
 
 
 class OneEuroFilter:
