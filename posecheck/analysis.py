@@ -13,6 +13,7 @@ from posecheck.core.keypoints import Detection
 from posecheck.core.signals import point_name
 from posecheck.core.template import Template
 from posecheck.io.video import Frame, VideoError, VideoWriter, probe, read_frames
+from posecheck.overlay import annotate
 
 ANALYSIS_MAX_SIDE = 960  # pose estimation gains nothing from bigger frames; decoding them costs
 
@@ -127,8 +128,6 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
 
     def draw(frame: Frame, engine: Engine) -> None:
         nonlocal writer
-        from posecheck.overlay import annotate
-
         if writer is None:
             height, width = frame.rgb.shape[:2]
             writer = VideoWriter(annotate_path, width, height, fps=info.fps or 30.0)

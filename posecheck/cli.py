@@ -15,7 +15,7 @@ os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging q
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from posecheck.core.template import TemplateError  # noqa: E402
-from posecheck.io.model import ModelError  # noqa: E402
+from posecheck.io.model import ModelError, resolve_model  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
 
 REP_COLUMNS = ["number", "side", "start", "counted_at", "end", "range_of_motion", "peak",
@@ -171,8 +171,7 @@ def _eval(args) -> int:
     templates = _templates(args)
     cases = [c for c in load_cases(args.labels, set(templates)) if not args.only or args.only in c.name]
     outcomes = []
-    with _estimator(args) as _:
-        pass  # fail early on a bad model before the long loop
+    resolve_model(args.model)  # fail early on a bad model, not after the first clip
     for case in tqdm(cases, desc="clips", disable=args.json or not sys.stderr.isatty(), file=sys.stderr):
         outcome = Outcome(case)
         started = time.perf_counter()

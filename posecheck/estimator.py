@@ -47,7 +47,7 @@ class MediaPipePose:
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         result = self._landmarker.detect_for_video(image, ms)
         poses = [Pose.from_mediapipe(lms, width, height) for lms in result.pose_landmarks]
-        poses.sort(key=_body_extent, reverse=True)
+        poses.sort(key=lambda pose: pose.area, reverse=True)
         return Detection(timestamp=timestamp, poses=tuple(poses))
 
     def close(self) -> None:
@@ -59,7 +59,3 @@ class MediaPipePose:
     def __exit__(self, *exc):
         self.close()
 
-
-def _body_extent(pose: Pose) -> float:
-    span = pose.xy.max(axis=0) - pose.xy.min(axis=0)
-    return float(span[0] * span[1])

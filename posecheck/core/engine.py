@@ -86,6 +86,8 @@ class Engine:
         self._cue_since = -math.inf
         self._last_hold_tick = 0
         self._last_time = 0.0
+        self._key_low = _key_extreme_is_low(template)
+        self._required_parts = _required_parts(template)
 
     # ----- the per-frame entry point -----------------------------------------------------------
     def update(self, detection: Detection) -> list[Event]:
@@ -98,7 +100,7 @@ class Engine:
         if pose is None:
             self.pose = None
             self.state.signals = {}
-            self._end_phase_if_stale(t, new, force=False)
+            self._end_phase_if_stale(t, new)
             return self._emit(new)
         pose = self._smooth(pose, t)
         self.pose = pose
@@ -107,8 +109,10 @@ class Engine:
         self._update_position(values, t, new)
         self._update_phases(values, t, new)
         self._check_form(values, t, new)
-        self._track_key_signal(values)
-        self._update_state(values, t)
+        key_value = self._key_value(values)
+        if key_value is not None:
+            self._rep_window.append(key_value)
+        self._update_state(values, key_value, t)
         return self._emit(new)
 
     def finish(self) -> list[Event]:
@@ -123,13 +127,13 @@ class Engine:
         self._issue("no_person", detection.pose is None, t, new)
         crowded = False
         if len(detection.poses) > 1:
-            areas = [_area(p) for p in detection.poses]
+            areas = [p.area for p in detection.poses]
             crowded = areas[1] >= SECOND_PERSON_AREA_RATIO * areas[0]
         self._issue("two_people", crowded, t, new)
 
     def _check_view(self, pose: Pose, t: float, new: list[Event]) -> None:
+        visible = visible_mask(pose)
         if self.template.view == "side":
-            visible = visible_mask(pose)
             ls, rs, lh, rh = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
             facing = False
             if visible[[ls, rs, lh, rh]].all():
@@ -137,35 +141,14 @@ class Engine:
                 torso = np.linalg.norm((pose.xy[ls] + pose.xy[rs]) / 2 - (pose.xy[lh] + pose.xy[rh]) / 2)
                 facing = torso > 0 and span / torso > SIDE_ON_MAX_SHOULDER_RATIO
             self._issue("turn_side_on", facing, t, new)
-        missing = self._missing_parts(pose)
+        missing = [label for label, indices in self._required_parts if not visible[indices].any()]
         self._issue("out_of_frame", bool(missing), t, new,
                     f"Your {missing[0]} is out of view: move so your whole body is in the frame."
                     if missing else "")
 
-    def _missing_parts(self, pose: Pose) -> list[str]:
-        """Body parts the position and phases need that cannot be seen (hidden_ok parts excepted)."""
-        visible = visible_mask(pose)
-        conditions = list(self.template.position.conditions)
-        for phase in self.template.phases:
-            conditions += [c for c in phase.conditions if not c.hidden_ok]
-        missing = []
-        for condition in conditions:
-            signal = self.template.signals[condition.signal]
-            sides = SIDES if signal.per_side else (None,)
-            for side in sides:
-                for point in signal.points:
-                    name = point_name(point, side)
-                    bases = [f"{s}_{name[4:]}" for s in SIDES] if name.startswith("mid_") else [name]
-                    if not any(visible[INDEX[b]] for b in bases):
-                        label = name[4:] if name.startswith("mid_") else name
-                        label = label.replace("_", " ")
-                        if label not in missing:
-                            missing.append(label)
-        return missing
-
     # ----- position gate -----------------------------------------------------------------------
     def _update_position(self, values, t: float, new: list[Event]) -> None:
-        ok = self._all_true(self.template.position.conditions, values, ("position",), any_side=True)
+        ok = self._position_met(values)
         if ok is None:  # cannot tell: keep what we had
             ok = self._in_position
         if ok:
@@ -180,14 +163,13 @@ class Engine:
                 self._in_position = False
         self._issue("position", not self._in_position, t, new, self.template.position.guidance)
 
-    def _all_true(self, conditions, values, key_prefix, any_side=False, side=None):
-        """True/False for a list of conditions (with hysteresis); None if they cannot be seen."""
-        sides = SIDES if any_side else (side,)
+    def _position_met(self, values) -> bool | None:
+        """Whether the starting position holds for either side (with hysteresis); None if unseen."""
         results = []
-        for s in sides:
+        for s in SIDES:
             result = True
-            for i, condition in enumerate(conditions):
-                value = self._condition(condition, values, s, key_prefix + (i, s))
+            for i, condition in enumerate(self.template.position.conditions):
+                value = self._condition(condition, values, s, ("position", i, s))
                 if value is None:
                     result = None if result is not False else False
                 elif not value:
@@ -267,7 +249,7 @@ class Engine:
         if len(sides) == 1:
             return (phase_name, sides[0])
         key = self.template.signals[self.template.key_signal]
-        low = self._extreme_is_low()
+        low = self._key_low
 
         def extremeness(side):
             value = values[(key.name, side if key.per_side else None)]
@@ -275,9 +257,9 @@ class Engine:
 
         return (phase_name, max(sides, key=extremeness))
 
-    def _end_phase_if_stale(self, t: float, new: list[Event], force: bool) -> None:
+    def _end_phase_if_stale(self, t: float, new: list[Event]) -> None:
         current = self._current
-        if current is not None and (force or t - current.last_true > current.phase.grace_seconds):
+        if current is not None and t - current.last_true > current.phase.grace_seconds:
             self._end_phase(current.last_true, new)
 
     def _start_phase(self, phase: Phase, side, start: float, hidden, t: float, new: list[Event]) -> None:
@@ -301,8 +283,6 @@ class Engine:
     def _count(self, start: float, t: float, side, new: list[Event]) -> None:
         rep = Rep(number=len(self.reps) + 1, side=side or "", start=round(start, 2),
                   counted_at=round(t, 2))
-        if self._current and self._current.partial:
-            rep.notes.append(f"counted without seeing your {' or '.join(self._current.partial)}")
         self.reps.append(rep)
         message = f"Rep {rep.number}" + (f" ({side})" if side else "")
         new.append(Event("rep", t, message, rep=rep.number, side=rep.side))
@@ -323,7 +303,6 @@ class Engine:
             rep.range_of_motion, rep.peak = self._range_of_motion()
             if current.partial:
                 rep.notes.append(f"counted without seeing your {' or '.join(current.partial)}")
-                rep.notes = list(dict.fromkeys(rep.notes))
             new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
             self._rep_window = []
 
@@ -363,26 +342,21 @@ class Engine:
             new.append(Event("hold_progress", t, message, side=current.side or "",
                              code=current.phase.name, seconds=float(elapsed)))
 
-    def _track_key_signal(self, values) -> None:
+    def _key_value(self, values) -> float | None:
+        """The key signal for the current side; with no side yet, the side moving furthest."""
+        key = self.template.signals[self.template.key_signal]
         side = self._current.side if self._current else None
-        signal = self.template.signals[self.template.key_signal]
-        sides = ([side] if side else list(SIDES)) if signal.per_side else [None]
-        found = [values[(signal.name, s)] for s in sides if math.isfinite(values[(signal.name, s)])]
-        if found:
-            self._rep_window.append(min(found) if self._extreme_is_low() else max(found))
-
-    def _extreme_is_low(self) -> bool:
-        target = self.template.phase(self.template.counting.phases[0])
-        for condition in target.conditions:
-            if condition.signal == self.template.key_signal:
-                return condition.direction == "below"
-        return False
+        sides = ([side] if side else list(SIDES)) if key.per_side else [None]
+        found = [values[(key.name, s)] for s in sides if math.isfinite(values[(key.name, s)])]
+        if not found:
+            return None
+        return min(found) if self._key_low else max(found)
 
     def _range_of_motion(self) -> tuple[float | None, float | None]:
         if not self._rep_window:
             return None, None
         values = np.array(self._rep_window)
-        peak = values.min() if self._extreme_is_low() else values.max()
+        peak = values.min() if self._key_low else values.max()
         return round(float(values.max() - values.min()), 1), round(float(peak), 1)
 
     # ----- form rules --------------------------------------------------------------------------
@@ -421,7 +395,7 @@ class Engine:
             self._issues_told[code] = message
             new.append(Event("guidance", since, message, code=code))
 
-    def _update_state(self, values, t: float) -> None:
+    def _update_state(self, values, key_value: float | None, t: float) -> None:
         state, current = self.state, self._current
         state.in_position = self._in_position
         state.phase = current.phase.label if current else ""
@@ -431,14 +405,7 @@ class Engine:
         hold = self.template.hold
         held = current is not None and hold is not None and current.phase.name in hold.phases
         state.hold_elapsed = round(t - current.start, 1) if held else None
-        key = self.template.signals[self.template.key_signal]
-        side = state.side or None
-        if key.per_side and side is None:
-            finite = [values[(key.name, s)] for s in SIDES if math.isfinite(values[(key.name, s)])]
-            state.key_value = (min(finite) if self._extreme_is_low() else max(finite)) if finite else None
-        else:
-            value = values[(key.name, side if key.per_side else None)]
-            state.key_value = value if math.isfinite(value) else None
+        state.key_value = key_value
         state.signals = {f"{n}:{s}" if s else n: v for (n, s), v in values.items() if math.isfinite(v)}
         state.guidance = next(iter(self._issues_told.values()), "")
 
@@ -463,6 +430,29 @@ class Engine:
         return pose.with_xy(smoothed)
 
 
-def _area(pose: Pose) -> float:
-    span = np.nanmax(pose.xy, axis=0) - np.nanmin(pose.xy, axis=0)
-    return float(span[0] * span[1])
+def _key_extreme_is_low(template: Template) -> bool:
+    """Whether the key signal's target is a low value (e.g. a hip angle closing), from the
+    direction of its condition in the counted phase."""
+    target = template.phase(template.counting.phases[0])
+    for condition in target.conditions:
+        if condition.signal == template.key_signal:
+            return condition.direction == "below"
+    return False
+
+
+def _required_parts(template: Template) -> list[tuple[str, list[int]]]:
+    """Body parts the position and phases must see (hidden_ok parts excepted): a label for
+    messages and the landmark indices, any one of which visible will do (both for `mid_*`)."""
+    conditions = list(template.position.conditions)
+    for phase in template.phases:
+        conditions += [c for c in phase.conditions if not c.hidden_ok]
+    parts: dict[str, list[int]] = {}
+    for condition in conditions:
+        signal = template.signals[condition.signal]
+        for side in (SIDES if signal.per_side else (None,)):
+            for point in signal.points:
+                name = point_name(point, side)
+                base = name[4:] if name.startswith("mid_") else name
+                indices = [INDEX[f"{s}_{base}"] for s in SIDES] if name.startswith("mid_") else [INDEX[name]]
+                parts.setdefault(base.replace("_", " "), indices)
+    return list(parts.items())

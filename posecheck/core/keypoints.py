@@ -69,6 +69,12 @@ class Pose:
     def point(self, name: str) -> np.ndarray:
         return self.xy[INDEX[name]]
 
+    @property
+    def area(self) -> float:
+        """Area of the landmarks' bounding box (px^2): how big the person is in the frame."""
+        span = np.nanmax(self.xy, axis=0) - np.nanmin(self.xy, axis=0)
+        return float(span[0] * span[1])
+
     def with_xy(self, xy: np.ndarray) -> "Pose":
         return Pose(xy, self.depth, self.visibility, self.image_size)
 
