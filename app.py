@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 
 import streamlit as st  # noqa: E402
 
-from posecheck.analysis import analyze_video  # noqa: E402
+from posecheck.analysis import BackgroundAnalysis  # noqa: E402
 from posecheck.cli import reps_csv  # noqa: E402
 from posecheck.core.template import TemplateError  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
@@ -64,26 +63,26 @@ def analyse_section(template) -> None:
     else:
         uploaded = st.file_uploader("Video file (MP4, MOV, WebM, AVI, GIF)",
                                     type=["mp4", "mov", "m4v", "webm", "avi", "mkv", "gif"])
-    if not st.button("Analyse", type="primary", disabled=video_path is None and uploaded is None):
+    if st.button("Analyse", type="primary", disabled=video_path is None and uploaded is None):
+        if uploaded is not None and uploaded.size > MAX_UPLOAD_MB * 1024 * 1024:
+            st.error(f"That file is {uploaded.size / 1e6:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
+        elif uploaded is not None:
+            st.session_state.job = BackgroundAnalysis(template, data=bytes(uploaded.getbuffer()), name=uploaded.name)
+        else:
+            st.session_state.job = BackgroundAnalysis(template, path=video_path, name=video_path.name)
+    # The analysis runs in a thread: other widgets (or the webcam component) may rerun the page
+    # meanwhile without cancelling it.
+    job = st.session_state.get("job")
+    if job is None or job.template.name != template.name:
         return
-    with tempfile.TemporaryDirectory(prefix="posecheck-") as work:
-        if uploaded is not None:
-            if uploaded.size > MAX_UPLOAD_MB * 1024 * 1024:
-                st.error(f"That file is {uploaded.size / 1e6:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
-                return
-            video_path = Path(work) / Path(uploaded.name).name
-            video_path.write_bytes(uploaded.getbuffer())
-        annotated = Path(work) / "annotated.mp4"
-        bar = st.progress(0.0, text="Analysing…")
-        try:
-            result = analyze_video(video_path, template, progress=lambda f: bar.progress(f, text=f"Analysing… {f:.0%}"),
-                                   annotate_path=annotated)
-        except VideoError as exc:
-            bar.empty()
-            st.error(f"This file could not be analysed: {exc}")
-            return
-        bar.empty()
-        show_result(result, template, annotated.read_bytes() if annotated.exists() else None)
+    if job.running:
+        st.progress(job.progress, text=f"Analysing {job.name}… {job.progress:.0%}")
+        time.sleep(0.5)
+        st.rerun()
+    elif job.error:
+        st.error(f"This file could not be analysed: {job.error}")
+    else:
+        show_result(job.result, template, job.video)
 
 
 def show_result(result, template, video_bytes: bytes | None) -> None:

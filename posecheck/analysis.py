@@ -149,3 +149,45 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
     if progress:
         progress(1.0)
     return result
+
+
+class BackgroundAnalysis:
+    """`analyze_video` in a worker thread, so a page can poll its progress and survive reruns.
+
+    Give either a path or the bytes of an uploaded file (written to a temporary folder that is
+    deleted when the analysis ends). The annotated video is kept in memory only.
+    """
+
+    def __init__(self, template: Template, path: str | Path | None = None, data: bytes | None = None,
+                 name: str = "video.mp4"):
+        import threading
+
+        self.template, self.name = template, Path(name).name
+        self.progress = 0.0
+        self.result: AnalysisResult | None = None
+        self.video: bytes | None = None
+        self.error = ""
+        self._thread = threading.Thread(target=self._run, args=(path, data), daemon=True)
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self, path, data) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="posecheck-") as work:
+            if data is not None:
+                path = Path(work) / self.name
+                path.write_bytes(data)
+            annotated = Path(work) / "annotated.mp4"
+            try:
+                self.result = analyze_video(path, self.template, progress=self._set_progress,
+                                            annotate_path=annotated)
+                self.video = annotated.read_bytes() if annotated.exists() else None
+            except VideoError as exc:
+                self.error = str(exc)
+
+    def _set_progress(self, fraction: float) -> None:
+        self.progress = fraction

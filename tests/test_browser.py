@@ -122,3 +122,25 @@ def test_live_page_counts_a_fake_webcam_clip(app_url, tmp_path, clip, exercise, 
         browser.close()
     print(f"{clip}: page showed {reps} reps at {fps} processed")
     assert int(reps) == expected
+
+
+@pytest.mark.browser
+def test_analyse_tab_shows_the_sample_count(app_url):
+    """The Analyse tab runs in a worker thread, so the page's reruns (the webcam component
+    makes some) must not cancel it. Uses samples/, which is always present."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        page.goto(app_url)
+        page.get_by_role("tab", name="Analyse a video").click()
+        page.get_by_role("button", name="Analyse").click()
+        page.wait_for_selector("text=Download reps", timeout=180000)
+        reps = page.get_by_test_id("stMetricValue").first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "analyse-sample.png"), full_page=True)
+        browser.close()
+    assert int(reps) == 2

@@ -65,3 +65,15 @@ def test_bad_inputs_exit_with_a_clear_message(tmp_path, capsys):
 def test_eval_on_the_samples_labels(capsys):
     assert main(["eval", str(ROOT / "samples" / "labels.toml")]) == 0
     assert "passed 1/1" in capsys.readouterr().out
+
+
+def test_background_analysis_reports_progress_result_and_errors(templates):
+    from posecheck.analysis import BackgroundAnalysis
+
+    job = BackgroundAnalysis(templates["bird-dog"], path=SAMPLE, name=SAMPLE.name)
+    job._thread.join(300)
+    assert not job.running and job.progress == 1.0 and job.error == ""
+    assert len(job.result.reps) == 2 and job.video[4:8] == b"ftyp"  # an MP4 held in memory
+    bad = BackgroundAnalysis(templates["bird-dog"], data=b"not a video at all", name="upload.mp4")
+    bad._thread.join(60)
+    assert bad.result is None and "Not a readable video: upload.mp4" in bad.error
