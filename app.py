@@ -16,7 +16,9 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 import streamlit as st  # noqa: E402
 
 from posecheck.analysis import BackgroundAnalysis  # noqa: E402
-from posecheck.cli import reps_csv  # noqa: E402
+from posecheck.io.store import Store, StoreError  # noqa: E402
+from posecheck.ui.history import history_page  # noqa: E402
+from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps  # noqa: E402
 from posecheck.core.template import TemplateError  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
@@ -33,6 +35,15 @@ st.set_page_config(page_title="posecheck", page_icon="🧘", layout="wide")
 @st.cache_resource
 def templates():
     return load_all()
+
+
+def open_store() -> Store | None:
+    """The history database, or None (with a message) if it cannot be opened: coaching still works."""
+    try:
+        return Store()
+    except (StoreError, OSError) as exc:
+        st.error(f"Your history could not be opened, so this session will not be saved: {exc}")
+        return None
 
 
 def exercise_guide(template) -> None:
@@ -67,9 +78,11 @@ def analyse_section(template) -> None:
         if uploaded is not None and uploaded.size > MAX_UPLOAD_MB * 1024 * 1024:
             st.error(f"That file is {uploaded.size / 1e6:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
         elif uploaded is not None:
-            st.session_state.job = BackgroundAnalysis(template, data=bytes(uploaded.getbuffer()), name=uploaded.name)
+            st.session_state.job = BackgroundAnalysis(template, data=bytes(uploaded.getbuffer()), name=uploaded.name,
+                                                      store=open_store())
         else:
-            st.session_state.job = BackgroundAnalysis(template, path=video_path, name=video_path.name)
+            st.session_state.job = BackgroundAnalysis(template, path=video_path, name=video_path.name,
+                                                      store=open_store())
     # The analysis runs in a thread: other widgets (or the webcam component) may rerun the page
     # meanwhile without cancelling it.
     job = st.session_state.get("job")
@@ -82,28 +95,23 @@ def analyse_section(template) -> None:
     elif job.error:
         st.error(f"This file could not be analysed: {job.error}")
     else:
-        show_result(job.result, template, job.video)
+        show_result(job, template)
 
 
-def show_result(result, template, video_bytes: bytes | None) -> None:
+def show_result(job: BackgroundAnalysis, template) -> None:
+    result = job.result
     summary = result.summary()
-    cols = st.columns(4)
-    cols[0].metric("Reps", summary["reps"])
-    sides = ", ".join(f"{k} {v}" for k, v in summary["reps_by_side"].items() if k != "all")
-    cols[1].metric("By side", sides or "-")
-    holds = summary["holds_s"]
-    cols[2].metric("Longest hold", f"{max(holds):.1f} s" if holds else "-",
-                   help=f"Target {template.hold.target_seconds:.0f} s" if template.hold else None)
-    cols[3].metric("Form notes", sum(summary["faults"].values()))
-    if video_bytes:
-        st.video(video_bytes, format="video/mp4")
-    if result.reps:
-        st.dataframe([r.to_dict() for r in result.reps], use_container_width=True, hide_index=True)
-        st.download_button("Download reps (CSV)", reps_csv(result.reps), "reps.csv", "text/csv")
-    else:
-        st.warning("No reps were counted in this video.")
-    for message in dict.fromkeys(e.message for e in result.faults):
-        st.markdown(f"- {message}")
+    took = f"Analysed {result.duration:.0f} s of video in {job.seconds:.0f} s."
+    saved = f" Saved to your history as session #{job.session_id}." if job.session_id else ""
+    st.success(took + saved)
+    show_metrics(result.reps, summary["holds_s"], len(result.faults), template)
+    video, chart = st.columns([2, 3])
+    if job.video:
+        video.video(job.video, format="video/mp4")
+    with chart:
+        show_chart(result.series, result.reps, template)
+    show_reps(result.reps, template, result.to_dict(), key="analysis")
+    show_notes([e.message for e in result.faults] + [e.message for e in result.holds])
     for message in summary["guidance"] + summary["warnings"]:
         st.info(message)
 
@@ -116,10 +124,11 @@ def rtc_configuration() -> dict:
 
 def new_coach(template, source_name: str) -> LiveCoach:
     from posecheck.estimator import MediaPipePose
-    from posecheck.io.store import SessionRecorder, Store
+    from posecheck.io.store import SessionRecorder
 
+    store = open_store()
     return LiveCoach(template, MediaPipePose(max_people=2),
-                     lambda: SessionRecorder(Store(), template.name, "live", source_name))
+                     lambda: SessionRecorder(store, template.name, "live", source_name) if store else None)
 
 
 def speak(placeholder, text: str) -> None:
@@ -195,15 +204,15 @@ def show_live(counts, status, snapshot, template) -> None:
     status.info(message)
 
 
-def main() -> None:
-    st.title("posecheck")
-    st.caption("A camera coach for lower-back-pain exercises. Your video never leaves this computer.")
-    st.warning(PAIN_WARNING)
+def exercise_page() -> None:
     try:
         available = templates()
     except TemplateError as exc:
         st.error(f"An exercise file is broken: {exc}")
         return
+    st.title("posecheck")
+    st.caption("A camera coach for lower-back-pain exercises. Your video never leaves this computer.")
+    st.warning(PAIN_WARNING)
     name = st.sidebar.selectbox("Exercise", list(available), format_func=lambda n: available[n].title)
     template = available[name]
     exercise_guide(template)
@@ -214,4 +223,13 @@ def main() -> None:
         live_section(template)
 
 
-main()
+def history() -> None:
+    try:
+        available = templates()
+    except TemplateError:
+        available = {}  # the history still opens; sessions show their exercise names
+    history_page(available)
+
+
+st.navigation([st.Page(exercise_page, title="Exercises", icon="🧘", default=True),
+               st.Page(history, title="History", icon="📈", url_path="history")]).run()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -12,6 +14,7 @@ from posecheck.core.events import Event, Rep, reps_by_side
 from posecheck.core.keypoints import Detection
 from posecheck.core.signals import point_name
 from posecheck.core.template import Template
+from posecheck.io.store import StoreError, save_result
 from posecheck.io.video import Frame, VideoError, VideoWriter, probe, read_frames
 from posecheck.overlay import annotate
 
@@ -155,11 +158,12 @@ class BackgroundAnalysis:
     """`analyze_video` in a worker thread, so a page can poll its progress and survive reruns.
 
     Give either a path or the bytes of an uploaded file (written to a temporary folder that is
-    deleted when the analysis ends). The annotated video is kept in memory only.
+    deleted when the analysis ends). The annotated video is kept in memory only. With a `store`,
+    the result is saved to the history as one session (`session_id`).
     """
 
     def __init__(self, template: Template, path: str | Path | None = None, data: bytes | None = None,
-                 name: str = "video.mp4"):
+                 name: str = "video.mp4", store=None):
         import threading
 
         self.template, self.name = template, Path(name).name
@@ -167,6 +171,10 @@ class BackgroundAnalysis:
         self.result: AnalysisResult | None = None
         self.video: bytes | None = None
         self.error = ""
+        self.started = time.monotonic()
+        self.seconds: float | None = None  # how long the analysis took
+        self.session_id: int | None = None
+        self._store = store
         self._thread = threading.Thread(target=self._run, args=(path, data), daemon=True)
         self._thread.start()
 
@@ -188,6 +196,12 @@ class BackgroundAnalysis:
                 self.video = annotated.read_bytes() if annotated.exists() else None
             except VideoError as exc:
                 self.error = str(exc)
+            self.seconds = time.monotonic() - self.started
+        if self.result is not None and self._store is not None:
+            try:
+                self.session_id = save_result(self._store, self.result, self.name)
+            except (StoreError, sqlite3.Error) as exc:
+                self.result.warnings.append(f"This analysis could not be saved to the history: {exc}")
 
     def _set_progress(self, fraction: float) -> None:
         self.progress = fraction

@@ -1,10 +1,9 @@
-"""The `posecheck` command line: analyze a video, list exercises, evaluate against labels."""
+"""The `posecheck` command line: analyse a video, list exercises, evaluate against labels, and
+review or export the session history."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import sys
@@ -16,18 +15,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from posecheck.core.template import TemplateError  # noqa: E402
 from posecheck.io.model import ModelError, resolve_model  # noqa: E402
+from posecheck.io.store import StoreError  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
-
-REP_COLUMNS = ["number", "side", "start", "counted_at", "end", "range_of_motion", "peak",
-               "hold_seconds", "faults", "notes"]
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (TemplateError, VideoError, ModelError, FileNotFoundError) as exc:
+    except (TemplateError, VideoError, ModelError, StoreError, FileNotFoundError) as exc:
         print(f"posecheck: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -39,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", help="a MediaPipe pose .task file (default: the bundled full model; "
                         "or set $POSECHECK_MODEL)")
     parser.add_argument("--exercises-dir", help="folder of exercise templates (default: exercises/)")
+    parser.add_argument("--db", help="the history database (default: $POSECHECK_DB, the `database` setting in "
+                        "~/.config/posecheck/config.toml, or ~/.local/share/posecheck/history.db)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     analyze = commands.add_parser("analyze", help="count reps, time holds and check form in a video")
@@ -49,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--csv", action="store_true", help="print one CSV row per rep")
     analyze.add_argument("--annotate", metavar="OUT.mp4", help="write the video with skeleton, angles, counter and cues")
     analyze.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    analyze.add_argument("--no-save", action="store_true", help="do not add this analysis to the history")
     analyze.set_defaults(run=_analyze)
 
     exercises = commands.add_parser("exercises", help="list the exercise templates")
@@ -59,6 +58,18 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--only", help="evaluate only clips whose file name contains this text")
     evaluate.set_defaults(run=_eval)
+
+    history = commands.add_parser("history", help="list the stored sessions (or show one, or delete one)")
+    history.add_argument("--exercise", "-e", help="only this exercise")
+    history.add_argument("--session", "-s", type=int, help="show this session's reps and notes")
+    history.add_argument("--delete", type=int, metavar="SESSION", help="delete this session")
+    history.add_argument("--json", action="store_true")
+    history.set_defaults(run=_history)
+
+    export = commands.add_parser("export", help="write every stored session and rep as CSV or JSON")
+    export.add_argument("--output", "-o", help="file to write (default: print); .json means JSON")
+    export.add_argument("--format", "-f", choices=["csv", "json"], help="default: from the file name, else csv")
+    export.set_defaults(run=_export)
     return parser
 
 
@@ -97,6 +108,8 @@ def _progress_bar(label: str, quiet: bool):
 
 def _analyze(args) -> int:
     from posecheck.analysis import analyze_video
+    from posecheck.io.store import save_result
+    from posecheck.report import report_text, reps_csv, result_json
 
     template = _template(args, args.exercise)
     update, close = _progress_bar(Path(args.video).name, args.quiet or args.json or args.csv)
@@ -105,54 +118,89 @@ def _analyze(args) -> int:
             result = analyze_video(args.video, template, estimator, update, args.annotate)
         finally:
             close()
+    session_id = None if args.no_save else save_result(_store(args), result, Path(args.video).name)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(result_json(result))
     elif args.csv:
         print(reps_csv(result.reps), end="")
     else:
         print(report_text(result, template))
         if args.annotate:
             print(f"\nAnnotated video: {args.annotate}")
+        if session_id is not None:
+            print(f"Saved to the history as session {session_id} (`posecheck history -s {session_id}`).")
     return 0
 
 
-def reps_csv(reps) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(REP_COLUMNS)
-    for rep in reps:
-        row = rep.to_dict()
-        writer.writerow(["; ".join(row[c]) if isinstance(row[c], list) else
-                         ("" if row[c] is None else row[c]) for c in REP_COLUMNS])
-    return out.getvalue()
+def _store(args):
+    from posecheck.io.store import Store
+
+    return Store(args.db)
 
 
-def report_text(result, template) -> str:
-    lines = [f"{template.title}: {Path(result.source).name}  ({result.duration:.1f} s, "
-             f"{result.frames} frames, person found in {result.summary()['person_found_in']:.0%})", ""]
-    if result.reps:
-        lines.append(f"{'rep':>3}  {'side':<6} {'start':>6} {'end':>6}  {'range':>6}  {'hold':>6}  faults")
-        for rep in result.reps:
-            end = f"{rep.end:6.1f}" if rep.end is not None else "     -"
-            rom = f"{rep.range_of_motion:5.0f}°" if rep.range_of_motion is not None else "     -"
-            hold = f"{rep.hold_seconds:5.1f}s" if rep.hold_seconds is not None else "     -"
-            faults = ", ".join(rep.faults + rep.notes) or "-"
-            lines.append(f"{rep.number:>3}  {rep.side or '-':<6} {rep.start:6.1f} {end}  {rom}  {hold}  {faults}")
+def _history(args) -> int:
+    from posecheck.report import session_row, when
+
+    store = _store(args)
+    if args.delete is not None:
+        if store.session(args.delete) is None:
+            raise StoreError(f"there is no session {args.delete} in {store.path}")
+        store.delete_session(args.delete)
+        print(f"Deleted session {args.delete}.")
+        return 0
+    if args.session is not None:
+        return _show_session(store, args)
+    sessions = [s for s in store.sessions() if not args.exercise or s["exercise"] == args.exercise]
+    if args.json:
+        print(json.dumps(sessions, indent=2))
+        return 0
+    if not sessions:
+        print(f"No sessions stored yet ({store.path}).")
+        return 0
+    print(f"{'id':>4}  {'date':<16}  {'exercise':<14} {'source':<6} {'reps':>4} {'holds':>7}  video")
+    for s in sessions:
+        holds = f"{s['hold_seconds']:.0f} s" if s["hold_seconds"] else "-"
+        cut = "" if s["ended_at"] else "  (cut off)"
+        print(f"{s['id']:>4}  {when(s['started_at']):<16}  {s['exercise']:<14} {s['source']:<6} {s['rep_count']:>4} "
+              f"{holds:>7}  {s['video_name'] or '-'}{cut}")
+    return 0
+
+
+def _show_session(store, args) -> int:
+    from posecheck.report import rep_rows, when
+
+    session = store.session(args.session)
+    if session is None:
+        raise StoreError(f"there is no session {args.session} in {store.path}")
+    reps = store.reps(args.session)
+    if args.json:
+        print(json.dumps({**session, "reps": [r.to_dict() for r in reps], "events": store.events(args.session)},
+                         indent=2))
+        return 0
+    print(f"Session {session['id']}: {session['exercise']}, {session['source']}, {when(session['started_at'])}"
+          + (f", {session['video_name']}" if session["video_name"] else ""))
+    template = _templates(args).get(session["exercise"])
+    for row in rep_rows(reps, template):
+        print("  " + "  ".join(f"{k}: {'-' if v is None else v}" for k, v in row.items()))
+    if not reps:
+        print("  No reps.")
+    for event in store.events(args.session):
+        if event["kind"] in ("form", "hold"):
+            print(f"  {event['time']:6.1f} s  {event['message']}")
+    return 0
+
+
+def _export(args) -> int:
+    from posecheck.report import history_csv, history_json
+
+    fmt = args.format or ("json" if args.output and args.output.lower().endswith(".json") else "csv")
+    text = (history_json if fmt == "json" else history_csv)(_store(args))
+    if args.output:
+        Path(args.output).write_text(text)
+        print(f"Wrote {args.output}", file=sys.stderr)
     else:
-        lines.append("No reps counted.")
-    lines.append("")
-    by_side = ", ".join(f"{side}: {n}" for side, n in result.reps_by_side().items() if side != "all")
-    lines.append(f"Reps: {len(result.reps)}" + (f" ({by_side})" if by_side else ""))
-    if result.holds:
-        target = f" (target {result.hold_target:.0f} s)" if result.hold_target else ""
-        lines.append("Holds: " + ", ".join(f"{e.seconds:.1f} s" for e in result.holds) + target)
-    for message in dict.fromkeys(e.message for e in result.faults):
-        lines.append(f"Form: {message}")
-    for message in dict.fromkeys(e.message for e in result.guidance):
-        lines.append(f"Guidance: {message}")
-    for warning in result.warnings:
-        lines.append(f"Warning: {warning}")
-    return "\n".join(lines)
+        print(text, end="" if text.endswith("\n") else "\n")
+    return 0
 
 
 def _exercises(args) -> int:

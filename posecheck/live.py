@@ -9,6 +9,7 @@ never lags behind the camera.
 from __future__ import annotations
 
 import copy
+import math
 import queue
 import threading
 import time
@@ -26,6 +27,7 @@ from posecheck.overlay import annotate
 
 LIVE_MAX_SIDE = 640  # frames are scaled to this before pose estimation
 SPEECH_COOLDOWN = 2.5  # seconds between spoken phrases, so they never pile up
+SERIES_STEP = 0.1  # seconds between stored points of the key angle (enough for the history chart)
 
 
 @dataclass
@@ -53,6 +55,7 @@ class LiveCoach:
         self._frame_times: list[float] = []
         self._last_spoken = -1e9
         self._finished = False
+        self.series: list[tuple[float, float | None]] = []
         self._snapshot = LiveSnapshot(copy.deepcopy(self.engine.state))
 
     def process(self, rgb: np.ndarray, timestamp: float | None = None) -> np.ndarray:
@@ -71,6 +74,7 @@ class LiveCoach:
             if self.recorder is not None and events:
                 self.recorder.record(events, self.engine.reps)
             self._speak(events, t)
+            self._add_to_series(t)
             self._frame_times = [x for x in self._frame_times if now - x < 2.0] + [now]
             state = self.engine.state
             out = annotate(small, self.engine.pose, state, self.template.title,
@@ -92,7 +96,7 @@ class LiveCoach:
             events = self.engine.finish()
             if self.recorder is not None:
                 self.recorder.record(events, self.engine.reps)
-                self.recorder.finish(self._summary())
+                self.recorder.finish(self._summary(), self.series)
             self._snapshot.running = False
             return self._summary()
 
@@ -105,6 +109,13 @@ class LiveCoach:
             "hold_target_s": self.template.hold.target_seconds if self.template.hold else None,
             "faults": sorted({e.message for e in self.engine.events if e.kind == "form"}),
         }
+
+    def _add_to_series(self, t: float) -> None:
+        if self.series and t - self.series[-1][0] < SERIES_STEP:
+            return
+        value = self.engine.state.key_value
+        finite = value is not None and math.isfinite(value)
+        self.series.append((round(t, 2), round(value, 1) if finite else None))
 
     def _speak(self, events, t: float) -> None:
         phrases = [e.message for e in events if e.kind in ("rep", "form", "guidance") and e.message]

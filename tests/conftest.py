@@ -1,10 +1,13 @@
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("GLOG_minloglevel", "2")
+# Tests (and the processes they start) never write into the user's own history.
+os.environ["POSECHECK_DB"] = str(Path(tempfile.mkdtemp(prefix="posecheck-tests-")) / "history.db")
 sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parents[1]

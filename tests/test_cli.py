@@ -67,13 +67,41 @@ def test_eval_on_the_samples_labels(capsys):
     assert "passed 1/1" in capsys.readouterr().out
 
 
-def test_background_analysis_reports_progress_result_and_errors(templates):
+def test_background_analysis_reports_progress_result_and_errors(templates, tmp_path):
     from posecheck.analysis import BackgroundAnalysis
+    from posecheck.io.store import Store
 
-    job = BackgroundAnalysis(templates["bird-dog"], path=SAMPLE, name=SAMPLE.name)
+    store = Store(tmp_path / "h.db")
+    job = BackgroundAnalysis(templates["bird-dog"], path=SAMPLE, name=SAMPLE.name, store=store)
     job._thread.join(300)
-    assert not job.running and job.progress == 1.0 and job.error == ""
+    assert not job.running and job.progress == 1.0 and job.error == "" and job.seconds > 0
     assert len(job.result.reps) == 2 and job.video[4:8] == b"ftyp"  # an MP4 held in memory
+    assert len(store.reps(job.session_id)) == 2 and store.session(job.session_id)["series"]
     bad = BackgroundAnalysis(templates["bird-dog"], data=b"not a video at all", name="upload.mp4")
     bad._thread.join(60)
     assert bad.result is None and "Not a readable video: upload.mp4" in bad.error
+
+
+def test_analyze_saves_to_the_history_which_history_and_export_show(tmp_path, capsys):
+    db = str(tmp_path / "h.db")
+    assert main(["--db", db, "analyze", str(SAMPLE), "-e", "bird-dog", "-q"]) == 0
+    assert "Saved to the history as session 1" in capsys.readouterr().out
+    assert main(["--db", db, "analyze", str(SAMPLE), "-e", "bird-dog", "-q", "--no-save"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "history"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert len(listing) == 2 and "bird-dog" in listing[1] and SAMPLE.name in listing[1]  # header + 1 session
+    assert main(["--db", db, "history", "-s", "1"]) == 0
+    detail = capsys.readouterr().out
+    assert "Rep: 2" in detail and "held 4 s of 15 s" in detail
+    out = tmp_path / "all.json"
+    assert main(["--db", db, "export", "-o", str(out)]) == 0
+    (session,) = json.loads(out.read_text())["sessions"]
+    assert len(session["reps"]) == 2 and session["video"] == SAMPLE.name
+    assert main(["--db", db, "export", "--format", "csv"]) == 0
+    assert len(list(csv.DictReader(io.StringIO(capsys.readouterr().out)))) == 2
+    assert main(["--db", db, "history", "--delete", "1"]) == 0
+    assert main(["--db", db, "history", "--delete", "1"]) == 2
+    assert "there is no session 1" in capsys.readouterr().err
+    assert main(["--db", db, "history"]) == 0
+    assert "No sessions stored yet" in capsys.readouterr().out

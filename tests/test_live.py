@@ -49,6 +49,8 @@ def test_live_coach_counts_speaks_and_stores_each_rep(tmp_path, templates):
     summary = coach.finish()
     assert summary["reps"] == 1 and summary["holds_s"]
     assert store.sessions()[0]["ended_at"] is not None
+    series = store.session(recorder.session_id)["series"]
+    assert len(series) > 20 and min(v for _, v in series if v is not None) < 60  # the pull reached ~50°
     assert coach.finish() == summary  # stopping twice is harmless
 
 

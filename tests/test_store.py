@@ -85,3 +85,60 @@ def test_path_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("POSECHECK_DB", str(tmp_path / "custom" / "x.db"))
     assert Store().path == tmp_path / "custom" / "x.db"
     assert (tmp_path / "custom" / "x.db").exists()
+
+
+def test_a_schema_1_file_is_migrated_and_keeps_its_sessions(tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:  # the tables as posecheck with schema 1 wrote them
+        db.executescript("""
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE sessions (id INTEGER PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL,
+                exercise TEXT NOT NULL, source TEXT NOT NULL, video_name TEXT, summary TEXT);
+            CREATE TABLE reps (session_id INTEGER NOT NULL, number INTEGER NOT NULL, side TEXT NOT NULL,
+                start REAL NOT NULL, counted_at REAL NOT NULL, end REAL, range_of_motion REAL, peak REAL,
+                hold_seconds REAL, faults TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '[]',
+                PRIMARY KEY (session_id, number));
+            CREATE TABLE events (session_id INTEGER NOT NULL, time REAL NOT NULL, kind TEXT NOT NULL,
+                code TEXT NOT NULL, rep INTEGER, message TEXT NOT NULL, seconds REAL);
+            INSERT INTO meta VALUES ('schema_version', '1');
+            INSERT INTO sessions VALUES (1, 1700000000, 1700000100, 'cat-cow', 'live', NULL, '{"reps": 1}');
+            INSERT INTO reps (session_id, number, side, start, counted_at) VALUES (1, 1, '', 2.0, 3.0);
+        """)
+    store = Store(path)
+    assert store.schema_version() == SCHEMA_VERSION
+    (session,) = store.sessions()
+    assert session["summary"] == {"reps": 1} and session["rep_count"] == 1
+    assert store.session(1)["series"] == []  # the column schema 2 added, empty for old sessions
+    store.save_series(1, [(0.0, 10.0), (0.1, None)])
+    assert store.session(1)["series"] == [[0.0, 10.0], [0.1, None]]
+
+
+def test_path_from_the_settings_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("POSECHECK_DB", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    settings = tmp_path / "config" / "posecheck" / "config.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(f'database = "{tmp_path / "mine.db"}"\n')
+    assert Store().path == tmp_path / "mine.db"
+    settings.write_text("database = [unclosed\n")
+    with pytest.raises(StoreError, match="config.toml is not valid TOML"):
+        Store()
+
+
+def test_an_analysis_result_is_saved_as_one_finished_session(tmp_path):
+    from posecheck.analysis import AnalysisResult
+    from posecheck.io.store import save_result
+
+    result = AnalysisResult("bird-dog", "/videos/clip.mp4", duration=10.0, frames=300, frames_with_person=300)
+    result.reps = [Rep(1, "left", 1.0, 1.5, end=5.0, hold_seconds=3.0, faults=["leg_too_high"])]
+    result.events = [Event("form", 2.0, "Lower your leg", rep=1, code="leg_too_high"),
+                     Event("hold", 5.0, "held 3.0 s", rep=1, seconds=3.0),
+                     Event("hold_progress", 4.0, "", rep=1, seconds=2.0)]
+    result.series = [(0.0, 100.0), (0.5, 150.0)]
+    store = Store(tmp_path / "h.db")
+    sid = save_result(store, result, "clip.mp4")
+    session = store.session(sid)
+    assert session["source"] == "video" and session["video_name"] == "clip.mp4" and session["ended_at"]
+    assert session["summary"]["reps"] == 1 and session["series"] == [[0.0, 100.0], [0.5, 150.0]]
+    assert store.reps(sid) == result.reps
+    assert [e["kind"] for e in store.events(sid)] == ["form", "hold"]  # progress ticks are not history

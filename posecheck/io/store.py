@@ -1,7 +1,10 @@
 """The session history: an embedded SQLite database, written incrementally.
 
 Each rep and form note is committed as it happens, so a closed tab, a lost connection or a crash
-loses nothing already counted. The schema carries a version; `migrate` brings older files up.
+loses nothing already counted. The schema carries a version; `_migrate` brings older files up one step at a time.
+
+Where the file lives: `$POSECHECK_DB`, else `database = "..."` in `~/.config/posecheck/config.toml`,
+else `~/.local/share/posecheck/history.db`.
 """
 
 from __future__ import annotations
@@ -10,13 +13,14 @@ import json
 import os
 import sqlite3
 import time
+import tomllib
 from contextlib import closing
 from pathlib import Path
 
 from posecheck.core.events import Event, Rep
 
 DB_ENV = "POSECHECK_DB"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,7 +31,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     exercise TEXT NOT NULL,
     source TEXT NOT NULL,              -- 'live' or 'video'
     video_name TEXT,
-    summary TEXT                       -- JSON, written when the session ends
+    summary TEXT,                      -- JSON, written when the session ends
+    series TEXT                        -- JSON [[t, key angle], ...] (schema 2), for the chart
 );
 CREATE TABLE IF NOT EXISTS reps (
     session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -59,11 +64,24 @@ class StoreError(RuntimeError):
     pass
 
 
+def config_path() -> Path:
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "posecheck" / "config.toml"
+
+
 def default_path() -> Path:
     given = os.environ.get(DB_ENV)
     if given:
-        return Path(given)
-    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+        return Path(given).expanduser()
+    config = config_path()
+    if config.exists():
+        try:
+            setting = tomllib.loads(config.read_text()).get("database")
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise StoreError(f"{config} is not valid TOML: {exc}") from exc
+        if setting:
+            return Path(str(setting)).expanduser()
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "posecheck" / "history.db"
 
 
@@ -88,7 +106,9 @@ class Store:
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path} was written by a newer posecheck (schema {version}, "
                              f"this one knows {SCHEMA_VERSION}); update posecheck to open it.")
-        # Future migrations go here: `if version < 2: ...` one step at a time.
+        # A fresh file (version 0) already has the current tables; older files step up in order.
+        if 0 < version < 2:
+            db.execute("ALTER TABLE sessions ADD COLUMN series TEXT")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def schema_version(self) -> int:
@@ -121,17 +141,34 @@ class Store:
             db.execute("UPDATE sessions SET ended_at=?, summary=? WHERE id=?",
                        (time.time(), json.dumps(summary), session_id))
 
+    def save_series(self, session_id: int, series: list[tuple[float, float | None]]) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("UPDATE sessions SET series=? WHERE id=?", (json.dumps(series), session_id))
+
     def delete_session(self, session_id: int) -> None:
         with closing(self._connect()) as db, db:
             db.execute("DELETE FROM sessions WHERE id=?", (session_id,))
 
     # ----- reading ------------------------------------------------------------------------------
     def sessions(self) -> list[dict]:
+        """Every session, newest first, without its series; `summary` is decoded."""
         with closing(self._connect()) as db:
-            rows = db.execute("""SELECT s.*, COUNT(r.number) AS rep_count FROM sessions s
-                                 LEFT JOIN reps r ON r.session_id = s.id GROUP BY s.id
-                                 ORDER BY s.started_at DESC""").fetchall()
-        return [dict(row) for row in rows]
+            rows = db.execute("""SELECT s.id, s.started_at, s.ended_at, s.exercise, s.source, s.video_name,
+                                        s.summary, COUNT(r.number) AS rep_count,
+                                        COALESCE(SUM(r.hold_seconds), 0) AS hold_seconds
+                                 FROM sessions s LEFT JOIN reps r ON r.session_id = s.id
+                                 GROUP BY s.id ORDER BY s.started_at DESC""").fetchall()
+        return [_session_dict(row) for row in rows]
+
+    def session(self, session_id: int) -> dict | None:
+        """One session with its series, or None if there is no such session."""
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT * FROM sessions WHERE id=?", (session_id,)).fetchone()
+        if row is None:
+            return None
+        session = _session_dict(row)
+        session["series"] = json.loads(row["series"]) if row["series"] else []
+        return session
 
     def reps(self, session_id: int) -> list[Rep]:
         with closing(self._connect()) as db:
@@ -144,6 +181,25 @@ class Store:
         with closing(self._connect()) as db:
             rows = db.execute("SELECT * FROM events WHERE session_id=? ORDER BY time", (session_id,)).fetchall()
         return [dict(r) for r in rows]
+
+
+def _session_dict(row: sqlite3.Row) -> dict:
+    session = dict(row)
+    session["summary"] = json.loads(row["summary"]) if row["summary"] else {}
+    return session
+
+
+def save_result(store: Store, result, video_name: str | None) -> int:
+    """Store a finished video analysis (an `AnalysisResult`) as one session; returns its id."""
+    session_id = store.start_session(result.exercise, "video", video_name)
+    for rep in result.reps:
+        store.save_rep(session_id, rep)
+    for event in result.events:
+        if event.kind in ("form", "hold", "guidance"):
+            store.save_event(session_id, event)
+    store.save_series(session_id, result.series)
+    store.finish_session(session_id, result.summary())
+    return session_id
 
 
 class SessionRecorder:
@@ -162,5 +218,7 @@ class SessionRecorder:
             if event.kind in ("form", "hold", "guidance"):
                 self.store.save_event(self.session_id, event)
 
-    def finish(self, summary: dict) -> None:
+    def finish(self, summary: dict, series: list | None = None) -> None:
+        if series:
+            self.store.save_series(self.session_id, series)
         self.store.finish_session(self.session_id, summary)

@@ -1,0 +1,66 @@
+"""Charts for the app (Altair specs, drawn by Streamlit): the key angle over one session, and
+reps over days or weeks. Pure functions from data to chart; nothing here renders or stores."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from posecheck.core.events import Rep
+from posecheck.core.template import Template
+from posecheck.report import key_thresholds
+
+REP_COLOUR = "#2e7d32"
+THRESHOLD_COLOUR = "#c62828"
+
+
+def angle_chart(series: list, reps: list[Rep], template: Template) -> alt.LayerChart:
+    """The key angle over time, the thresholds that start each phase, and each rep shaded from its
+    start to its end, numbered at the moment it was counted."""
+    label = template.signals[template.key_signal].label
+    points = pd.DataFrame(series, columns=["time", "angle"])
+    line = alt.Chart(points).mark_line(color="#1565c0").encode(
+        x=alt.X("time:Q", title="time (s)"),
+        y=alt.Y("angle:Q", title=f"{label} (°)", scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("angle:Q", format=".0f")])
+    layers = [*_rep_layers(reps, points["time"].max() if len(points) else 0.0), line,
+              *_threshold_layers(key_thresholds(template))]
+    return alt.layer(*layers).properties(height=280)
+
+
+def _rep_layers(reps: list[Rep], last_time: float) -> list[alt.Chart]:
+    if not reps:
+        return []
+    spans = pd.DataFrame([{"start": rep.start, "end": rep.end if rep.end is not None else last_time,
+                           "counted": rep.counted_at, "rep": f"rep {rep.number}", "side": rep.side or "-"}
+                          for rep in reps])
+    band = alt.Chart(spans).mark_rect(opacity=0.15, color=REP_COLOUR).encode(
+        x="start:Q", x2="end:Q", tooltip=["rep", "side", alt.Tooltip("start:Q", format=".1f"),
+                                         alt.Tooltip("end:Q", format=".1f")])
+    counted = alt.Chart(spans).mark_rule(color=REP_COLOUR, strokeWidth=2).encode(x="counted:Q")
+    number = alt.Chart(spans).mark_text(align="left", dx=3, dy=8, color=REP_COLOUR, fontWeight="bold").encode(
+        x="counted:Q", y=alt.value(0), text="rep")
+    return [band, counted, number]
+
+
+def _threshold_layers(thresholds: list[tuple[str, float]]) -> list[alt.Chart]:
+    if not thresholds:
+        return []
+    lines = pd.DataFrame([{"threshold": name, "angle": value} for name, value in thresholds])
+    rule = alt.Chart(lines).mark_rule(color=THRESHOLD_COLOUR, strokeDash=[6, 4]).encode(
+        y="angle:Q", tooltip=["threshold"])
+    text = alt.Chart(lines).mark_text(align="left", dx=4, dy=-6, color=THRESHOLD_COLOUR).encode(
+        y="angle:Q", x=alt.value(0), text="threshold")
+    return [rule, text]
+
+
+def progress_chart(rows: list[dict], period: str) -> alt.Chart:
+    """Stacked bars of reps per day or week, one colour per exercise (rows from `reps_by_period`)."""
+    data = pd.DataFrame(rows, columns=["period", "exercise", "reps"])
+    unit = "yearmonthdate"
+    title = "week starting" if period == "week" else "day"
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{unit}(period):O", title=title),
+        y=alt.Y("sum(reps):Q", title="reps"),
+        color=alt.Color("exercise:N", title="exercise"),
+        tooltip=["period", "exercise", "reps"]).properties(height=260)

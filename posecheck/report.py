@@ -1,0 +1,166 @@
+"""What a user reads and downloads: rep tables, text reports, CSV/JSON exports, history totals.
+
+Plain functions from results (or stored sessions) to rows and strings; the app and the command
+line share them, so a download from the page equals `posecheck export`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from posecheck.core.events import Rep
+from posecheck.core.template import Template
+
+REP_COLUMNS = ["number", "side", "start", "counted_at", "end", "range_of_motion", "peak",
+               "hold_seconds", "faults", "notes"]
+SESSION_COLUMNS = ["session", "started_at", "exercise", "source", "video", "finished"]
+BUILT_IN_FAULTS = {"hold_short": "hold shorter than the target"}
+
+
+# ----- one analysis --------------------------------------------------------------------------
+def fault_label(code: str, template: Template | None) -> str:
+    """The plain-words cue for a form rule id (the id itself if the template does not know it)."""
+    for rule in template.form if template else ():
+        if rule.id == code:
+            return rule.message
+    return BUILT_IN_FAULTS.get(code, code.replace("_", " "))
+
+
+def rep_rows(reps: list[Rep], template: Template | None) -> list[dict]:
+    """One row per rep, with the columns a person reads (start, end, side, range, hold, form)."""
+    return [{
+        "Rep": rep.number,
+        "Start (s)": _round(rep.start),
+        "End (s)": _round(rep.end),
+        "Side": rep.side or "-",
+        "Range (°)": _round(rep.range_of_motion, 0),
+        "Hold (s)": _round(rep.hold_seconds),
+        "Form": "; ".join([fault_label(code, template) for code in rep.faults] + rep.notes) or "good",
+    } for rep in reps]
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def reps_csv(reps: list[Rep]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REP_COLUMNS)
+    for rep in reps:
+        writer.writerow(_rep_cells(rep))
+    return out.getvalue()
+
+
+def _rep_cells(rep: Rep) -> list:
+    row = rep.to_dict()
+    return ["; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c])
+            for c in REP_COLUMNS]
+
+
+def result_json(result) -> str:
+    return json.dumps(result.to_dict(), indent=2)
+
+
+def key_thresholds(template: Template) -> list[tuple[str, float]]:
+    """The thresholds on the key signal that start a phase, labelled by phase: the lines on the chart."""
+    return [(f"{phase.label} ({condition.direction} {condition.threshold:g}°)", condition.threshold)
+            for phase in template.phases for condition in phase.conditions
+            if condition.signal == template.key_signal]
+
+
+def report_text(result, template: Template) -> str:
+    lines = [f"{template.title}: {Path(result.source).name}  ({result.duration:.1f} s, "
+             f"{result.frames} frames, person found in {result.summary()['person_found_in']:.0%})", ""]
+    if result.reps:
+        lines.append(f"{'rep':>3}  {'side':<6} {'start':>6} {'end':>6}  {'range':>6}  {'hold':>6}  faults")
+        for rep in result.reps:
+            end = f"{rep.end:6.1f}" if rep.end is not None else "     -"
+            rom = f"{rep.range_of_motion:5.0f}°" if rep.range_of_motion is not None else "     -"
+            hold = f"{rep.hold_seconds:5.1f}s" if rep.hold_seconds is not None else "     -"
+            faults = ", ".join(rep.faults + rep.notes) or "-"
+            lines.append(f"{rep.number:>3}  {rep.side or '-':<6} {rep.start:6.1f} {end}  {rom}  {hold}  {faults}")
+    else:
+        lines.append("No reps counted.")
+    lines.append("")
+    by_side = ", ".join(f"{side}: {n}" for side, n in result.reps_by_side().items() if side != "all")
+    lines.append(f"Reps: {len(result.reps)}" + (f" ({by_side})" if by_side else ""))
+    if result.holds:
+        target = f" (target {result.hold_target:.0f} s)" if result.hold_target else ""
+        lines.append("Holds: " + ", ".join(f"{e.seconds:.1f} s" for e in result.holds) + target)
+    for message in dict.fromkeys(e.message for e in result.faults):
+        lines.append(f"Form: {message}")
+    for message in dict.fromkeys(e.message for e in result.guidance):
+        lines.append(f"Guidance: {message}")
+    for warning in result.warnings:
+        lines.append(f"Warning: {warning}")
+    return "\n".join(lines)
+
+
+# ----- the history ---------------------------------------------------------------------------
+def when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
+def session_row(session: dict) -> list:
+    return [session["id"], when(session["started_at"]), session["exercise"], session["source"],
+            session["video_name"] or "", "yes" if session["ended_at"] else "no (cut off)"]
+
+
+def history_csv(store) -> str:
+    """Every stored rep with its session; a session without reps still gets one row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(SESSION_COLUMNS + REP_COLUMNS)
+    for session in reversed(store.sessions()):
+        reps = store.reps(session["id"])
+        for rep in reps:
+            writer.writerow(session_row(session) + _rep_cells(rep))
+        if not reps:
+            writer.writerow(session_row(session) + [""] * len(REP_COLUMNS))
+    return out.getvalue()
+
+
+def history_json(store) -> str:
+    """Every session, oldest first, with its summary, reps and form/hold/guidance events."""
+    sessions = []
+    for session in reversed(store.sessions()):
+        sessions.append({
+            "session": session["id"], "started_at": datetime.fromtimestamp(session["started_at"]).isoformat(),
+            "ended_at": datetime.fromtimestamp(session["ended_at"]).isoformat() if session["ended_at"] else None,
+            "exercise": session["exercise"], "source": session["source"], "video": session["video_name"],
+            "summary": session["summary"],
+            "reps": [rep.to_dict() for rep in store.reps(session["id"])],
+            "events": store.events(session["id"])})
+    return json.dumps({"sessions": sessions}, indent=2)
+
+
+def totals_by_exercise(sessions: list[dict]) -> list[dict]:
+    totals: dict[str, dict] = {}
+    for session in sessions:
+        row = totals.setdefault(session["exercise"], {"Exercise": session["exercise"], "Sessions": 0, "Reps": 0,
+                                                      "Hold time (s)": 0.0, "Last": ""})
+        row["Sessions"] += 1
+        row["Reps"] += session["rep_count"]
+        row["Hold time (s)"] = round(row["Hold time (s)"] + session["hold_seconds"], 1)
+        row["Last"] = max(row["Last"], when(session["started_at"]))
+    return sorted(totals.values(), key=lambda row: row["Exercise"])
+
+
+def period_start(timestamp: float, period: str) -> date:
+    day = datetime.fromtimestamp(timestamp).date()
+    return day - timedelta(days=day.weekday()) if period == "week" else day
+
+
+def reps_by_period(sessions: list[dict], period: str = "day") -> list[dict]:
+    """Reps per day (or per week, starting Monday) and exercise: the progress chart's data."""
+    counts: dict[tuple[date, str], int] = {}
+    for session in sessions:
+        key = (period_start(session["started_at"], period), session["exercise"])
+        counts[key] = counts.get(key, 0) + session["rep_count"]
+    return [{"period": start.isoformat(), "exercise": exercise, "reps": reps}
+            for (start, exercise), reps in sorted(counts.items())]

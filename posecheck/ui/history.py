@@ -1,0 +1,105 @@
+"""The History page: every stored session (live or from a video), totals per exercise, reps over
+days and weeks, one session in detail, deleting a session and exporting everything."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from posecheck.charts import progress_chart
+from posecheck.core.template import Template
+from posecheck.io.store import Store, StoreError
+from posecheck.report import history_csv, history_json, reps_by_period, totals_by_exercise, when
+from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps
+
+
+def history_page(templates: dict[str, Template]) -> None:
+    st.title("History")
+    try:
+        store = Store()
+        sessions = store.sessions()
+    except (StoreError, OSError) as exc:
+        st.error(f"The history could not be opened: {exc}")
+        return
+    st.caption(f"Kept only on this computer, in `{store.path}`.")
+    if not sessions:
+        st.info("No sessions yet. Coach yourself live or analyse a video, and each session appears here.")
+        return
+    title = {name: t.title for name, t in templates.items()}
+    show_overview(sessions, title)
+    show_session_list(sessions, title)
+    show_exports(store)
+    st.divider()
+    show_one_session(store, sessions, templates)
+
+
+def show_overview(sessions: list[dict], title: dict[str, str]) -> None:
+    st.subheader("Totals per exercise")
+    totals = totals_by_exercise(sessions)
+    for row in totals:
+        row["Exercise"] = title.get(row["Exercise"], row["Exercise"])
+    st.dataframe(totals, use_container_width=True, hide_index=True)
+    period = st.radio("Reps per", ["day", "week"], horizontal=True, key="history_period")
+    st.altair_chart(progress_chart(reps_by_period(sessions, period), period), use_container_width=True)
+
+
+def session_label(session: dict, title: dict[str, str]) -> str:
+    source = f"video {session['video_name']}" if session["source"] == "video" else "live"
+    return (f"#{session['id']} · {when(session['started_at'])} · {title.get(session['exercise'], session['exercise'])}"
+            f" · {session['rep_count']} reps · {source}")
+
+
+def show_session_list(sessions: list[dict], title: dict[str, str]) -> None:
+    st.subheader("Sessions")
+    rows = [{"Session": s["id"], "Date": when(s["started_at"]), "Exercise": title.get(s["exercise"], s["exercise"]),
+             "Source": s["source"], "Video": s["video_name"] or "-", "Reps": s["rep_count"],
+             "Hold time (s)": round(s["hold_seconds"], 1),
+             "Finished": "yes" if s["ended_at"] else "cut off (reps so far kept)"} for s in sessions]
+    st.dataframe(rows, use_container_width=True, hide_index=True)
+
+
+def show_exports(store: Store) -> None:
+    left, right = st.columns(2)
+    left.download_button("Export all sessions (CSV)", history_csv(store), "posecheck-history.csv", "text/csv")
+    right.download_button("Export all sessions (JSON)", history_json(store), "posecheck-history.json",
+                          "application/json")
+
+
+def show_one_session(store: Store, sessions: list[dict], templates: dict[str, Template]) -> None:
+    title = {name: t.title for name, t in templates.items()}
+    by_id = {s["id"]: s for s in sessions}
+    chosen = st.selectbox("Open a session", list(by_id), format_func=lambda i: session_label(by_id[i], title),
+                          key="history_session")
+    session = store.session(chosen)
+    if session is None:  # deleted in another tab meanwhile
+        st.rerun()
+    template = templates.get(session["exercise"])
+    reps = store.reps(chosen)
+    events = store.events(chosen)
+    holds = [e["seconds"] for e in events if e["kind"] == "hold" and e["seconds"] is not None]
+    faults = [e for e in events if e["kind"] == "form"]
+    st.subheader(session_label(by_id[chosen], title))
+    show_metrics(reps, holds, len(faults), template)
+    show_chart(session["series"], reps, template)
+    document = {"session": {k: v for k, v in session.items() if k != "series"},
+                "reps": [r.to_dict() for r in reps], "events": events}
+    show_reps(reps, template, document, key=f"history-{chosen}")
+    show_notes([e["message"] for e in events if e["kind"] in ("form", "hold")])
+    confirm_delete(store, chosen)
+
+
+def confirm_delete(store: Store, session_id: int) -> None:
+    if st.session_state.get("delete_pending") != session_id:
+        if st.button("Delete this session", key=f"delete-{session_id}"):
+            st.session_state.delete_pending = session_id
+            st.rerun()
+        return
+    st.warning(f"Delete session #{session_id} and its reps for good?")
+    yes, no = st.columns(2)
+    if yes.button("Yes, delete it", type="primary"):
+        store.delete_session(session_id)
+        st.session_state.delete_pending = None
+        st.toast(f"Session #{session_id} deleted.")
+        st.rerun()
+    if no.button("Keep it"):
+        st.session_state.delete_pending = None
+        st.rerun()

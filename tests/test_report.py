@@ -1,0 +1,62 @@
+"""Tables, exports and history totals (plain functions over results and the store)."""
+
+import csv
+import io
+import json
+from datetime import datetime
+
+from posecheck.core.events import Rep
+from posecheck.io.store import Store
+from posecheck.report import (history_csv, history_json, key_thresholds, rep_rows, reps_by_period,
+                              totals_by_exercise)
+
+
+def test_rep_rows_use_the_templates_words(templates):
+    bird_dog = templates["bird-dog"]
+    rows = rep_rows([Rep(1, "left", 1.04, 1.5, end=5.26, range_of_motion=81.7, hold_seconds=3.21,
+                         faults=["leg_too_high", "hold_short"], notes=["counted without seeing your arm"]),
+                     Rep(2, "right", 8.0, 8.4)], bird_dog)
+    assert rows[0]["Start (s)"] == 1.0 and rows[0]["End (s)"] == 5.3 and rows[0]["Range (°)"] == 82
+    assert rows[0]["Form"].startswith("Lower your leg to hip height")
+    assert "hold shorter than the target" in rows[0]["Form"] and "without seeing" in rows[0]["Form"]
+    assert rows[1]["End (s)"] is None and rows[1]["Form"] == "good"
+
+
+def test_key_thresholds_are_the_phase_starts_on_the_key_signal(templates):
+    assert [value for _, value in key_thresholds(templates["cat-cow"])] == [-25, 15]
+    assert [value for _, value in key_thresholds(templates["knee-to-chest"])] == [90]
+
+
+def _store_with_history(tmp_path):
+    store = Store(tmp_path / "h.db")
+    monday = datetime(2026, 11, 16, 9).timestamp()
+    for days, exercise, reps in [(0, "cat-cow", 3), (1, "cat-cow", 2), (2, "bird-dog", 4), (7, "cat-cow", 1)]:
+        sid = store.start_session(exercise, "live", started_at=monday + days * 86400)
+        for n in range(1, reps + 1):
+            store.save_rep(sid, Rep(n, "", float(n), float(n), hold_seconds=2.0))
+        store.finish_session(sid, {"reps": reps})
+    store.start_session("knee-to-chest", "video", "clip.mp4", started_at=monday + 3600)  # no reps, cut off
+    return store
+
+
+def test_totals_and_reps_per_day_and_week(tmp_path):
+    sessions = _store_with_history(tmp_path).sessions()
+    totals = {row["Exercise"]: row for row in totals_by_exercise(sessions)}
+    assert totals["cat-cow"]["Sessions"] == 3 and totals["cat-cow"]["Reps"] == 6
+    assert totals["cat-cow"]["Hold time (s)"] == 12.0 and totals["knee-to-chest"]["Reps"] == 0
+    weekly = {(row["period"], row["exercise"]): row["reps"] for row in reps_by_period(sessions, "week")}
+    assert weekly[("2026-11-16", "cat-cow")] == 5 and weekly[("2026-11-23", "cat-cow")] == 1
+    daily = {(row["period"], row["exercise"]): row["reps"] for row in reps_by_period(sessions, "day")}
+    assert daily[("2026-11-17", "cat-cow")] == 2 and daily[("2026-11-18", "bird-dog")] == 4
+
+
+def test_exports_hold_every_session_and_rep(tmp_path):
+    store = _store_with_history(tmp_path)
+    rows = list(csv.DictReader(io.StringIO(history_csv(store))))
+    assert len(rows) == 10 + 1  # ten reps, plus one row for the session without reps
+    assert {r["exercise"] for r in rows} == {"cat-cow", "bird-dog", "knee-to-chest"}
+    assert [r["finished"] for r in rows if r["exercise"] == "knee-to-chest"] == ["no (cut off)"]
+    document = json.loads(history_json(store))
+    assert len(document["sessions"]) == 5
+    assert sum(len(s["reps"]) for s in document["sessions"]) == 10
+    assert document["sessions"][0]["started_at"] < document["sessions"][-1]["started_at"]
