@@ -39,7 +39,7 @@ def rep_rows(reps: list[Rep], template: Template | None) -> list[dict]:
         "Side": rep.side or "-",
         "Range (°)": _round(rep.range_of_motion, 0),
         "Hold (s)": _round(rep.hold_seconds),
-        "Form": "; ".join([fault_label(code, template) for code in rep.faults] + rep.notes) or "good",
+        "Form": "; ".join([fault_label(code, template).rstrip(".") for code in rep.faults] + rep.notes) or "good",
     } for rep in reps]
 
 

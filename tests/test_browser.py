@@ -144,3 +144,59 @@ def test_analyse_tab_shows_the_sample_count(app_url):
         page.screenshot(path=str(ARTIFACTS / "analyse-sample.png"), full_page=True)
         browser.close()
     assert int(reps) == 2
+
+
+def launch(p):
+    return p.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"])
+
+
+def table_rows(page, which: int = 0) -> int:
+    """Rows in a data table (Streamlit's grid reports its rows, header included)."""
+    grid = page.get_by_test_id("stDataFrame").nth(which).locator("[role=grid]").first
+    return int(grid.get_attribute("aria-rowcount")) - 1
+
+
+@pytest.mark.browser
+@pytest.mark.corpus
+def test_upload_a_clip_then_find_review_and_delete_it_in_the_history(app_url):
+    """Upload a corpus clip (3 labelled reps), read the rep table, then open the History page:
+    the session is there with the same reps, and deleting it removes it."""
+    require_corpus()
+    from playwright.sync_api import sync_playwright
+
+    clip = CORPUS / "videos" / "birddog__my-guides__leg-cropped.mp4"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page.goto(app_url)
+        page.get_by_test_id("stSelectbox").first.click()
+        page.get_by_role("option", name="Bird-dog").click()
+        page.get_by_role("tab", name="Analyse a video").click()
+        page.get_by_text("Upload my own").click()
+        page.locator("input[type=file]").set_input_files(str(clip))
+        page.get_by_role("button", name="Analyse").click()
+        page.wait_for_selector("text=Download reps", timeout=240000)
+        analysed_rows = table_rows(page)
+        saved = page.get_by_text("Saved to your history as session").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "analyse-upload.png"), full_page=True)
+
+        page.get_by_role("link", name="History").click()
+        page.wait_for_selector("text=Totals per exercise", timeout=30000)
+        opened = page.get_by_role("combobox", name="Open a session").input_value()  # newest first
+        page.wait_for_selector("text=Download everything (JSON)", timeout=30000)
+        page.screenshot(path=str(ARTIFACTS / "history.png"), full_page=True)
+        history_rep_rows = table_rows(page, -1)  # the opened session's rep table is the last one
+
+        page.get_by_role("button", name="Delete this session").click()
+        page.get_by_role("button", name="Yes, delete it").click()
+        page.wait_for_timeout(2000)
+        remaining = page.content()
+        browser.close()
+    session = saved.split("#")[1].rstrip(".")
+    assert analysed_rows == 3
+    assert opened.startswith(f"#{session} ") and clip.name in opened and "3 reps" in opened
+    assert history_rep_rows == 3
+    assert clip.name not in remaining
