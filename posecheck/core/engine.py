@@ -31,7 +31,12 @@ POSITION_LEAVE_SECONDS = 1.0
 SECOND_PERSON_AREA_RATIO = 0.35  # a second body at least this big (vs the first) is a person
 SIDE_ON_MAX_SHOULDER_RATIO = 0.65  # shoulder span / torso length above this means facing the camera
 CUE_MIN_SECONDS = 2.5
-FORM_SETTLE_SECONDS = 0.5  # form is judged once a position has been held this long  # a cue stays on screen at least this long, so it never flickers
+FORM_SETTLE_SECONDS = 0.5  # form is judged once a position has been held this long
+# A hold is timed while the key angle moves slower than this (degrees per second, measured over
+# +-HOLD_SPEED_WINDOW seconds so that landmark jitter does not look like movement).
+HOLD_MAX_SPEED = 12.0
+HOLD_RELATIVE_SPEED = 0.25
+HOLD_SPEED_WINDOW = 0.25
 
 
 @dataclass
@@ -43,6 +48,8 @@ class ActivePhase:
     partial: tuple[str, ...] = ()  # parts that were hidden while this phase was recognised
     faults: set[str] = field(default_factory=set)
     held: float | None = None  # seconds, once a held phase has ended
+    key_samples: list[tuple[float, float]] = field(default_factory=list)  # (t, key signal) while matched
+    peaks: dict[str, float] = field(default_factory=dict)  # peak-rule signal -> its extreme so far
 
 
 @dataclass
@@ -112,6 +119,8 @@ class Engine:
         key_value = self._key_value(values)
         if key_value is not None:
             self._rep_window.append(key_value)
+            if self._current is not None and self._current.last_true == t:
+                self._current.key_samples.append((t, key_value))
         self._update_state(values, key_value, t)
         return self._emit(new)
 
@@ -292,10 +301,11 @@ class Engine:
         self._candidate = None
         if current is None:
             return
-        seconds = round(end - current.start, 2)
         rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
+        self._judge_peaks(current, rep, new)
         hold = self.template.hold
         if hold and current.phase.name in hold.phases:
+            seconds = self._held_seconds(current, end)
             current.held = seconds
             self._finish_hold(current, seconds, end, rep, new)
         if rep is not None and rep.end is None and self._ends_rep(current):
@@ -303,8 +313,49 @@ class Engine:
             rep.range_of_motion, rep.peak = self._range_of_motion()
             if current.partial:
                 rep.notes.append(f"counted without seeing your {' or '.join(current.partial)}")
+            self._judge_tempo(rep, new)
             new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
             self._rep_window = []
+
+    def _held_seconds(self, current: ActivePhase, end: float) -> float:
+        """How long the position was held still: from the first to the last moment the key angle
+        was (nearly) not moving, rather than threshold to threshold, which adds part of the way
+        in and out. Slow drift during a hold still counts as holding."""
+        samples = current.key_samples
+        if len(samples) < 3:
+            return round(end - current.start, 2)
+        times, keys = np.array(samples).T
+        lo = np.searchsorted(times, times - HOLD_SPEED_WINDOW, side="left")
+        hi = np.searchsorted(times, times + HOLD_SPEED_WINDOW, side="right") - 1
+        speed = np.abs(keys[hi] - keys[lo]) / np.maximum(times[hi] - times[lo], 1e-6)
+        # "Still" is slow against this movement's own speed: people adjust a little while holding.
+        still = np.flatnonzero(speed <= max(HOLD_MAX_SPEED, HOLD_RELATIVE_SPEED * speed.max()))
+        if len(still) == 0:
+            return 0.0
+        return round(float(times[still[-1]] - times[still[0]]), 2)
+
+    def _judge_peaks(self, current: ActivePhase, rep: Rep | None, new: list[Event]) -> None:
+        """Peak rules look at the most extreme value the phase reached (e.g. a shallow cat)."""
+        for rule in self.template.form:
+            peak = current.peaks.get(rule.condition.signal)
+            if rule.at != "peak" or rule.phase != current.phase.name or peak is None:
+                continue
+            if rule.condition.enters(peak):
+                self._add_fault(rule.id, rule.message, current.start, current, rep, new)
+
+    def _judge_tempo(self, rep: Rep, new: list[Event]) -> None:
+        tempo = self.template.tempo
+        if tempo and rep.end - rep.start < tempo.min_rep_seconds and "too_fast" not in rep.faults:
+            rep.faults.append("too_fast")
+            new.append(Event("form", rep.end, tempo.message, rep=rep.number, side=rep.side, code="too_fast",
+                             seconds=round(rep.end - rep.start, 2)))
+
+    def _add_fault(self, code: str, message: str, t: float, current: ActivePhase, rep: Rep | None,
+                   new: list[Event]) -> None:
+        current.faults.add(code)
+        if rep is not None and code not in rep.faults:
+            rep.faults.append(code)
+        new.append(Event("form", t, message, rep=rep.number if rep else None, side=current.side or "", code=code))
 
     def _ends_rep(self, phase: ActivePhase) -> bool:
         counting = self.template.counting
@@ -362,24 +413,42 @@ class Engine:
     # ----- form rules --------------------------------------------------------------------------
     def _check_form(self, values, t: float, new: list[Event]) -> None:
         current = self._current
+        if current is not None and current.last_true == t:
+            self._track_peaks(current, values)
         # Judge form only in the settled position: not while moving in, nor during the exit grace.
         if current is None or current.last_true != t or t - current.start < FORM_SETTLE_SECONDS:
             return
         for rule in self.template.form:
-            if rule.phase != current.phase.name or rule.id in current.faults:
+            if rule.at != "during" or rule.phase != current.phase.name or rule.id in current.faults:
                 continue
-            ok = self._condition(rule.condition, values, current.side, ("form", rule.id, current.side))
+            ok = self._form_condition(rule, values, current.side)
             if not ok:
                 self._form_since.pop(rule.id, None)
                 continue
             since = self._form_since.setdefault(rule.id, t)
             if t - since >= rule.min_seconds:
-                current.faults.add(rule.id)
                 rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
-                if rep is not None and rule.id not in rep.faults:
-                    rep.faults.append(rule.id)
-                new.append(Event("form", since, rule.message, rep=rep.number if rep else None,
-                                 side=current.side or "", code=rule.id))
+                self._add_fault(rule.id, rule.message, since, current, rep, new)
+
+    def _form_condition(self, rule, values, side) -> bool | None:
+        """Whether the fault shows. With any_side, only if it shows on every side that can be
+        seen: e.g. "arm low" is not a fault while either arm is up (sides may be swapped)."""
+        if not rule.condition.any_side:
+            return self._condition(rule.condition, values, side, ("form", rule.id, side))
+        results = [self._condition(rule.condition, values, s, ("form", rule.id, s)) for s in SIDES]
+        seen = [r for r in results if r is not None]
+        return all(seen) if seen else None
+
+    def _track_peaks(self, current: ActivePhase, values) -> None:
+        for condition in current.phase.conditions:
+            signal = self.template.signals[condition.signal]
+            value = values[(signal.name, current.side if signal.per_side else None)]
+            if not math.isfinite(value):
+                continue
+            before = current.peaks.get(signal.name)
+            lower = condition.direction == "below"
+            if before is None or (value < before if lower else value > before):
+                current.peaks[signal.name] = value
 
     # ----- guidance and state ------------------------------------------------------------------
     def _issue(self, code: str, active: bool, t: float, new: list[Event], text: str = "") -> None:

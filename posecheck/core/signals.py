@@ -73,9 +73,28 @@ def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str |
     scale = torso_length(pose, visible)
     values = {}
     for signal in signals.values():
+        if signal.kind == "side_match":
+            continue
         for side in (SIDES if signal.per_side else (None,)):
             values[(signal.name, side)] = measure(signal, pose, visible, side, scale)
+    for signal in signals.values():
+        if signal.kind == "side_match":
+            values[(signal.name, None)] = side_match(values, signal)
     return values
+
+
+def clearly_larger_side(values: dict, name: str, margin: float) -> str | None:
+    left, right = values[(name, "left")], values[(name, "right")]
+    if not (math.isfinite(left) and math.isfinite(right)) or abs(left - right) < margin:
+        return None
+    return "left" if left > right else "right"
+
+
+def side_match(values: dict, signal: Signal) -> float:
+    first, second = (clearly_larger_side(values, name, signal.margin) for name in signal.signals)
+    if first is None or second is None:
+        return math.nan
+    return 1.0 if first == second else 0.0
 
 
 def part_name(point: str) -> str:

@@ -14,6 +14,9 @@ from typing import Any
 from posecheck.core.keypoints import INDEX
 
 SIGNAL_KINDS = {"angle": 3, "bend": 3, "elevation": 2, "height": 2}
+# A side_match signal compares two per-side signals: 1 when the side where each is clearly the
+# larger is the same side, 0 when not, NaN when either is undecided (e.g. "which arm is raised?").
+DERIVED_KINDS = ("side_match",)
 SIDES = ("left", "right")
 _POINT_PART = re.compile(r"^(mid_|\{side\}_|\{other\}_)?([a-z_]+)$")
 
@@ -33,6 +36,8 @@ class Signal:
     points: tuple[str, ...]
     label: str
     per_side: bool  # uses {side} / {other} and is measured once for each side
+    signals: tuple[str, ...] = ()  # for derived kinds: the signals compared
+    margin: float = 0.0  # side_match: how much larger one side must be to count as "clearly"
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,15 @@ class FormRule:
     phase: str
     condition: Condition
     min_seconds: float
+    message: str
+    at: str = "during"  # "during": while the phase is held; "peak": on the phase's extreme value, at its end
+
+
+@dataclass(frozen=True)
+class Tempo:
+    """A rep that takes less than `min_rep_seconds` from start to end was rushed."""
+
+    min_rep_seconds: float
     message: str
 
 
@@ -110,6 +124,7 @@ class Template:
     counting: Counting
     hold: Hold | None
     form: tuple[FormRule, ...]
+    tempo: Tempo | None = None
     source: str = field(default="<template>", compare=False)
 
     def phase(self, name: str) -> Phase:
@@ -157,7 +172,7 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
     """Validate a template's data and build it. Raises TemplateError on the first problem."""
     r = _Reader(source)
     known = {"name", "title", "summary", "instructions", "camera", "safety", "view", "sides",
-             "key_signal", "signals", "position", "phases", "counting", "hold", "form"}
+             "key_signal", "signals", "position", "phases", "counting", "hold", "form", "tempo"}
     for key in data:
         if key not in known:
             r.fail(key, f"is not a template field (known fields: {', '.join(sorted(known))})")
@@ -173,7 +188,8 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
     phase_names = [p.name for p in phases]
     counting = _parse_counting(r, r.get(data, "counting", "", dict), phase_names)
     hold = _parse_hold(r, data.get("hold"), phase_names) if "hold" in data else None
-    form = _parse_form(r, r.get(data, "form", "", list, []), signals, phase_names)
+    form = _parse_form(r, r.get(data, "form", "", list, []), signals, phases)
+    tempo = _parse_tempo(r, data["tempo"]) if "tempo" in data else None
     key_signal = r.get(data, "key_signal", "", str)
     if key_signal not in signals:
         r.fail("key_signal", f"names no signal; defined signals: {', '.join(signals)}")
@@ -193,6 +209,7 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
         counting=counting,
         hold=hold,
         form=form,
+        tempo=tempo,
         source=source,
     )
 
@@ -206,8 +223,11 @@ def _parse_signals(r: _Reader, table: dict) -> dict[str, Signal]:
         if not isinstance(spec, dict):
             r.fail(path, "must be a table like { kind = \"angle\", points = [...] }")
         kind = r.get(spec, "kind", path, str)
+        if kind in DERIVED_KINDS:
+            signals[name] = _parse_side_match(r, spec, path, name, table)
+            continue
         if kind not in SIGNAL_KINDS:
-            r.fail(f"{path}.kind", f"must be one of {', '.join(SIGNAL_KINDS)}, got {kind!r}")
+            r.fail(f"{path}.kind", f"must be one of {', '.join((*SIGNAL_KINDS, *DERIVED_KINDS))}, got {kind!r}")
         points = r.strings(spec, "points", path)
         if len(points) != SIGNAL_KINDS[kind]:
             r.fail(f"{path}.points", f"a {kind} signal takes {SIGNAL_KINDS[kind]} points, got {len(points)}")
@@ -218,6 +238,20 @@ def _parse_signals(r: _Reader, table: dict) -> dict[str, Signal]:
         per_side = any("{" in p for p in points)
         signals[name] = Signal(name, kind, points, r.get(spec, "label", path, str, name), per_side)
     return signals
+
+
+def _parse_side_match(r: _Reader, spec: dict, path: str, name: str, table: dict) -> Signal:
+    compared = r.strings(spec, "signals", path)
+    if len(compared) != 2:
+        r.fail(f"{path}.signals", f"a side_match signal compares 2 signals, got {len(compared)}")
+    for i, other in enumerate(compared):
+        other_spec = table.get(other)
+        if not isinstance(other_spec, dict) or other_spec.get("kind") in DERIVED_KINDS:
+            r.fail(f"{path}.signals[{i}]", f"{other!r} names no measured signal")
+        if not any("{" in p for p in other_spec.get("points", [])):
+            r.fail(f"{path}.signals[{i}]", f"{other!r} is not measured per side")
+    margin = r.get(spec, "margin", path, float, 20.0)
+    return Signal(name, "side_match", (), r.get(spec, "label", path, str, name), False, compared, margin)
 
 
 def _valid_point(point: str) -> bool:
@@ -326,7 +360,8 @@ def _parse_hold(r, table, phase_names) -> Hold:
     return Hold(phases, target, maximum)
 
 
-def _parse_form(r, items, signals, phase_names) -> tuple[FormRule, ...]:
+def _parse_form(r, items, signals, phases) -> tuple[FormRule, ...]:
+    phase_names = [p.name for p in phases]
     rules = []
     for i, spec in enumerate(items):
         path = f"form[{i}]"
@@ -335,11 +370,29 @@ def _parse_form(r, items, signals, phase_names) -> tuple[FormRule, ...]:
         phase = r.get(spec, "phase", path, str)
         if phase not in phase_names:
             r.fail(f"{path}.phase", f"names no phase; phases are: {', '.join(phase_names)}")
+        condition = _parse_condition(r, r.get(spec, "when", path, dict), f"{path}.when", signals)
+        at = r.get(spec, "at", path, str, "during")
+        if at not in ("during", "peak"):
+            r.fail(f"{path}.at", f"must be 'during' or 'peak', got {at!r}")
+        entered_by = {c.signal for p in phases if p.name == phase for c in p.conditions}
+        if at == "peak" and condition.signal not in entered_by:
+            r.fail(f"{path}.when.signal", f"a peak rule judges a signal its phase is entered by "
+                   f"({', '.join(sorted(entered_by))}), got {condition.signal!r}")
         rules.append(FormRule(
             id=r.get(spec, "id", path, str),
             phase=phase,
-            condition=_parse_condition(r, r.get(spec, "when", path, dict), f"{path}.when", signals),
+            condition=condition,
             min_seconds=r.get(spec, "min_seconds", path, float, 0.4),
             message=r.get(spec, "message", path, str),
+            at=at,
         ))
     return tuple(rules)
+
+
+def _parse_tempo(r, table) -> Tempo:
+    if not isinstance(table, dict):
+        r.fail("tempo", "must be a table")
+    seconds = r.get(table, "min_rep_seconds", "tempo", float)
+    if seconds <= 0:
+        r.fail("tempo.min_rep_seconds", "must be more than 0")
+    return Tempo(seconds, r.get(table, "message", "tempo", str))
