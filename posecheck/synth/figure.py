@@ -1,0 +1,144 @@
+"""The posed figure: contacts with the floor, its drawable parts and its 33 MediaPipe landmarks.
+
+`settle` decides once per clip where the body rests (pelvis height, the trunk's base direction,
+where hands and feet touch the floor); `pose_figure` then turns any pose into a skeleton whose
+planted hands and feet stay put and whose gripping hands hold the shin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from posecheck.synth.body import (SIDES, Build, Skeleton, blend, forward_kinematics,
+                                  lateral, set_foot, two_bone_ik, unit, value)
+
+POSTURES = ("quadruped", "supine")
+
+
+@dataclass(frozen=True)
+class Posture:
+    kind: str
+    base_pitch: float
+    pelvis_height: float
+    hand_contacts: dict = field(default_factory=dict)  # side -> wrist position on the floor
+    foot_contacts: dict = field(default_factory=dict)  # side -> ankle position with the foot flat
+    front_sign: float = 1.0  # +1 when the head points to +u
+
+
+def grounded_offset(skeleton: Skeleton, build: Build, parts: tuple[str, ...]) -> float:
+    """How far to lift the skeleton so the lowest of `parts` just touches the floor."""
+    lowest = min(skeleton[name][1] - build.radius(_RADIUS_OF[name.rsplit("_", 1)[0]]) for name in parts)
+    return -lowest
+
+
+_RADIUS_OF = {"pelvis": "pelvis", "waist": "waist", "chest": "chest", "neck_base": "chest", "knee": "knee",
+              "toe": "foot", "heel": "foot", "head": "neck", "shoulder": "shoulder"}
+_WRIST_HEIGHT = 0.028  # wrist centre above the floor with the hand flat
+
+
+def settle(start_pose: dict, build: Build, kind: str) -> Posture:
+    if kind == "quadruped":
+        return _settle_quadruped(start_pose, build)
+    if kind == "supine":
+        return _settle_supine(start_pose, build)
+    raise ValueError(f"unknown posture {kind!r}; known: {', '.join(POSTURES)}")
+
+
+def _settle_quadruped(pose: dict, build: Build) -> Posture:
+    """Knees on the floor; the trunk tilted so the straight arms just reach the floor."""
+    arm = build.length("upper_arm") + build.length("forearm")
+    low, high = -30.0, 30.0
+    for _ in range(30):
+        pitch = (low + high) / 2
+        skeleton, lift = _quadruped_at(pose, build, pitch)
+        shoulder_height = skeleton["shoulder_left"][1] + lift
+        if shoulder_height > 0.985 * arm + _WRIST_HEIGHT:
+            high = pitch
+        else:
+            low = pitch
+    skeleton, lift = _quadruped_at(pose, build, pitch)
+    hands = {}
+    for side in SIDES:
+        wrist = skeleton[f"shoulder_{side}"].copy()
+        wrist[0] += 0.03 * build.height
+        wrist[1] = _WRIST_HEIGHT - lift  # body frame before lifting
+        hands[side] = wrist
+    return Posture("quadruped", pitch, lift, hands, {}, 1.0)
+
+
+def _quadruped_at(pose: dict, build: Build, pitch: float) -> tuple[Skeleton, float]:
+    skeleton = forward_kinematics(pose, build, pitch)
+    return skeleton, grounded_offset(skeleton, build, ("knee_left", "knee_right", "toe_left", "toe_right"))
+
+
+def _settle_supine(pose: dict, build: Build) -> Posture:
+    """Lying on the back, head towards -u; feet with `plant_foot` set rest flat on the floor."""
+    skeleton = forward_kinematics(pose, build, 180.0)
+    lift = grounded_offset(skeleton, build, ("pelvis", "waist", "chest"))
+    feet = {}
+    for side in SIDES:
+        ankle = skeleton[f"ankle_{side}"].copy()
+        ankle[1] = build.length("ankle_height") + build.radius("foot") * 0.6 - lift
+        feet[side] = ankle
+    return Posture("supine", 180.0, lift, {}, feet, -1.0)
+
+
+def pose_figure(pose: dict, build: Build, posture: Posture) -> Skeleton:
+    """The skeleton for one pose, on the floor (floor at v = 0)."""
+    skeleton = forward_kinematics(pose, build, posture.base_pitch)
+    joints = dict(skeleton.joints)
+    for side in SIDES:
+        _plant_leg(joints, pose, build, posture, side)
+    for side in SIDES:
+        _place_arm(joints, pose, build, posture, side)
+    lifted = {k: v + np.array([0.0, posture.pelvis_height, 0.0]) for k, v in joints.items()}
+    return Skeleton(lifted, skeleton.head_up, skeleton.head_front)
+
+
+def _plant_leg(joints: dict, pose: dict, build: Build, posture: Posture, side: str) -> None:
+    weight = value(pose, f"plant_foot_{side}")
+    if weight <= 0 or side not in posture.foot_contacts:
+        return
+    hip, knee = joints[f"hip_{side}"], joints[f"knee_{side}"]
+    target = blend(joints[f"ankle_{side}"], posture.foot_contacts[side], weight)
+    pole = knee + 0.3 * unit(knee - (hip + joints[f"ankle_{side}"]) / 2)
+    knee, ankle = two_bone_ik(hip, target, build.length("thigh"), build.length("shank"), pole)
+    joints[f"knee_{side}"], joints[f"ankle_{side}"] = knee, ankle
+    old_foot = unit(joints[f"toe_{side}"] - joints[f"heel_{side}"])
+    flat = np.array([posture.front_sign * -1.0, 0.0, 0.0]) if posture.kind == "supine" else old_foot
+    foot_dir = unit(blend(old_foot, flat, weight))
+    set_foot(joints, build, side, unit(ankle - knee), foot_dir)
+
+
+def _place_arm(joints: dict, pose: dict, build: Build, posture: Posture, side: str) -> None:
+    plant = value(pose, f"plant_hand_{side}") if side in posture.hand_contacts else 0.0
+    grips = {leg: value(pose, f"grip_{leg}") for leg in SIDES}
+    if plant <= 0 and max(grips.values()) <= 0:
+        return
+    shoulder, elbow, wrist = (joints[f"{p}_{side}"] for p in ("shoulder", "elbow", "wrist"))
+    hand_dir = unit(joints[f"hand_{side}"] - wrist)
+    target = blend(wrist, posture.hand_contacts[side], plant) if plant > 0 else wrist
+    floor_dir = np.array([posture.front_sign, 0.0, 0.0])
+    hand_dir = unit(blend(hand_dir, floor_dir, plant))
+    for leg, weight in grips.items():
+        if weight > 0:
+            grip_point, grip_dir = _shin_grip(joints, build, leg, side)
+            target = blend(target, grip_point, weight)
+            hand_dir = unit(blend(hand_dir, grip_dir, weight))
+    trunk_back = unit(joints["pelvis"] - joints["chest"])
+    pole = elbow + 0.25 * trunk_back + lateral(side, 0.15)
+    elbow, wrist = two_bone_ik(shoulder, target, build.length("upper_arm"), build.length("forearm"), pole)
+    joints[f"elbow_{side}"], joints[f"wrist_{side}"] = elbow, wrist
+    joints[f"hand_{side}"] = wrist + build.length("hand") * hand_dir
+
+
+def _shin_grip(joints: dict, build: Build, leg: str, hand_side: str) -> tuple[np.ndarray, np.ndarray]:
+    """Where a hand holds the shin of `leg` (on its own side of the shin), and where its fingers point."""
+    knee, ankle = joints[f"knee_{leg}"], joints[f"ankle_{leg}"]
+    shin = unit(ankle - knee)
+    offset = build.radius("knee") + build.radius("wrist")
+    point = knee + 0.25 * build.length("shank") * shin + lateral(hand_side, offset)
+    fingers = unit(lateral(hand_side, -1.0) + 0.3 * shin)
+    return point, fingers
