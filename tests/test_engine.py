@@ -125,7 +125,7 @@ def test_bird_dog_counts_opposite_arm_and_leg_per_side(templates):
     engine = run(templates["bird-dog"], sequence(frames, quadruped, jitter=2.0))
     assert [r.side for r in engine.reps] == ["left", "right"]
     # held still from 2 s to 6 s (the thresholds are crossed at ~1.4 s and ~6.8 s)
-    assert all(r.hold_seconds == pytest.approx(4.0, abs=0.3) for r in engine.reps)
+    assert all(r.hold_seconds == pytest.approx(4.0, abs=0.5) for r in engine.reps)  # the 0.5 s target
 
 
 def test_bird_dog_leg_kicks_with_arms_down_are_not_reps(templates):

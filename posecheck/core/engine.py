@@ -35,7 +35,7 @@ FORM_SETTLE_SECONDS = 0.5  # form is judged once a position has been held this l
 # A hold is timed while the key angle moves slower than this (degrees per second, measured over
 # +-HOLD_SPEED_WINDOW seconds so that landmark jitter does not look like movement).
 HOLD_MAX_SPEED = 12.0
-HOLD_RELATIVE_SPEED = 0.25
+HOLD_RELATIVE_SPEED = 0.15
 HOLD_SPEED_WINDOW = 0.25
 
 
@@ -48,7 +48,7 @@ class ActivePhase:
     partial: tuple[str, ...] = ()  # parts that were hidden while this phase was recognised
     faults: set[str] = field(default_factory=set)
     held: float | None = None  # seconds, once a held phase has ended
-    key_samples: list[tuple[float, float]] = field(default_factory=list)  # (t, key signal) while matched
+    hold_samples: list[tuple[float, float]] = field(default_factory=list)  # (t, key signal) while held
     peaks: dict[str, float] = field(default_factory=dict)  # peak-rule signal -> its extreme so far
 
 
@@ -119,8 +119,7 @@ class Engine:
         key_value = self._key_value(values)
         if key_value is not None:
             self._rep_window.append(key_value)
-            if self._current is not None and self._current.last_true == t:
-                self._current.key_samples.append((t, key_value))
+        self._sample_hold_signal(key_value, t)
         self._update_state(values, key_value, t)
         return self._emit(new)
 
@@ -317,11 +316,18 @@ class Engine:
             new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
             self._rep_window = []
 
+    def _sample_hold_signal(self, key_value: float | None, t: float) -> None:
+        current, hold = self._current, self.template.hold
+        if current is None or current.last_true != t or hold is None or current.phase.name not in hold.phases:
+            return
+        if key_value is not None and math.isfinite(key_value):
+            current.hold_samples.append((t, key_value))
+
     def _held_seconds(self, current: ActivePhase, end: float) -> float:
         """How long the position was held still: from the first to the last moment the key angle
         was (nearly) not moving, rather than threshold to threshold, which adds part of the way
         in and out. Slow drift during a hold still counts as holding."""
-        samples = current.key_samples
+        samples = current.hold_samples
         if len(samples) < 3:
             return round(end - current.start, 2)
         times, keys = np.array(samples).T
