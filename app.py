@@ -46,6 +46,24 @@ def open_store() -> Store | None:
         return None
 
 
+@st.cache_data(show_spinner="Preparing the demonstration…", max_entries=16)
+def demo_video(name: str) -> bytes | None:
+    """The correct movement, rendered from the exercise's motion data (None if it has none)."""
+    from posecheck.synth import render_demo
+
+    try:
+        return render_demo(name)
+    except FileNotFoundError:
+        return None
+
+
+def show_demo(template) -> None:
+    video = demo_video(template.name)
+    if video:
+        st.video(video, format="video/mp4", loop=True, autoplay=True, muted=True)
+        st.caption("The correct movement (an animated figure; the holds are shortened).")
+
+
 def exercise_guide(template) -> None:
     st.subheader(template.title)
     st.write(template.summary)
@@ -54,6 +72,7 @@ def exercise_guide(template) -> None:
         st.markdown("**How to do it**")
         st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(template.instructions, 1)))
     with right:
+        show_demo(template)
         st.markdown("**Camera**")
         st.info(template.camera)
         if template.hold:
