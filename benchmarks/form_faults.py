@@ -99,18 +99,24 @@ def main():
         rules = [r.id for r in template.form] + (["too_fast"] if template.tempo else [])
         rules += ["hold_short"] if exercise == "knee-to-chest" else []
         counts = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})
-        holds, reps_ok, clips = [], 0, 0
+        by_yaw = {yaw: defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0}) for yaw in yaws}
+        holds, holds_by_yaw, reps_ok, clips = [], defaultdict(list), 0, 0
         for name, script in clip_scripts(exercise, yaws):
             clip = render_clip(script)
             engine = analyse(clip, template, MediaPipePose)
-            holds += score_clip(clip.labels, engine, rules, counts)
+            errors = score_clip(clip.labels, engine, rules, counts)
+            score_clip(clip.labels, engine, rules, by_yaw[script.camera_yaw])
+            holds += errors
+            holds_by_yaw[script.camera_yaw] += errors
             reps_ok += len(engine.reps) == clip.labels["reps"]
             clips += 1
             found = sorted({e.code for e in engine.events if e.kind == "form"})
             print(f"  {exercise:<14} {name:<18} yaw {script.camera_yaw:>5.0f}  reps {len(engine.reps)}/"
                   f"{clip.labels['reps']}  faults found: {', '.join(found) or '-'}", flush=True)
         results[exercise] = {"rules": {r: dict(counts[r]) for r in rules}, "hold_errors": holds,
-                             "clips": clips, "reps_exact": reps_ok}
+                             "clips": clips, "reps_exact": reps_ok,
+                             "by_yaw": {yaw: {"rules": {r: dict(by_yaw[yaw][r]) for r in rules},
+                                              "hold_errors": holds_by_yaw[yaw]} for yaw in yaws}}
     print_tables(results, yaws, time.perf_counter() - started)
     if args.json:
         with open(args.json, "w") as out:
@@ -125,14 +131,26 @@ def print_tables(results: dict, yaws: list[float], seconds: float) -> None:
         for rule, c in result["rules"].items():
             print(f"{exercise:<14} {rule:<18} {c['tp']:>4} {c['fp']:>4} {c['fn']:>4}  "
                   f"{ratio(c['tp'], c['tp'] + c['fn']):>6} {ratio(c['tp'], c['tp'] + c['fp']):>9}")
-    print(f"\n{'exercise':<14} {'clips':>5} {'reps exact':>10} {'holds':>5} {'hold MAE':>9} {'max':>6} {'<=0.5 s':>7}")
+    print("\nRecall / precision per camera yaw")
+    print(f"{'exercise':<14} {'rule':<18} " + " ".join(f"{f'yaw {y:g}':>11}" for y in yaws))
     for exercise, result in results.items():
-        errors = result["hold_errors"]
-        valid = [e for e in errors if e == e]
-        mae = sum(valid) / len(valid) if valid else float("nan")
-        within = sum(e <= 0.5 for e in valid)
-        print(f"{exercise:<14} {result['clips']:>5} {result['reps_exact']:>10} {len(errors):>5} {mae:>8.2f}s "
-              f"{max(valid, default=float('nan')):>5.2f}s {within:>3}/{len(errors)}")
+        for rule in result["rules"]:
+            cells = []
+            for yaw in yaws:
+                c = result["by_yaw"][yaw]["rules"][rule]
+                cells.append(f"{ratio(c['tp'], c['tp'] + c['fn'])}/{ratio(c['tp'], c['tp'] + c['fp'])}")
+            print(f"{exercise:<14} {rule:<18} " + " ".join(f"{cell:>11}" for cell in cells))
+    print(f"\n{'exercise':<14} {'yaw':>5} {'clips':>5} {'holds':>5} {'hold MAE':>9} {'max':>6} {'<=0.5 s':>7}  "
+          "(a hold the engine split or missed counts as not within 0.5 s)")
+    for exercise, result in results.items():
+        rows = [("all", result["hold_errors"])] + [(f"{y:g}", v["hold_errors"]) for y, v in result["by_yaw"].items()]
+        for yaw, errors in rows:
+            valid = [e for e in errors if e == e]
+            mae = sum(valid) / len(valid) if valid else float("nan")
+            within = sum(e <= 0.5 for e in valid)
+            print(f"{exercise:<14} {yaw:>5} {'':>5} {len(errors):>5} {mae:>8.2f}s "
+                  f"{max(valid, default=float('nan')):>5.2f}s {within:>3}/{len(errors)}")
+        print(f"{exercise:<14} reps exact in {result['reps_exact']}/{result['clips']} clips")
 
 
 if __name__ == "__main__":

@@ -196,3 +196,38 @@ def test_variable_frame_rate_gives_the_same_hold(templates):
     uneven = [d for d in steady if rng.random() > 0.5]  # drop half the frames at random
     holds = [kinds(run(templates["knee-to-chest"], ds), "hold")[0].seconds for ds in (steady, uneven)]
     assert holds[0] == pytest.approx(holds[1], abs=0.25)
+
+
+def faults_of(engine):
+    return [e.code for e in kinds(engine, "form") if e.code != "hold_short"]
+
+
+def test_peak_rules_flag_a_shallow_cat_and_the_tempo_rule_a_rushed_rep(templates):
+    """Peak rules judge the deepest point reached; the rep still counts. A rep rushed through
+    (no settled position) gets the tempo cue instead of depth cues."""
+    shallow_cat = [(0, {"spine": 0.0}), (1, {"spine": 0.0}), (2, {"spine": -35.0}), (5, {"spine": -35.0}),
+                   (6, {"spine": 40.0}), (9, {"spine": 40.0}), (10, {"spine": 0.0}), (11, {"spine": 0.0})]
+    engine = run(templates["cat-cow"], sequence(shallow_cat, quadruped, jitter=1.5))
+    assert len(engine.reps) == 1 and faults_of(engine) == ["shallow_cat"]
+    assert "shallow_cat" in engine.reps[0].faults
+    full = [(t, {"spine": {-35.0: -65.0}.get(kw["spine"], kw["spine"])}) for t, kw in shallow_cat]
+    assert faults_of(run(templates["cat-cow"], sequence(full, quadruped, jitter=1.5))) == []
+    rushed = [(0, {"spine": 0.0}), (1, {"spine": 0.0}), (1.6, {"spine": -65.0}), (2.0, {"spine": -65.0}),
+              (2.8, {"spine": 45.0}), (3.2, {"spine": 45.0}), (3.8, {"spine": 0.0}), (5, {"spine": 0.0})]
+    engine = run(templates["cat-cow"], sequence(rushed, quadruped, jitter=1.5))
+    assert len(engine.reps) == 1 and faults_of(engine) == ["too_fast"]
+
+
+def test_same_side_arm_and_leg_is_flagged_and_a_low_arm_only_when_no_arm_is_up(templates):
+    rest = {"arm": {"left": 90.0, "right": 90.0}, "leg": {"left": 90.0, "right": 90.0}}
+
+    def reach(arm_side, leg_side, arm=170.0):
+        up = {"arm": rest["arm"] | {arm_side: arm}, "leg": rest["leg"] | {leg_side: 175.0}}
+        return [(0, rest), (1, rest), (2, up), (6, up), (7, rest), (8, rest)]
+
+    same = run(templates["bird-dog"], sequence(reach("left", "left"), quadruped, jitter=1.5))
+    assert len(same.reps) == 1 and faults_of(same) == ["same_side"]
+    opposite = run(templates["bird-dog"], sequence(reach("left", "right"), quadruped, jitter=1.5))
+    assert len(opposite.reps) == 1 and faults_of(opposite) == []
+    low_arm = run(templates["bird-dog"], sequence(reach("left", "right", arm=112.0), quadruped, jitter=1.5))
+    assert len(low_arm.reps) == 1 and faults_of(low_arm) == ["arm_low"]

@@ -284,9 +284,19 @@ class Engine:
             if all(name in self._reached for name in counting.phases):
                 first = min(p.start for p in self._reached.values())
                 self._count(first, t, side, new)
-                holds = [p.held for p in self._reached.values() if p.held is not None]
-                self.reps[-1].hold_seconds = min(holds) if holds else None
+                self._carry_into_rep(self.reps[-1])
                 self._reached = {}
+
+    def _carry_into_rep(self, rep: Rep) -> None:
+        """A cycle's rep is counted at its last phase: give it the holds and faults of the phases
+        that came before it."""
+        holds = [p.held for p in self._reached.values() if p.held is not None]
+        rep.hold_seconds = min(holds) if holds else None
+        codes = [code for p in self._reached.values() for code in sorted(p.faults)]
+        hold = self.template.hold
+        if hold and rep.hold_seconds is not None and rep.hold_seconds < hold.target_seconds:
+            codes.append("hold_short")
+        rep.faults.extend(code for code in dict.fromkeys(codes) if code not in rep.faults)
 
     def _count(self, start: float, t: float, side, new: list[Event]) -> None:
         rep = Rep(number=len(self.reps) + 1, side=side or "", start=round(start, 2),
@@ -341,7 +351,10 @@ class Engine:
         return round(float(times[still[-1]] - times[still[0]]), 2)
 
     def _judge_peaks(self, current: ActivePhase, rep: Rep | None, new: list[Event]) -> None:
-        """Peak rules look at the most extreme value the phase reached (e.g. a shallow cat)."""
+        """Peak rules look at the most extreme value the phase reached (e.g. a shallow cat), in
+        a position that settled: a rushed one is the tempo rule's business, not a depth fault."""
+        if current.last_true - current.start < FORM_SETTLE_SECONDS:
+            return
         for rule in self.template.form:
             peak = current.peaks.get(rule.condition.signal)
             if rule.at != "peak" or rule.phase != current.phase.name or peak is None:
