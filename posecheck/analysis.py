@@ -76,6 +76,11 @@ class AnalysisResult:
         }
 
 
+def series_point(t: float, value: float | None) -> tuple[float, float | None]:
+    """One point of the key-angle chart: rounded, with None where the angle was not seen."""
+    return round(t, 3), None if value is None or not math.isfinite(value) else round(value, 1)
+
+
 def key_joint(template: Template, side: str | None) -> str | None:
     """The landmark at the vertex of the template's key angle, to label on the video."""
     signal = template.signals[template.key_signal]
@@ -97,9 +102,7 @@ def analyze_detections(detections: Iterable[tuple[Detection, object]], template:
         result.frames += 1
         result.frames_with_person += detection.pose is not None
         result.duration = detection.timestamp
-        value = engine.state.key_value
-        result.series.append((round(detection.timestamp, 3),
-                              None if value is None or not math.isfinite(value) else round(value, 1)))
+        result.series.append(series_point(detection.timestamp, engine.state.key_value))
         if on_frame is not None:
             on_frame(payload, engine)
     engine.finish()

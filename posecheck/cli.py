@@ -139,7 +139,7 @@ def _store(args):
 
 
 def _history(args) -> int:
-    from posecheck.report import session_row, when
+    from posecheck.report import when
 
     store = _store(args)
     if args.delete is not None:

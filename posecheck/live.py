@@ -9,7 +9,6 @@ never lags behind the camera.
 from __future__ import annotations
 
 import copy
-import math
 import queue
 import threading
 import time
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from posecheck.analysis import key_joint
+from posecheck.analysis import key_joint, series_point
 from posecheck.core.engine import Engine, EngineState
 from posecheck.core.events import reps_by_side
 from posecheck.core.keypoints import Detection
@@ -113,9 +112,7 @@ class LiveCoach:
     def _add_to_series(self, t: float) -> None:
         if self.series and t - self.series[-1][0] < SERIES_STEP:
             return
-        value = self.engine.state.key_value
-        finite = value is not None and math.isfinite(value)
-        self.series.append((round(t, 2), round(value, 1) if finite else None))
+        self.series.append(series_point(t, self.engine.state.key_value))
 
     def _speak(self, events, t: float) -> None:
         phrases = [e.message for e in events if e.kind in ("rep", "form", "guidance") and e.message]

@@ -94,6 +94,7 @@ class Engine:
         self._last_hold_tick = 0
         self._last_time = 0.0
         self._key_low = _key_extreme_is_low(template)
+        self._peak_conditions = _peak_conditions(template)
         self._required_parts = _required_parts(template)
 
     # ----- the per-frame entry point -----------------------------------------------------------
@@ -432,10 +433,11 @@ class Engine:
     # ----- form rules --------------------------------------------------------------------------
     def _check_form(self, values, t: float, new: list[Event]) -> None:
         current = self._current
-        if current is not None and current.last_true == t:
-            self._track_peaks(current, values)
+        if current is None or current.last_true != t:
+            return
+        self._track_peaks(current, values)
         # Judge form only in the settled position: not while moving in, nor during the exit grace.
-        if current is None or current.last_true != t or t - current.start < FORM_SETTLE_SECONDS:
+        if t - current.start < FORM_SETTLE_SECONDS:
             return
         for rule in self.template.form:
             if rule.at != "during" or rule.phase != current.phase.name or rule.id in current.faults:
@@ -459,7 +461,7 @@ class Engine:
         return all(seen) if seen else None
 
     def _track_peaks(self, current: ActivePhase, values) -> None:
-        for condition in current.phase.conditions:
+        for condition in self._peak_conditions.get(current.phase.name, ()):
             signal = self.template.signals[condition.signal]
             value = values[(signal.name, current.side if signal.per_side else None)]
             if not math.isfinite(value):
@@ -526,6 +528,14 @@ def _key_extreme_is_low(template: Template) -> bool:
         if condition.signal == template.key_signal:
             return condition.direction == "below"
     return False
+
+
+def _peak_conditions(template: Template) -> dict[str, list[Condition]]:
+    """Per phase, its conditions on the signals its peak rules judge (their direction says
+    which extreme is the peak)."""
+    judged = {(rule.phase, rule.condition.signal) for rule in template.form if rule.at == "peak"}
+    return {phase.name: [c for c in phase.conditions if (phase.name, c.signal) in judged]
+            for phase in template.phases}
 
 
 def _required_parts(template: Template) -> list[tuple[str, list[int]]]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from posecheck.core.events import Event, Rep
 
 DB_ENV = "POSECHECK_DB"
+STORED_EVENTS = ("form", "hold", "guidance")  # what a session keeps besides its reps
 SCHEMA_VERSION = 2
 
 SCHEMA = """
@@ -195,7 +196,7 @@ def save_result(store: Store, result, video_name: str | None) -> int:
     for rep in result.reps:
         store.save_rep(session_id, rep)
     for event in result.events:
-        if event.kind in ("form", "hold", "guidance"):
+        if event.kind in STORED_EVENTS:
             store.save_event(session_id, event)
     store.save_series(session_id, result.series)
     store.finish_session(session_id, result.summary())
@@ -215,7 +216,7 @@ class SessionRecorder:
                 self.store.save_rep(self.session_id, reps[event.rep - 1])
             elif event.kind == "form" and event.rep is not None and event.rep <= len(reps):
                 self.store.save_rep(self.session_id, reps[event.rep - 1])
-            if event.kind in ("form", "hold", "guidance"):
+            if event.kind in STORED_EVENTS:
                 self.store.save_event(self.session_id, event)
 
     def finish(self, summary: dict, series: list | None = None) -> None:

@@ -29,7 +29,7 @@ def history_page(templates: dict[str, Template]) -> None:
     show_session_list(sessions, title)
     show_exports(store)
     st.divider()
-    show_one_session(store, sessions, templates)
+    show_one_session(store, sessions, templates, title)
 
 
 def show_overview(sessions: list[dict], title: dict[str, str]) -> None:
@@ -64,8 +64,8 @@ def show_exports(store: Store) -> None:
                           "application/json")
 
 
-def show_one_session(store: Store, sessions: list[dict], templates: dict[str, Template]) -> None:
-    title = {name: t.title for name, t in templates.items()}
+def show_one_session(store: Store, sessions: list[dict], templates: dict[str, Template],
+                     title: dict[str, str]) -> None:
     by_id = {s["id"]: s for s in sessions}
     chosen = st.selectbox("Open a session", list(by_id), format_func=lambda i: session_label(by_id[i], title),
                           key="history_session")
