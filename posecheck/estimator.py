@@ -46,7 +46,9 @@ class MediaPipePose:
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         result = self._landmarker.detect_for_video(image, ms)
-        poses = [Pose.from_mediapipe(lms, width, height) for lms in result.pose_landmarks]
+        worlds = result.pose_world_landmarks or [None] * len(result.pose_landmarks)
+        poses = [Pose.from_mediapipe(lms, width, height, world)
+                 for lms, world in zip(result.pose_landmarks, worlds)]
         poses.sort(key=lambda pose: pose.area, reverse=True)
         return Detection(timestamp=timestamp, poses=tuple(poses))
 

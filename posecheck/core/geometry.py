@@ -1,4 +1,5 @@
-"""Angle maths on 2-D image points. Image y points down; all angles are in degrees."""
+"""Angle maths on image points (2-D) or camera-aligned 3-D points. y points down in both;
+all angles are in degrees."""
 
 from __future__ import annotations
 
@@ -17,11 +18,14 @@ def joint_angle(a, b, c) -> float:
 
 
 def elevation(start, end) -> float:
-    """Angle of the segment start->end above the horizontal, in [-90, 90] (positive = end higher)."""
-    dx, dy = np.asarray(end, float) - np.asarray(start, float)
-    if not np.isfinite(dx + dy) or abs(dx) + abs(dy) < 1e-9:
+    """Angle of the segment start->end above the horizontal, in [-90, 90] (positive = end higher).
+    For 3-D points the horizontal is the plane across y (x and depth)."""
+    delta = np.asarray(end, float) - np.asarray(start, float)
+    dy = delta[1]
+    across = float(np.linalg.norm(np.delete(delta, 1)))
+    if not np.isfinite(dy + across) or across + abs(dy) < 1e-9:
         return float("nan")
-    return float(np.degrees(np.arctan2(-dy, abs(dx))))
+    return float(np.degrees(np.arctan2(-dy, across)))
 
 
 def bend(a, b, c, up_sign: float) -> float:
@@ -38,6 +42,20 @@ def bend(a, b, c, up_sign: float) -> float:
     turn = np.degrees(np.arctan2(ab[0] * bc[1] - ab[1] * bc[0], np.dot(ab, bc)))
     # In image coordinates (y down), a counter-clockwise turn on screen is a negative cross product.
     return float(-turn * up_sign)
+
+
+def bend_3d(a, b, c) -> float:
+    """`bend` for 3-D points: the angle between a->b and b->c, positive when c lies above the
+    line a->b extended (towards -y), negative below. Needs no facing: depth carries it."""
+    ab = np.asarray(b, float) - np.asarray(a, float)
+    bc = np.asarray(c, float) - np.asarray(b, float)
+    ab_len, bc_len = np.linalg.norm(ab), np.linalg.norm(bc)
+    if not np.isfinite(ab_len * bc_len) or ab_len < 1e-9 or bc_len < 1e-9:
+        return float("nan")
+    axis = ab / ab_len
+    turn = float(np.degrees(np.arccos(np.clip(np.dot(axis, bc) / bc_len, -1.0, 1.0))))
+    off_line = bc - np.dot(bc, axis) * axis
+    return turn if off_line[1] <= 0 else -turn
 
 
 def distance(a, b) -> float:

@@ -34,27 +34,34 @@ class Pose:
     """One person's landmarks in one frame.
 
     xy: (33, 2) pixel coordinates; depth: (33,) relative depth (smaller is nearer the camera,
-    same units as x); visibility: (33,) in [0, 1]; image_size: (width, height).
+    same units as x); visibility: (33,) in [0, 1]; image_size: (width, height);
+    world: (33, 3) metric 3-D points centred between the hips, axes along the camera's (x right,
+    y down, z away from the camera), or None when the estimator gives none.
     """
 
     xy: np.ndarray
     depth: np.ndarray
     visibility: np.ndarray
     image_size: tuple[int, int]
+    world: np.ndarray | None = None
 
     @classmethod
-    def from_mediapipe(cls, landmarks, width: int, height: int) -> "Pose":
-        """Adapt one MediaPipe Tasks `NormalizedLandmark` list."""
+    def from_mediapipe(cls, landmarks, width: int, height: int, world_landmarks=None) -> "Pose":
+        """Adapt one MediaPipe Tasks `NormalizedLandmark` list (and its `Landmark` world list)."""
         raw = np.array(
             [(lm.x, lm.y, lm.z, _score(lm.visibility), _score(lm.presence)) for lm in landmarks],
             dtype=np.float64,
         )
         xy = raw[:, :2] * (width, height)
+        world = None
+        if world_landmarks:
+            world = np.array([(lm.x, lm.y, lm.z) for lm in world_landmarks], dtype=np.float64)
         return cls(
             xy=xy,
             depth=raw[:, 2] * width,
             visibility=np.minimum(raw[:, 3], raw[:, 4]),
             image_size=(width, height),
+            world=world,
         )
 
     @classmethod
@@ -75,8 +82,9 @@ class Pose:
         span = np.nanmax(self.xy, axis=0) - np.nanmin(self.xy, axis=0)
         return float(span[0] * span[1])
 
-    def with_xy(self, xy: np.ndarray) -> "Pose":
-        return Pose(xy, self.depth, self.visibility, self.image_size)
+    def with_xy(self, xy: np.ndarray, world: np.ndarray | None = None) -> "Pose":
+        return Pose(xy, self.depth, self.visibility, self.image_size,
+                    self.world if world is None else world)
 
 
 def _score(value) -> float:

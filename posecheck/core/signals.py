@@ -1,4 +1,5 @@
-"""Turn one pose into the template's signals (angles in degrees, heights in torso lengths)."""
+"""Turn one pose into the template's signals (angles in degrees, heights and distances in torso
+lengths)."""
 
 from __future__ import annotations
 
@@ -30,53 +31,69 @@ def visible_mask(pose: Pose) -> np.ndarray:
     return inside & (pose.visibility >= MIN_VISIBILITY) & np.isfinite(x) & np.isfinite(y)
 
 
-def resolve_point(pose: Pose, visible: np.ndarray, name: str) -> np.ndarray | None:
-    """A landmark's position, or the midpoint of a left/right pair for `mid_*`; None if hidden."""
+def resolve_point(points: np.ndarray, visible: np.ndarray, name: str) -> np.ndarray | None:
+    """A landmark's position (from `points`: image xy or world xyz), or the midpoint of a
+    left/right pair for `mid_*`; None if hidden."""
     if name.startswith("mid_"):
         base = name[4:]
-        found = [pose.xy[INDEX[f"{s}_{base}"]] for s in SIDES if visible[INDEX[f"{s}_{base}"]]]
+        found = [points[INDEX[f"{s}_{base}"]] for s in SIDES if visible[INDEX[f"{s}_{base}"]]]
         return np.mean(found, axis=0) if found else None
     index = INDEX[name]
-    return pose.xy[index] if visible[index] else None
+    return points[index] if visible[index] else None
 
 
-def torso_length(pose: Pose, visible: np.ndarray) -> float:
-    shoulder = resolve_point(pose, visible, "mid_shoulder")
-    hip = resolve_point(pose, visible, "mid_hip")
+def torso_length(points: np.ndarray, visible: np.ndarray) -> float:
+    shoulder = resolve_point(points, visible, "mid_shoulder")
+    hip = resolve_point(points, visible, "mid_hip")
     if shoulder is None or hip is None:
         return math.nan
     return geometry.distance(shoulder, hip)
 
 
-def measure(signal: Signal, pose: Pose, visible: np.ndarray, side: str | None, scale: float) -> float:
+def signal_points(signal: Signal, pose: Pose) -> np.ndarray:
+    """The coordinates a signal is measured on: world 3-D where the signal asks for it and the
+    estimator gave it, else the image."""
+    return pose.world if signal.space == "world" and pose.world is not None else pose.xy
+
+
+def measure(signal: Signal, points: np.ndarray, visible: np.ndarray, side: str | None,
+            scale: float) -> float:
     """The signal's value in this pose (for one side when it is per-side); NaN if not visible."""
-    points = [resolve_point(pose, visible, point_name(p, side)) for p in signal.points]
-    if any(p is None for p in points):
+    found = [resolve_point(points, visible, point_name(p, side)) for p in signal.points]
+    if any(p is None for p in found):
         return math.nan
+    three_d = points.shape[1] == 3
     if signal.kind == "angle":
-        return geometry.joint_angle(*points)
+        return geometry.joint_angle(*found)
     if signal.kind == "bend":
-        a, b, _ = points
-        up_sign = 1.0 if b[0] >= a[0] else -1.0
-        return geometry.bend(*points, up_sign=up_sign)
+        if three_d:
+            return geometry.bend_3d(*found)
+        a, b, _ = found
+        return geometry.bend(*found, up_sign=1.0 if b[0] >= a[0] else -1.0)
     if signal.kind == "elevation":
-        return geometry.elevation(*points)
+        return geometry.elevation(*found)
     if signal.kind == "height":
-        a, b = points
+        a, b = found
         return float((b[1] - a[1]) / scale) if scale > 0 else math.nan
+    if signal.kind == "distance":
+        return geometry.distance(*found) / scale if scale > 0 else math.nan
     raise ValueError(f"unknown signal kind {signal.kind}")
 
 
 def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str | None], float]:
     """Every signal, keyed by (name, side); side is None for signals that are not per side."""
     visible = visible_mask(pose)
-    scale = torso_length(pose, visible)
+    scales = {}
     values = {}
     for signal in signals.values():
         if signal.kind == "side_match":
             continue
+        points = signal_points(signal, pose)
+        space = points.shape[1]
+        if space not in scales:
+            scales[space] = torso_length(points, visible)
         for side in (SIDES if signal.per_side else (None,)):
-            values[(signal.name, side)] = measure(signal, pose, visible, side, scale)
+            values[(signal.name, side)] = measure(signal, points, visible, side, scales[space])
     for signal in signals.values():
         if signal.kind == "side_match":
             values[(signal.name, None)] = side_match(values, signal)

@@ -12,12 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from posecheck.core.keypoints import INDEX
+from posecheck.core.personal_range import RangeSpec
 
-SIGNAL_KINDS = {"angle": 3, "bend": 3, "elevation": 2, "height": 2}
+SIGNAL_KINDS = {"angle": 3, "bend": 3, "elevation": 2, "height": 2, "distance": 2}
+# Where each kind is measured unless the template says otherwise: chosen by measuring both
+# against the true angles of rendered clips over camera yaw and height (docs/signals.md).
+DEFAULT_SPACE = {"angle": "image", "bend": "image", "elevation": "image", "height": "image",
+                 "distance": "image"}
 # A side_match signal compares two per-side signals: 1 when the side where each is clearly the
 # larger is the same side, 0 when not, NaN when either is undecided (e.g. "which arm is raised?").
 DERIVED_KINDS = ("side_match",)
 SIDES = ("left", "right")
+SPACES = ("image", "world")
 _POINT_PART = re.compile(r"^(mid_|\{side\}_|\{other\}_)?([a-z_]+)$")
 
 
@@ -38,6 +44,7 @@ class Signal:
     per_side: bool  # uses {side} / {other} and is measured once for each side
     signals: tuple[str, ...] = ()  # for derived kinds: the signals compared
     margin: float = 0.0  # side_match: how much larger one side must be to count as "clearly"
+    space: str = "image"  # "image": on the picture's 2-D points; "world": on the 3-D points
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,17 @@ class Position:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """What tells the exercise apart from its look-alikes: while `phase` is held, `condition`
+    must be seen met at least once, else the movement is not counted and `message` says what
+    the person did instead."""
+
+    phase: str
+    condition: Condition
+    message: str
+
+
+@dataclass(frozen=True)
 class Template:
     name: str
     title: str
@@ -125,6 +143,8 @@ class Template:
     hold: Hold | None
     form: tuple[FormRule, ...]
     tempo: Tempo | None = None
+    range: RangeSpec | None = None  # the key signal's clinical range: count relative to the person's own
+    identity: tuple[Identity, ...] = ()
     source: str = field(default="<template>", compare=False)
 
     def phase(self, name: str) -> Phase:
@@ -172,7 +192,8 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
     """Validate a template's data and build it. Raises TemplateError on the first problem."""
     r = _Reader(source)
     known = {"name", "title", "summary", "instructions", "camera", "safety", "view", "sides",
-             "key_signal", "signals", "position", "phases", "counting", "hold", "form", "tempo"}
+             "key_signal", "signals", "position", "phases", "counting", "hold", "form", "tempo",
+             "range", "identity", "look_alikes"}
     for key in data:
         if key not in known:
             r.fail(key, f"is not a template field (known fields: {', '.join(sorted(known))})")
@@ -193,6 +214,9 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
     key_signal = r.get(data, "key_signal", "", str)
     if key_signal not in signals:
         r.fail("key_signal", f"names no signal; defined signals: {', '.join(signals)}")
+    range_spec = _parse_range(r, data["range"], phases, counting, key_signal) if "range" in data else None
+    identity = _parse_identity(r, r.get(data, "identity", "", list, []), signals, phase_names)
+    r.strings(data, "look_alikes", "", ())
     return Template(
         name=name,
         title=r.get(data, "title", "", str),
@@ -210,6 +234,8 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
         hold=hold,
         form=form,
         tempo=tempo,
+        range=range_spec,
+        identity=identity,
         source=source,
     )
 
@@ -236,7 +262,11 @@ def _parse_signals(r: _Reader, table: dict) -> dict[str, Signal]:
                 r.fail(f"{path}.points[{i}]", f"unknown landmark {point!r} (use names like "
                        "'left_knee', 'mid_hip', '{side}_wrist' or '{other}_hip')")
         per_side = any("{" in p for p in points)
-        signals[name] = Signal(name, kind, points, r.get(spec, "label", path, str, name), per_side)
+        space = r.get(spec, "space", path, str, DEFAULT_SPACE[kind])
+        if space not in SPACES:
+            r.fail(f"{path}.space", f"must be 'image' or 'world', got {space!r}")
+        signals[name] = Signal(name, kind, points, r.get(spec, "label", path, str, name), per_side,
+                               space=space)
     return signals
 
 
@@ -386,6 +416,45 @@ def _parse_form(r, items, signals, phases) -> tuple[FormRule, ...]:
             message=r.get(spec, "message", path, str),
             at=at,
         ))
+    return tuple(rules)
+
+
+def _parse_range(r, table, phases, counting, key_signal) -> RangeSpec:
+    """[range]: rest = the key signal at rest; full and least = per counted phase, the key
+    signal at the full position and the smallest movement from rest that still counts."""
+    if not isinstance(table, dict):
+        r.fail("range", "must be a table like { rest = 90, full = { reach = 175 }, least = { reach = 15 } }")
+    rest = r.get(table, "rest", "range", float)
+    full = r.get(table, "full", "range", dict)
+    least = r.get(table, "least", "range", dict)
+    out_full, out_least = {}, {}
+    for name in counting.phases:
+        phase = next(p for p in phases if p.name == name)
+        condition = next((c for c in phase.conditions if c.signal == key_signal), None)
+        if condition is None:
+            r.fail("range", f"phase {name!r} is not entered by the key signal {key_signal!r}")
+        out_full[name] = r.get(full, name, "range.full", float)
+        out_least[name] = r.get(least, name, "range.least", float)
+        way = 1 if condition.direction == "above" else -1
+        if way * (out_full[name] - rest) <= 0:
+            r.fail(f"range.full.{name}", f"must lie {condition.direction} the rest value {rest}")
+        if not 0 < out_least[name] <= way * (condition.threshold - rest):
+            r.fail(f"range.least.{name}", "must be above 0 and no more than the phase's own "
+                   f"threshold from rest ({abs(condition.threshold - rest):g})")
+    return RangeSpec(rest, out_full, out_least)
+
+
+def _parse_identity(r, items, signals, phase_names) -> tuple[Identity, ...]:
+    rules = []
+    for i, spec in enumerate(items):
+        path = f"identity[{i}]"
+        if not isinstance(spec, dict):
+            r.fail(path, "must be a table")
+        phase = r.get(spec, "phase", path, str)
+        if phase not in phase_names:
+            r.fail(f"{path}.phase", f"names no phase; phases are: {', '.join(phase_names)}")
+        condition = _parse_condition(r, r.get(spec, "when", path, dict), f"{path}.when", signals)
+        rules.append(Identity(phase, condition, r.get(spec, "message", path, str)))
     return tuple(rules)
 
 

@@ -1,0 +1,83 @@
+"""Exercise identity: what tells an exercise apart from its look-alikes (a bird-dog's reaching
+arm, a knee-to-chest's hands on the knee), checked while a counted position is held.
+
+A position is confirmed once every identity rule of its phase has been seen met. It is
+contradicted when a rule was never seen met and was seen failing for most of the frames: then
+the movement was something else and the rule's message says what to do instead. A rule that
+could not be seen (a hidden arm) neither confirms nor contradicts: the rep then counts, with a
+note, since the camera could not tell.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from posecheck.core.template import SIDES, Identity, Template
+
+CONTRADICT_FRACTION = 0.5  # seen failing in at least this share of the phase's frames
+CONTRADICT_MIN_FRAMES = 3
+
+
+@dataclass
+class _Tally:
+    met: bool = False
+    failed: int = 0
+    frames: int = 0
+
+
+@dataclass
+class IdentityCheck:
+    template: Template
+    phase: str = ""
+    _tallies: dict[int, _Tally] = field(default_factory=dict)
+
+    def rules(self, phase: str) -> list[tuple[int, Identity]]:
+        return [(i, rule) for i, rule in enumerate(self.template.identity) if rule.phase == phase]
+
+    def start(self, phase: str) -> None:
+        self.phase = phase
+        self._tallies = {i: _Tally() for i, _ in self.rules(phase)}
+
+    @property
+    def needed(self) -> bool:
+        return bool(self._tallies)
+
+    def observe(self, values: dict, side: str | None) -> None:
+        for i, rule in self.rules(self.phase):
+            tally = self._tallies[i]
+            tally.frames += 1
+            seen = self._seen(rule, values, side)
+            if seen is True:
+                tally.met = True
+            elif seen is False:
+                tally.failed += 1
+
+    def _seen(self, rule: Identity, values: dict, side: str | None) -> bool | None:
+        condition = rule.condition
+        signal = self.template.signals[condition.signal]
+        sides = SIDES if condition.any_side else ((side,) if signal.per_side else (None,))
+        found = [values[(condition.signal, s)] for s in sides]
+        found = [v for v in found if math.isfinite(v)]
+        if any(condition.enters(v) for v in found):
+            return True
+        # Failing only counts when every side it could be met on was seen.
+        return False if found and len(found) == len(sides) else None
+
+    @property
+    def confirmed(self) -> bool:
+        return all(t.met for t in self._tallies.values())
+
+    def contradiction(self) -> str:
+        """The message of the first rule the movement clearly did not meet, or ""."""
+        for i, rule in self.rules(self.phase):
+            tally = self._tallies[i]
+            if (not tally.met and tally.failed >= CONTRADICT_MIN_FRAMES
+                    and tally.failed >= CONTRADICT_FRACTION * tally.frames):
+                return rule.message
+        return ""
+
+    def unseen(self) -> list[str]:
+        """Labels of the rules that were never seen met (for the rep's note)."""
+        return [self.template.signals[rule.condition.signal].label
+                for i, rule in self.rules(self.phase) if not self._tallies[i].met]
