@@ -27,6 +27,9 @@ def main(argv=None) -> int:
     render.add_argument("--tempo", type=float, help="seconds to move into and out of the pose")
     render.add_argument("--yaw", type=float, default=0.0, help="camera yaw in degrees (0 = side view)")
     render.add_argument("--camera-height", type=float, default=0.4)
+    render.add_argument("--elevation", type=float, help="camera elevation in degrees above the look-at point "
+                        "(0 = level, 45 = looking down); overrides --camera-height")
+    render.add_argument("--depth", type=float, default=1.0, help="range of motion (1 = as scripted)")
     render.add_argument("--facing", choices=("left", "right"), default="left")
     render.add_argument("--size", default="640x360")
     render.add_argument("--fps", type=float, default=24.0)
@@ -43,7 +46,8 @@ def main(argv=None) -> int:
         faults = faults[0]
     script = MotionScript(exercise=args.exercise, reps=args.reps, faults=faults, sides=args.side,
                           holds=args.hold, tempo=args.tempo, camera_yaw=args.yaw,
-                          camera_height=args.camera_height, facing=args.facing, width=width,
+                          camera_height=args.camera_height, camera_elevation=args.elevation,
+                          depth=args.depth, facing=args.facing, width=width,
                           height=height, fps=args.fps, seed=args.seed)
     try:
         labels = write_clip(script, args.output)

@@ -10,14 +10,21 @@ Joint angles (the keys of a pose dict; limb keys end in `_left` / `_right`):
   thoracic     flexion between middle and upper trunk
   neck         flexion of the head against the upper trunk (+ chin to chest)
   shoulder_*   flexion: 0 = arm along the trunk towards the feet, 90 = arm at right angles, 180 = overhead
+  shoulder_abduct_*  the whole arm swung out of the sagittal plane, away from the midline (- = across
+               the body): the upper arm turns from its sagittal direction towards its own side
   elbow_*      flexion (0 = straight)
   wrist_*      hand direction against the forearm
   hip_*        flexion: 0 = thigh in line with the trunk, 90 = at right angles, < 0 = extension
+  hip_abduct_* the whole leg swung out of the sagittal plane, away from the midline (0 = in the
+               plane): the thigh turns from its sagittal direction d towards its own side s,
+               cos(a) d + sin(a) s, and the knee, shank and foot turn with it about the hip (the
+               axis d x s), so a bent knee stays bent (on all fours: a fire hydrant)
   knee_*       flexion (0 = straight)
   ankle_*      foot direction against the shank - 90 (0 = foot at right angles, -90 = pointed)
   plant_hand_* 0..1: how far the hand is pulled to its floor contact (two-bone IK)
   plant_foot_* 0..1: the same for the foot
   grip_left, grip_right  0..1: both hands pulled onto that shin, just below the knee
+  hands_chest  0..1: both forearms folded onto the chest, hands towards the other shoulder (IK)
   pelvis_dy    metres added to the pelvis height
 """
 
@@ -124,6 +131,9 @@ def arm_chain(joints: dict, pose: dict, build: Build, side: str, upper_dir: floa
     joints[f"elbow_{side}"] = elbow
     joints[f"wrist_{side}"] = wrist
     joints[f"hand_{side}"] = wrist + build.length("hand") * direction(hand)
+    abduct = value(pose, f"shoulder_abduct_{side}")
+    if abduct:
+        swing_out(joints, f"shoulder_{side}", direction(arm), side, abduct, ("elbow", "wrist", "hand"))
 
 
 def leg_chain(joints: dict, pose: dict, build: Build, side: str, lower_dir: float) -> None:
@@ -135,6 +145,27 @@ def leg_chain(joints: dict, pose: dict, build: Build, side: str, lower_dir: floa
     joints[f"knee_{side}"] = knee
     joints[f"ankle_{side}"] = ankle
     set_foot(joints, build, side, direction(shank), direction(foot))
+    abduct = value(pose, f"hip_abduct_{side}")
+    if abduct:
+        swing_out(joints, f"hip_{side}", direction(thigh), side, abduct, ("knee", "ankle", "heel", "toe"))
+
+
+def swing_out(joints: dict, root: str, limb_dir: np.ndarray, side: str, angle: float, parts: tuple) -> None:
+    """Turn a limb about its root so its first segment goes from `limb_dir` (sagittal) towards its
+    own side by `angle` degrees; the rest of the limb turns rigidly with it."""
+    axis = unit(np.cross(limb_dir, lateral(side, 1.0)))
+    rotation = rotation_matrix(axis, math.radians(angle))
+    origin = joints[root]
+    for part in parts:
+        name = f"{part}_{side}"
+        joints[name] = origin + rotation @ (joints[name] - origin)
+
+
+def rotation_matrix(axis: np.ndarray, angle: float) -> np.ndarray:
+    """Rotation by `angle` radians about the unit `axis` (right-handed, Rodrigues)."""
+    x, y, z = axis
+    k = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
+    return np.eye(3) + math.sin(angle) * k + (1.0 - math.cos(angle)) * (k @ k)
 
 
 def set_foot(joints: dict, build: Build, side: str, shank_dir: np.ndarray, foot_dir: np.ndarray) -> None:

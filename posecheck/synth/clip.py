@@ -17,6 +17,7 @@ from posecheck.synth.motion import Motion, Timeline, build_timeline, load_motion
 from posecheck.synth.parts import figure_parts, landmark_depth_margin, true_landmarks
 
 RGB = tuple[int, int, int]
+LOOK_AT_HEIGHT = 0.32  # metres: the camera looks at this point above the middle of the mat
 SWAYING = {"trunk_pitch", "lumbar", "thoracic", "neck"} | {
     f"{joint}_{side}" for joint in ("shoulder", "elbow", "hip", "knee") for side in ("left", "right")}
 
@@ -28,7 +29,10 @@ class MotionScript:
     Per-rep values (`sides`, `holds`, `faults`) are lists indexed by rep (None = the default);
     a single value applies to every rep. Camera yaw is in degrees: 0 is a pure side view,
     positive swings the camera towards the figure's head (front-oblique), negative towards its
-    feet. `facing` is where the head points on screen at yaw 0.
+    feet. `facing` is where the head points on screen at yaw 0. `camera_elevation` (degrees, None =
+    use `camera_height`) puts the camera that far above the horizontal through the look-at point
+    (0 = level with it at the body's height, 45 = looking down at 45 degrees). `depth` is the range
+    of motion: every key pose's joint angles become start + depth * (key - start).
     """
 
     exercise: str = "bird-dog"
@@ -41,6 +45,7 @@ class MotionScript:
     tail: float = 1.0
     camera_yaw: float = 0.0
     camera_height: float = 0.4  # metres above the floor (a laptop on the floor)
+    camera_elevation: float | None = None  # degrees above the look-at point; overrides camera_height
     distance: float | None = None  # metres from the figure; None = fit the movement in the frame
     hfov: float = 64.0  # horizontal field of view, degrees (typical laptop webcam)
     facing: str = "left"
@@ -59,6 +64,7 @@ class MotionScript:
     noise: float = 2.5  # sensor noise, standard deviation in 8-bit levels
     sway: float = 0.0  # degrees of slow seeded wobble added to the joint angles (nobody holds still)
     seed: int = 0
+    depth: float = 1.0  # range of motion: fraction of the scripted movement (0.5 = half, 1.2 = 20 % beyond)
 
     def with_(self, **changes) -> "MotionScript":
         from dataclasses import replace
@@ -71,15 +77,19 @@ class Clip:
 
     def __init__(self, script: MotionScript):
         self.script = script
+        if script.camera_elevation is not None and not 0.0 <= script.camera_elevation <= 85.0:
+            # below 0 the camera would soon be under the floor: use camera_height for low cameras
+            raise ValueError(f"camera_elevation must be within 0..85 degrees, not {script.camera_elevation}")
         self.motion: Motion = load_motion(script.exercise)
         plans = plan_reps(self.motion, script.reps, script.sides, script.holds, script.tempo, script.faults)
-        self.timeline: Timeline = build_timeline(self.motion, plans, script.lead_in, script.tail)
+        self.timeline: Timeline = build_timeline(self.motion, plans, script.lead_in, script.tail, script.depth)
         self.posture: Posture = settle(self.motion.start, script.build, self.motion.posture)
         self.fps = float(script.fps)
         self.size = (script.width, script.height)
         self.frame_count = int(math.floor(self.timeline.duration * self.fps)) + 1
         self.heading = self.posture.front_sign * (1.0 if script.facing == "left" else -1.0)
         self.camera = self._place_camera()
+        self._world: dict[int, np.ndarray] = {}  # frame index -> truth_world, filled as frames are drawn
         self._room = render.render_room(self.camera, script.room, script.width, script.height)
         self._noise = render.noise_bank(script.seed, script.height, script.width, script.noise) if script.noise else None
         self._colours = {name: np.array(rgb, np.float32) for name, rgb in (
@@ -149,8 +159,16 @@ class Clip:
         s = self.script
         head_way = self.heading * self.posture.front_sign  # world X direction the head points to
         yaw = math.radians(s.camera_yaw)
-        position = np.array([head_way * distance * math.sin(yaw), s.camera_height, -distance * math.cos(yaw)])
-        return render.Camera.look_at(position, np.array([0.0, 0.32, 0.0]), s.width, s.height, s.hfov)
+        target = np.array([0.0, LOOK_AT_HEIGHT, 0.0])
+        if s.camera_elevation is None:
+            position = np.array([head_way * distance * math.sin(yaw), s.camera_height, -distance * math.cos(yaw)])
+        else:
+            # `distance` is then the straight-line distance to the look-at point.
+            elevation = math.radians(s.camera_elevation)
+            across = distance * math.cos(elevation)
+            position = target + np.array([head_way * across * math.sin(yaw), distance * math.sin(elevation),
+                                          -across * math.cos(yaw)])
+        return render.Camera.look_at(position, target, s.width, s.height, s.hfov)
 
     # --- frames ---------------------------------------------------------------------------
 
@@ -163,13 +181,14 @@ class Clip:
         image = render.add_shadow(background, floor, self.camera, parts, self.script.lighting)
         depth_buffer = render.draw_parts(image, self.camera, parts, self._colours, self.script.lighting)
         noise = self._noise[self._noise_index(index)] if self._noise is not None else None
-        return render.finish(image, noise), self._landmarks(skeleton, depth_buffer)
+        world = true_landmarks(skeleton, self.script.build)
+        self._world[index] = self._camera_world(world)
+        return render.finish(image, noise), self._landmarks(world, depth_buffer)
 
     def _noise_index(self, index: int) -> int:
         return int(np.random.default_rng((self.script.seed, index)).integers(len(self._noise)))
 
-    def _landmarks(self, skeleton: Skeleton, depth_buffer: np.ndarray) -> np.ndarray:
-        world = true_landmarks(skeleton, self.script.build)
+    def _landmarks(self, world: np.ndarray, depth_buffer: np.ndarray) -> np.ndarray:
         xy, depth = self.camera.project(world)
         height, width = depth_buffer.shape
         px = np.clip(np.round(xy[:, 0] - 0.5).astype(int), 0, width - 1)
@@ -195,6 +214,23 @@ class Clip:
         """Per frame, (33, 4): x, y in pixels, relative depth, visible (1) or hidden by the body (0)."""
         return [self.render_frame(i)[1] for i in range(self.frame_count)]
 
+    def truth_world(self, index: int) -> np.ndarray:
+        """(33, 3) true landmarks of one frame as MediaPipe's world landmarks: metres, origin at the
+        midpoint of the hips, axes of the camera (x image right, y image down, z away from the camera)."""
+        if index not in self._world:
+            world = true_landmarks(self.skeleton_at(index / self.fps), self.script.build)
+            self._world[index] = self._camera_world(world)
+        return self._world[index].copy()
+
+    def _camera_world(self, world: np.ndarray) -> np.ndarray:
+        hips = (world[23] + world[24]) / 2
+        return (world - hips) @ self.camera.rotation.T
+
+    @property
+    def world_down(self) -> np.ndarray:
+        """Unit gravity direction in the camera axes of `truth_world` ((0, 1, 0) for a level camera)."""
+        return self.camera.rotation @ np.array([0.0, -1.0, 0.0])
+
     def truth_pose(self, index: int, all_visible: bool = True):
         """The true landmarks of one frame as a Pose (every point visible unless asked otherwise)."""
         from posecheck.core.keypoints import Pose
@@ -217,9 +253,12 @@ class Clip:
         s = self.script
         if self.motion.posture == "supine":
             text = f"side, lying on the back, head {s.facing}"
+        elif self.motion.posture == "prone":
+            text = f"side, lying on the front, head {s.facing}"
         else:
             text = f"side, facing {s.facing}"
-        return text + (f", camera yaw {s.camera_yaw:g}" if s.camera_yaw else "")
+        text += f", camera yaw {s.camera_yaw:g}" if s.camera_yaw else ""
+        return text + (f", camera elevation {s.camera_elevation:g}" if s.camera_elevation is not None else "")
 
     @property
     def duration(self) -> float:

@@ -14,7 +14,7 @@ import numpy as np
 from posecheck.synth.body import (SIDES, Build, Skeleton, blend, forward_kinematics,
                                   lateral, set_foot, two_bone_ik, unit, value)
 
-POSTURES = ("quadruped", "supine")
+POSTURES = ("quadruped", "supine", "prone")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def settle(start_pose: dict, build: Build, kind: str) -> Posture:
         return _settle_quadruped(start_pose, build)
     if kind == "supine":
         return _settle_supine(start_pose, build)
+    if kind == "prone":
+        return _settle_prone(start_pose, build)
     raise ValueError(f"unknown posture {kind!r}; known: {', '.join(POSTURES)}")
 
 
@@ -85,6 +87,19 @@ def _settle_supine(pose: dict, build: Build) -> Posture:
     return Posture("supine", 180.0, lift, {}, feet, -1.0)
 
 
+def _settle_prone(pose: dict, build: Build) -> Posture:
+    """Lying on the stomach, face down, head towards +u; hands with `plant_hand` set rest on the
+    floor where the start pose puts them (straight below the wrists)."""
+    skeleton = forward_kinematics(pose, build, 0.0)
+    lift = grounded_offset(skeleton, build, ("pelvis", "waist", "chest"))
+    hands = {}
+    for side in SIDES:
+        wrist = skeleton[f"wrist_{side}"].copy()
+        wrist[1] = _WRIST_HEIGHT - lift
+        hands[side] = wrist
+    return Posture("prone", 0.0, lift, hands, {}, 1.0)
+
+
 def pose_figure(pose: dict, build: Build, posture: Posture) -> Skeleton:
     """The skeleton for one pose, on the floor (floor at v = 0)."""
     skeleton = forward_kinematics(pose, build, posture.base_pitch)
@@ -115,7 +130,8 @@ def _plant_leg(joints: dict, pose: dict, build: Build, posture: Posture, side: s
 def _place_arm(joints: dict, pose: dict, build: Build, posture: Posture, side: str) -> None:
     plant = value(pose, f"plant_hand_{side}") if side in posture.hand_contacts else 0.0
     grips = {leg: value(pose, f"grip_{leg}") for leg in SIDES}
-    if plant <= 0 and max(grips.values()) <= 0:
+    on_chest = value(pose, "hands_chest")
+    if plant <= 0 and max(grips.values()) <= 0 and on_chest <= 0:
         return
     shoulder, elbow, wrist = (joints[f"{p}_{side}"] for p in ("shoulder", "elbow", "wrist"))
     hand_dir = unit(joints[f"hand_{side}"] - wrist)
@@ -129,6 +145,12 @@ def _place_arm(joints: dict, pose: dict, build: Build, posture: Posture, side: s
             hand_dir = unit(blend(hand_dir, grip_dir, weight))
     trunk_back = unit(joints["pelvis"] - joints["chest"])
     pole = elbow + 0.25 * trunk_back + lateral(side, 0.15)
+    if on_chest > 0:
+        chest_point, chest_dir = _chest_rest(joints, build, side)
+        target = blend(target, chest_point, on_chest)
+        hand_dir = unit(blend(hand_dir, chest_dir, on_chest))
+        # elbows out to the side and back towards the floor behind the trunk
+        pole = blend(pole, shoulder + 0.2 * trunk_back + lateral(side, 0.3) - 0.6 * _anterior(joints), on_chest)
     elbow, wrist = two_bone_ik(shoulder, target, build.length("upper_arm"), build.length("forearm"), pole)
     joints[f"elbow_{side}"], joints[f"wrist_{side}"] = elbow, wrist
     joints[f"hand_{side}"] = wrist + build.length("hand") * hand_dir
@@ -141,4 +163,21 @@ def _shin_grip(joints: dict, build: Build, leg: str, hand_side: str) -> tuple[np
     offset = build.radius("knee") + build.radius("wrist")
     point = knee + 0.25 * build.length("shank") * shin + lateral(hand_side, offset)
     fingers = unit(lateral(hand_side, -1.0) + 0.3 * shin)
+    return point, fingers
+
+
+def _anterior(joints: dict) -> np.ndarray:
+    """Unit vector out of the front of the chest (the upper trunk's direction - 90 degrees)."""
+    up = unit(joints["neck_base"] - joints["chest"])
+    return np.array([up[1], -up[0], 0.0])
+
+
+def _chest_rest(joints: dict, build: Build, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """Where a wrist rests with the arms folded on the chest, and where its fingers point (to the
+    other shoulder)."""
+    front = _anterior(joints)
+    up = unit(joints["neck_base"] - joints["chest"])
+    middle = 0.6 * joints["chest"] + 0.4 * joints["neck_base"]
+    point = middle + (build.radius("chest") + build.radius("wrist")) * front + lateral(side, 0.045 * build.height)
+    fingers = unit(lateral(side, -1.0) + 0.6 * up)
     return point, fingers

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 KEY_ORDER = ("file", "exercise", "synthetic", "view", "reps", "accept", "sides", "holds", "phases",
-             "rep_times", "faults", "seed", "notes")
+             "rep_times", "faults", "depth", "seed", "notes")
 
 
 def toml_value(value) -> str:

@@ -12,8 +12,10 @@ from pathlib import Path
 from posecheck.synth.body import SIDES
 
 OTHER = {"left": "right", "right": "left"}
-LIMB_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "plant_hand", "plant_foot")
-LEG_JOINTS = ("hip", "knee", "ankle", "plant_foot")
+LIMB_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "plant_hand", "plant_foot",
+               "hip_abduct", "shoulder_abduct")
+LEG_JOINTS = ("hip", "knee", "ankle", "plant_foot", "hip_abduct")
+CONTACTS = ("plant_hand_", "plant_foot_", "grip_", "hands_chest")  # 0..1 weights of contacts, not angles
 
 
 def motion_dir() -> Path:
@@ -124,7 +126,8 @@ def interpolate(a: dict, b: dict, w: float) -> dict:
     return {k: a.get(k, 0.0) + (b.get(k, 0.0) - a.get(k, 0.0)) * w for k in a.keys() | b.keys()}
 
 
-def key_pose(motion: Motion, name: str, plan: RepPlan) -> dict:
+def key_pose(motion: Motion, name: str, plan: RepPlan, depth: float = 1.0) -> dict:
+    """The key pose `name` for one rep, with the rep's fault and the range of motion `depth`."""
     fault = motion.faults.get(plan.fault) if plan.fault else None
     swap = bool(fault and fault.swap_leg)
     pose = dict(motion.start)
@@ -133,10 +136,27 @@ def key_pose(motion: Motion, name: str, plan: RepPlan) -> dict:
         pose.update(resolve_key(fault.changes.get(name, {}), plan.side, swap))
         if name in fault.scale:
             pose = interpolate(motion.start, pose, float(fault.scale[name]))
+    if depth != 1.0:
+        pose = scale_movement(motion.start, pose, depth)
     return pose
 
 
-def build_timeline(motion: Motion, plans: list[RepPlan], lead_in: float = 1.5, tail: float = 1.0) -> Timeline:
+def scale_movement(start: dict, pose: dict, depth: float) -> dict:
+    """start + depth * (pose - start) for every joint angle (and pelvis_dy); contact weights
+    (plant_hand, plant_foot, grip, hands_chest) keep the pose's value while depth > 0, the start's at
+    0 or below."""
+    out = {}
+    for key in start.keys() | pose.keys():
+        a, b = start.get(key, 0.0), pose.get(key, 0.0)
+        if key.startswith(CONTACTS):
+            out[key] = b if depth > 0 else a
+        else:
+            out[key] = a + depth * (b - a)
+    return out
+
+
+def build_timeline(motion: Motion, plans: list[RepPlan], lead_in: float = 1.5, tail: float = 1.0,
+                   depth: float = 1.0) -> Timeline:
     start = dict(motion.start)
     frames = [Keyframe(0.0, start, "start")]
     t = lead_in
@@ -146,7 +166,7 @@ def build_timeline(motion: Motion, plans: list[RepPlan], lead_in: float = 1.5, t
         rep_start = t
         key_spans = []
         for name in motion.sequence:
-            pose = key_pose(motion, name, plan)
+            pose = key_pose(motion, name, plan, depth)
             reached = t + plan.tempo
             t = reached + plan.hold
             frames += [Keyframe(reached, pose, name), Keyframe(t, pose, name)]
@@ -173,6 +193,8 @@ def build_timeline(motion: Motion, plans: list[RepPlan], lead_in: float = 1.5, t
         labels["phases"] = phases
     labels["rep_times"] = rep_times
     labels["faults"] = faults
+    if depth != 1.0:
+        labels["depth"] = float(depth)
     return Timeline(frames, t, labels)
 
 
