@@ -19,15 +19,19 @@ from posecheck.core.personal_range import PersonalRange
 from posecheck.core.signals import measure_all, point_name, visible_mask
 from posecheck.core.smoothing import OneEuroFilter
 from posecheck.core.template import SIDES, Condition, Phase, Template
+from posecheck.core.view_quality import ViewWatch
 
 # How long a situation must last before the user is told about it (s): brief glitches say nothing.
 GUIDANCE_DELAY = {"no_person": 1.0, "two_people": 1.0, "turn_side_on": 1.5, "out_of_frame": 1.0,
-                  "position": 2.0}
+                  "position": 2.0, "too_small": 1.5}
 GUIDANCE_TEXT = {
     "no_person": "I can't see you: move into the camera's view.",
     "two_people": "More than one person is in view: only the person exercising should be in the frame.",
     "turn_side_on": "Turn side-on to the camera: I need to see you from the side for this exercise.",
+    "too_small": "You are small in the picture: move the camera closer so I can check your form.",
 }
+# While one of these is active, form rules are not judged: the camera cannot see them well enough.
+VIEW_ISSUES = ("turn_side_on", "too_small")
 POSITION_ENTER_SECONDS = 0.25
 POSITION_LEAVE_SECONDS = 1.0
 SECOND_PERSON_AREA_RATIO = 0.35  # a second body at least this big (vs the first) is a person
@@ -102,6 +106,7 @@ class Engine:
         self._required_parts = _required_parts(template)
         self.range = PersonalRange(template.range, _key_thresholds(template)) if template.range else None
         self.identity = IdentityCheck(template)
+        self.view = ViewWatch()
 
     # ----- the per-frame entry point -----------------------------------------------------------
     def update(self, detection: Detection) -> list[Event]:
@@ -111,6 +116,9 @@ class Engine:
         new: list[Event] = []
         pose = detection.pose
         self._check_people(detection, t, new)
+        view = self.view.update(pose, t)
+        if view.changed and self.range is not None:
+            self.range.reset()  # another view or another person: learn their range afresh
         if pose is None:
             self.pose = None
             self.state.signals = {}
@@ -120,6 +128,7 @@ class Engine:
         self.pose = pose
         values = measure_all(self.template.signals, pose)
         self._check_view(pose, t, new)
+        self._issue("too_small", view.too_small, t, new)
         self._update_position(values, t, new)
         self._update_phases(values, t, new)
         self._check_form(values, t, new)
@@ -487,8 +496,9 @@ class Engine:
         if current is None or current.last_true != t:
             return
         self._track_peaks(current, values)
-        # Judge form only in the settled position: not while moving in, nor during the exit grace.
-        if t - current.start < FORM_SETTLE_SECONDS:
+        # Judge form only in the settled position: not while moving in, nor during the exit grace;
+        # and not while the view is too poor to see it (the user is told what to change).
+        if t - current.start < FORM_SETTLE_SECONDS or any(code in self._issues_told for code in VIEW_ISSUES):
             return
         for rule in self.template.form:
             if rule.at != "during" or rule.phase != current.phase.name or rule.id in current.faults:

@@ -1,0 +1,74 @@
+"""Exercise identity (posecheck/core/identity.py): look-alikes are named, not counted.
+
+Stick-figure sequences with exact angles: a leg kick with both hands down is not a bird-dog, a
+knee pulled in without the hands is not a knee-to-chest, and a hidden arm gives the benefit of
+the doubt with a note. They prove the rule logic, not that MediaPipe sees arms and hands on
+real people (the corpus clips fire-hydrant and sit-ups do that).
+"""
+
+from posecheck.core.engine import Engine
+from posecheck.core.identity import IdentityCheck
+from synthetic import lying, quadruped, sequence
+
+
+def run(template, detections):
+    engine = Engine(template)
+    for detection in detections:
+        engine.update(detection)
+    engine.finish()
+    return engine
+
+
+def kick(arm: float, hidden=frozenset()):
+    up = {"leg": {"left": 175.0}, "arm": {"right": arm}, "hidden": hidden}
+    rest = {"hidden": hidden}
+    return [(0.0, rest), (2.0, rest), (3.0, up), (6.0, up), (7.0, rest), (9.0, rest)]
+
+
+def test_a_leg_kick_with_both_hands_down_is_not_a_bird_dog(templates):
+    # 104 degrees: how a supporting arm reads in a front-oblique view of a fire hydrant.
+    engine = run(templates["bird-dog"], sequence(kick(arm=104.0), quadruped, jitter=1.0))
+    assert engine.reps == []
+    said = [e.message for e in engine.events if e.code == "not_this_exercise"]
+    assert said and said[0].startswith("Both hands are on the floor")
+
+
+def test_the_same_kick_with_the_arm_reaching_counts(templates):
+    engine = run(templates["bird-dog"], sequence(kick(arm=170.0), quadruped, jitter=1.0))
+    assert len(engine.reps) == 1
+    assert not [e for e in engine.events if e.code == "not_this_exercise"]
+
+
+def test_a_hidden_arm_counts_with_a_note(templates):
+    hidden = frozenset({"right_elbow", "left_elbow"})
+    engine = run(templates["bird-dog"], sequence(kick(arm=170.0, hidden=hidden), quadruped, jitter=1.0))
+    assert len(engine.reps) == 1
+    assert any("counted without seeing" in note for note in engine.reps[0].notes)
+
+
+def test_a_knee_pulled_in_without_the_hands_is_not_a_knee_to_chest(templates, monkeypatch):
+    import synthetic
+
+    def hands_by_the_sides(**kwargs):
+        pose = lying(**kwargs)
+        xy = pose.xy.copy()
+        for side in ("left", "right"):
+            xy[synthetic.INDEX[f"{side}_wrist"]] = xy[synthetic.INDEX[f"{side}_hip"]] + (0.0, 5.0)
+        return pose.with_xy(xy)
+
+    frames = [(0, {"pull": {"right": 125.0}}), (2, {"pull": {"right": 125.0}}), (3, {"pull": {"right": 60.0}}),
+              (8, {"pull": {"right": 60.0}}), (9, {"pull": {"right": 125.0}}), (11, {"pull": {"right": 125.0}})]
+    engine = run(templates["knee-to-chest"], sequence(frames, hands_by_the_sides, jitter=1.0))
+    assert engine.reps == []
+    assert any(e.message.startswith("Hold your knee with both hands") for e in engine.events)
+
+
+def test_identity_check_alone(templates):
+    check = IdentityCheck(templates["bird-dog"])
+    check.start("reach")
+    down = {("arm_reach_3d", "left"): 90.0, ("arm_reach_3d", "right"): 92.0}
+    for _ in range(5):
+        check.observe(down, "left")
+    assert not check.confirmed and check.contradiction().startswith("Both hands")
+    check.observe({("arm_reach_3d", "left"): 150.0, ("arm_reach_3d", "right"): float("nan")}, "left")
+    assert check.confirmed and check.contradiction() == ""
