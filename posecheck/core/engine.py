@@ -117,8 +117,10 @@ class Engine:
         pose = detection.pose
         self._check_people(detection, t, new)
         view = self.view.update(pose, t)
-        if view.changed and self.range is not None:
-            self.range.reset()  # another view or another person: learn their range afresh
+        if view.changed:  # another view or another person: learn afresh
+            self.identity.reset()
+            if self.range is not None:
+                self.range.reset()
         if pose is None:
             self.pose = None
             self.state.signals = {}
@@ -135,8 +137,11 @@ class Engine:
         key_value = self._key_value(values)
         if key_value is not None:
             self._rep_window.append(key_value)
-        if self.range is not None and self._in_position:
-            self.range.observe(t, key_value, between=self._current is None)
+        if self._in_position:
+            if self._current is None:
+                self.identity.observe_rest(values)
+            if self.range is not None:
+                self.range.observe(t, key_value, between=self._current is None)
         self._sample_hold_signal(key_value, t)
         self._update_state(values, key_value, t)
         return self._emit(new)

@@ -1,7 +1,8 @@
 """Exercise identity: what tells an exercise apart from its look-alikes (a bird-dog's reaching
 arm, a knee-to-chest's hands on the knee), checked while a counted position is held.
 
-A position is confirmed once every identity rule of its phase has been seen met. It is
+A position is confirmed once every identity rule of its phase has been seen met (in a few
+frames, so that one glitch confirms nothing). It is
 contradicted when a rule was never seen met and was seen failing for most of the frames: then
 the movement was something else and the rule's message says what to do instead. A rule that
 could not be seen (a hidden arm) neither confirms nor contradicts: the rep then counts, with a
@@ -11,19 +12,28 @@ note, since the camera could not tell.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from posecheck.core.template import SIDES, Identity, Template
 
 CONTRADICT_FRACTION = 0.5  # seen failing in at least this share of the phase's frames
 CONTRADICT_MIN_FRAMES = 3
+CONFIRM_FRAMES = 3  # met in this many frames: one glitchy frame confirms nothing
+REST_SAMPLES = 90  # a relative rule compares with the median of this many frames between positions
 
 
 @dataclass
 class _Tally:
-    met: bool = False
+    met_frames: int = 0
     failed: int = 0
     frames: int = 0
+
+    @property
+    def met(self) -> bool:
+        return self.met_frames >= CONFIRM_FRAMES
 
 
 @dataclass
@@ -31,6 +41,7 @@ class IdentityCheck:
     template: Template
     phase: str = ""
     _tallies: dict[int, _Tally] = field(default_factory=dict)
+    _rest: dict[str, deque] = field(default_factory=dict)  # relative rules' signals between positions
 
     def rules(self, phase: str) -> list[tuple[int, Identity]]:
         return [(i, rule) for i, rule in enumerate(self.template.identity) if rule.phase == phase]
@@ -49,15 +60,31 @@ class IdentityCheck:
             tally.frames += 1
             seen = self._seen(rule, values, side)
             if seen is True:
-                tally.met = True
+                tally.met_frames += 1
             elif seen is False:
                 tally.failed += 1
+
+    def observe_rest(self, values: dict) -> None:
+        """Feed a frame in the starting position, between counted positions."""
+        for rule in self.template.identity:
+            if rule.relative:
+                value = values[(rule.condition.signal, None)]
+                if math.isfinite(value):
+                    self._rest.setdefault(rule.condition.signal, deque(maxlen=REST_SAMPLES)).append(value)
+
+    def reset(self) -> None:
+        self._rest.clear()
 
     def _seen(self, rule: Identity, values: dict, side: str | None) -> bool | None:
         condition = rule.condition
         signal = self.template.signals[condition.signal]
         sides = SIDES if condition.any_side else ((side,) if signal.per_side else (None,))
         found = [values[(condition.signal, s)] for s in sides]
+        if rule.relative:  # e.g. "the back stays down": measured from where it rested
+            rest = self._rest.get(condition.signal)
+            if not rest:
+                return None
+            found = [v - float(np.median(rest)) for v in found]
         found = [v for v in found if math.isfinite(v)]
         if any(condition.enters(v) for v in found):
             return True
