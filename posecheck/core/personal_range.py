@@ -68,7 +68,10 @@ class PersonalRange:
         self._recent.append(value)
         sample = (t, float(np.median(self._recent)))
         self._samples.append(sample)
-        if between:
+        # Until learned, a one-way movement's rest (a low quantile, robust to a few moves) takes
+        # every moment: a camera that shifts the resting angle past the template's threshold
+        # would otherwise lock the person "in position" and nothing would ever be learned.
+        if between or (not self.two_way and not self.learned):
             self._between.append(sample)
         for samples in (self._samples, self._between):
             while samples and samples[0][0] < t - WINDOW_SECONDS:
