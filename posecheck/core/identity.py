@@ -41,7 +41,7 @@ class IdentityCheck:
     template: Template
     phase: str = ""
     _tallies: dict[int, _Tally] = field(default_factory=dict)
-    _rest: dict[str, deque] = field(default_factory=dict)  # relative rules' signals between positions
+    _rest: dict[tuple, deque] = field(default_factory=dict)  # (signal, side) of relative rules, at rest
 
     def rules(self, phase: str) -> list[tuple[int, Identity]]:
         return [(i, rule) for i, rule in enumerate(self.template.identity) if rule.phase == phase]
@@ -67,10 +67,13 @@ class IdentityCheck:
     def observe_rest(self, values: dict) -> None:
         """Feed a frame in the starting position, between counted positions."""
         for rule in self.template.identity:
-            if rule.relative:
-                value = values[(rule.condition.signal, None)]
+            if not rule.relative:
+                continue
+            signal = self.template.signals[rule.condition.signal]
+            for side in SIDES if signal.per_side else (None,):
+                value = values[(signal.name, side)]
                 if math.isfinite(value):
-                    self._rest.setdefault(rule.condition.signal, deque(maxlen=REST_SAMPLES)).append(value)
+                    self._rest.setdefault((signal.name, side), deque(maxlen=REST_SAMPLES)).append(value)
 
     def reset(self) -> None:
         self._rest.clear()
@@ -81,10 +84,8 @@ class IdentityCheck:
         sides = SIDES if condition.any_side else ((side,) if signal.per_side else (None,))
         found = [values[(condition.signal, s)] for s in sides]
         if rule.relative:  # e.g. "the back stays down": measured from where it rested
-            rest = self._rest.get(condition.signal)
-            if not rest:
-                return None
-            found = [v - float(np.median(rest)) for v in found]
+            rests = [self._rest.get((condition.signal, s)) for s in sides]
+            found = [v - float(np.median(rest)) if rest else math.nan for v, rest in zip(found, rests)]
         found = [v for v in found if math.isfinite(v)]
         if any(condition.enters(v) for v in found):
             return True

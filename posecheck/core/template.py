@@ -456,9 +456,6 @@ def _parse_identity(r, items, signals, phase_names) -> tuple[Identity, ...]:
             r.fail(f"{path}.phase", f"names no phase; phases are: {', '.join(phase_names)}")
         condition = _parse_condition(r, r.get(spec, "when", path, dict), f"{path}.when", signals)
         relative = r.get(spec, "relative", path, bool, False)
-        if relative and signals[condition.signal].per_side:
-            r.fail(f"{path}.relative", f"a relative rule needs a signal not measured per side, "
-                   f"got {condition.signal!r}")
         rules.append(Identity(phase, condition, r.get(spec, "message", path, str), relative))
     return tuple(rules)
 
