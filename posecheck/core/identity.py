@@ -94,18 +94,28 @@ class IdentityCheck:
 
     @property
     def confirmed(self) -> bool:
-        return all(t.met for t in self._tallies.values())
+        return all(self._tallies[i].met for i, rule in self.rules(self.phase) if not rule.if_unseen)
 
     def contradiction(self) -> str:
-        """The message of the first rule the movement clearly did not meet, or ""."""
+        """The message of the first rule the movement clearly did not meet, or "". Rules marked
+        `if_unseen` speak only when a main rule could not be seen either way."""
+        main = [(i, rule) for i, rule in self.rules(self.phase) if not rule.if_unseen]
+        for i, rule in main:
+            if self._contradicted(self._tallies[i]):
+                return rule.message
+        if all(self._tallies[i].met for i, _ in main):
+            return ""
         for i, rule in self.rules(self.phase):
-            tally = self._tallies[i]
-            if (not tally.met and tally.failed >= CONTRADICT_MIN_FRAMES
-                    and tally.failed >= CONTRADICT_FRACTION * tally.frames):
+            if rule.if_unseen and self._contradicted(self._tallies[i]):
                 return rule.message
         return ""
 
+    @staticmethod
+    def _contradicted(tally: _Tally) -> bool:
+        return (not tally.met and tally.failed >= CONTRADICT_MIN_FRAMES
+                and tally.failed >= CONTRADICT_FRACTION * tally.frames)
+
     def unseen(self) -> list[str]:
-        """Labels of the rules that were never seen met (for the rep's note)."""
+        """Labels of the main rules that were never seen met (for the rep's note)."""
         return [self.template.signals[rule.condition.signal].label
-                for i, rule in self.rules(self.phase) if not self._tallies[i].met]
+                for i, rule in self.rules(self.phase) if not rule.if_unseen and not self._tallies[i].met]

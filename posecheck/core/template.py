@@ -124,6 +124,7 @@ class Identity:
     condition: Condition
     message: str
     relative: bool = False  # the condition is on the signal's change from its value at rest
+    if_unseen: bool = False  # checked only when the phase's other rules could not be seen
 
 
 @dataclass(frozen=True)
@@ -455,8 +456,9 @@ def _parse_identity(r, items, signals, phase_names) -> tuple[Identity, ...]:
         if phase not in phase_names:
             r.fail(f"{path}.phase", f"names no phase; phases are: {', '.join(phase_names)}")
         condition = _parse_condition(r, r.get(spec, "when", path, dict), f"{path}.when", signals)
-        relative = r.get(spec, "relative", path, bool, False)
-        rules.append(Identity(phase, condition, r.get(spec, "message", path, str), relative))
+        rules.append(Identity(phase, condition, r.get(spec, "message", path, str),
+                              r.get(spec, "relative", path, bool, False),
+                              r.get(spec, "if_unseen", path, bool, False)))
     return tuple(rules)
 
 
