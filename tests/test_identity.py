@@ -65,14 +65,30 @@ def test_a_knee_pulled_in_without_the_hands_is_not_a_knee_to_chest(templates, mo
 
 def test_identity_check_alone(templates):
     check = IdentityCheck(templates["bird-dog"])
+    straight_leg = {("leg_straight", "left"): 170.0, ("leg_straight", "right"): 170.0}
+    for _ in range(30):  # resting on hands and knees: the arms' resting angles
+        check.observe_rest({("arm_reach_3d", "left"): 80.0, ("arm_reach_3d", "right"): 82.0})
     check.start("reach")
-    down = {("arm_reach_3d", "left"): 90.0, ("arm_reach_3d", "right"): 92.0}
+    down = {("arm_reach_3d", "left"): 90.0, ("arm_reach_3d", "right"): 92.0} | straight_leg
     for _ in range(5):
         check.observe(down, "left")
     assert not check.confirmed and check.contradiction().startswith("Both hands")
-    reaching = {("arm_reach_3d", "left"): 150.0, ("arm_reach_3d", "right"): float("nan")}
+    reaching = {("arm_reach_3d", "left"): 150.0, ("arm_reach_3d", "right"): float("nan")} | straight_leg
     check.observe(reaching, "left")
     assert not check.confirmed, "one frame (maybe a glitch) confirms nothing"
     check.observe(reaching, "left")
     check.observe(reaching, "left")
     assert check.confirmed and check.contradiction() == ""
+
+
+def test_with_no_arm_seen_a_bent_knee_is_not_a_bird_dog(templates):
+    check = IdentityCheck(templates["bird-dog"])
+    hidden_arms = {("arm_reach_3d", "left"): float("nan"), ("arm_reach_3d", "right"): float("nan")}
+    check.start("reach")
+    for _ in range(10):
+        check.observe(hidden_arms | {("leg_straight", "left"): 95.0, ("leg_straight", "right"): 170.0}, "left")
+    assert check.contradiction().startswith("I can't see an arm reaching")
+    check.start("reach")
+    for _ in range(10):
+        check.observe(hidden_arms | {("leg_straight", "left"): 172.0, ("leg_straight", "right"): 90.0}, "left")
+    assert check.contradiction() == "" and check.unseen() == ["reaching arm"]
