@@ -189,8 +189,9 @@ def test_facing_the_camera_asks_to_turn_side_on(templates):
 
 
 def test_variable_frame_rate_gives_the_same_hold(templates):
-    frames = [(0, {"pull": {"right": 125.0}}), (1, {"pull": {"right": 50.0}}),
-              (11, {"pull": {"right": 50.0}}), (12, {"pull": {"right": 125.0}}), (13, {"pull": {"right": 125.0}})]
+    # A second at rest first: the engine learns where this person rests before counting.
+    frames = [(0, {"pull": {"right": 125.0}}), (1, {"pull": {"right": 125.0}}), (2, {"pull": {"right": 50.0}}),
+              (12, {"pull": {"right": 50.0}}), (13, {"pull": {"right": 125.0}}), (14, {"pull": {"right": 125.0}})]
     steady = list(sequence(frames, lying))
     rng = np.random.default_rng(3)
     uneven = [d for d in steady if rng.random() > 0.5]  # drop half the frames at random

@@ -252,7 +252,7 @@ class Engine:
     def _update_phases(self, values, t: float, new: list[Event]) -> None:
         sides = SIDES if self.template.sides else (None,)
         matches = {}
-        if self._in_position:
+        if self._in_position and (self.range is None or self.range.ready):
             for phase in self.template.phases:
                 for side in sides:
                     ok, hidden = self._phase_match(phase, values, side)
@@ -325,12 +325,27 @@ class Engine:
 
     def _check_identity(self, current: ActivePhase, values, t: float, new: list[Event]) -> None:
         """Count a pending rep once what tells the exercise apart from its look-alikes is seen."""
-        if not current.pending:
+        if not current.pending or not self._settled_in(current, values):
             return
         self.identity.observe(values, current.side)
         if self.identity.confirmed:
             current.pending = False
             self._count(current.start, t, current.side, new)
+
+    def _settled_in(self, current: ActivePhase, values) -> bool:
+        """Whether the key signal is past the phase's entry threshold, not just inside its
+        hysteresis band: identity is judged in the position itself, not on the way in or out
+        (a sit-up lowering its back while the knee angle is still small is no knee-to-chest)."""
+        for condition in current.phase.conditions:
+            if condition.signal != self.template.key_signal:
+                continue
+            condition = self._personal(current.phase.name, condition)
+            sides = SIDES if condition.any_side else (current.side,)
+            found = [values[(condition.signal, s if self.template.signals[condition.signal].per_side else None)]
+                     for s in sides]
+            if not any(math.isfinite(v) and condition.enters(v) for v in found):
+                return False
+        return True
 
     def _settle_identity(self, current: ActivePhase, end: float, new: list[Event]) -> bool:
         """At the end of a pending phase: count it if nothing contradicted the exercise (saying

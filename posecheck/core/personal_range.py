@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 WINDOW_SECONDS = 30.0  # what the model remembers: long enough for a few reps, short enough to follow a moved camera
-MIN_SAMPLES = 8  # before this many in-position samples, the template's rest is used
+# Before this much time (and a few frames) at rest in position, the template's rest is used.
+MIN_REST_SECONDS = 0.3
+MIN_SAMPLES = 3
 REST_QUANTILE = 0.10  # the resting end of a one-way movement: people rest between reps
 FAR_QUANTILE = 0.95  # the far end: robust against single-frame landmark swaps
 ENTER_FRACTION = 0.5  # a position is reached at half the person's usual excursion...
@@ -83,16 +85,28 @@ class PersonalRange:
         """Enough seen to trust: a few samples between positions; for a two-way movement (cat
         and cow), also a span as wide as the template's two thresholds apart, so that settling
         into position is not taken for the person's whole range."""
-        if len(self._between) < MIN_SAMPLES:
+        if not self._rest_seen():
             return False
         _, low, high = self._extremes()
         return not self.two_way or high - low >= sum(self.standard.values())
+
+    def _rest_seen(self) -> bool:
+        between = self._between
+        return len(between) >= MIN_SAMPLES and between[-1][0] - between[0][0] >= MIN_REST_SECONDS
+
+    @property
+    def ready(self) -> bool:
+        """Whether positions may be recognised yet. A one-way movement waits until its rest is
+        learned (a few frames in position): a camera that shifts the resting angle past the
+        template's threshold would otherwise start a position at once. A two-way movement (a
+        clip may start deep in cow) goes by the template until it has learned."""
+        return self.two_way or self.learned
 
     def _extremes(self) -> tuple[float, float, float]:
         """(rest, low end, high end) of what was seen. Rest comes only from the moments between
         positions, so that a long hold is never mistaken for resting."""
         if self._cache is None:
-            if len(self._between) < MIN_SAMPLES:
+            if not self._rest_seen():
                 rest = low = high = self.spec.rest
             else:
                 values = np.fromiter((v for _, v in self._samples), float)
