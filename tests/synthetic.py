@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from posecheck.core.engine import Engine
 from posecheck.core.keypoints import INDEX, Detection, Pose
 
 WIDTH, HEIGHT = 1280, 720
@@ -151,3 +152,12 @@ def _mix(a, b, w):
     if isinstance(a, (int, float)):
         return a + (b - a) * w
     return a
+
+
+def run_engine(template, detections) -> Engine:
+    """Feed every detection to a new engine and finish it."""
+    engine = Engine(template)
+    for detection in detections:
+        engine.update(detection)
+    engine.finish()
+    return engine

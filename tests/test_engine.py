@@ -5,17 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from posecheck.core.engine import Engine
 from posecheck.core.keypoints import Detection
 from synthetic import kneeling_upright, lying, quadruped, sequence
-
-
-def run(template, detections):
-    engine = Engine(template)
-    for detection in detections:
-        engine.update(detection)
-    engine.finish()
-    return engine
+from synthetic import run_engine as run
 
 
 def kinds(engine, kind):

@@ -6,17 +6,9 @@ the doubt with a note. They prove the rule logic, not that MediaPipe sees arms a
 real people (the corpus clips fire-hydrant and sit-ups do that).
 """
 
-from posecheck.core.engine import Engine
 from posecheck.core.identity import IdentityCheck
 from synthetic import lying, quadruped, sequence
-
-
-def run(template, detections):
-    engine = Engine(template)
-    for detection in detections:
-        engine.update(detection)
-    engine.finish()
-    return engine
+from synthetic import run_engine as run
 
 
 def kick(arm: float, hidden=frozenset()):

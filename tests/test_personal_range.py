@@ -13,6 +13,7 @@ from posecheck.core.engine import Engine
 from posecheck.core.keypoints import Detection
 from posecheck.core.personal_range import PersonalRange, RangeSpec
 from synthetic import quadruped, sequence
+from synthetic import run_engine as run
 
 BIRD_DOG = RangeSpec(rest=100, full={"reach": 175}, least={"reach": 15})
 CAT_COW = RangeSpec(rest=-5, full={"cat": -70, "cow": 45}, least={"cat": 15, "cow": 12})
@@ -59,12 +60,6 @@ def test_progress_is_against_the_clinical_full_movement_from_the_learned_rest():
     assert model.progress("cow", 5.0) == pytest.approx((5 - model.rest) / 50)
 
 
-def run(template, detections):
-    engine = Engine(template)
-    for detection in detections:
-        engine.update(detection)
-    engine.finish()
-    return engine
 
 
 def cycles(cat, cow, n=3, neutral=0.0, period=6.0):

@@ -392,17 +392,22 @@ def _parse_hold(r, table, phase_names) -> Hold:
     return Hold(phases, target, maximum)
 
 
+def _phase_rule(r, spec, path: str, signals, phase_names) -> tuple[str, Condition]:
+    """The `phase` and `when` of a rule table (form and identity rules share them)."""
+    if not isinstance(spec, dict):
+        r.fail(path, "must be a table")
+    phase = r.get(spec, "phase", path, str)
+    if phase not in phase_names:
+        r.fail(f"{path}.phase", f"names no phase; phases are: {', '.join(phase_names)}")
+    return phase, _parse_condition(r, r.get(spec, "when", path, dict), f"{path}.when", signals)
+
+
 def _parse_form(r, items, signals, phases) -> tuple[FormRule, ...]:
     phase_names = [p.name for p in phases]
     rules = []
     for i, spec in enumerate(items):
         path = f"form[{i}]"
-        if not isinstance(spec, dict):
-            r.fail(path, "must be a table")
-        phase = r.get(spec, "phase", path, str)
-        if phase not in phase_names:
-            r.fail(f"{path}.phase", f"names no phase; phases are: {', '.join(phase_names)}")
-        condition = _parse_condition(r, r.get(spec, "when", path, dict), f"{path}.when", signals)
+        phase, condition = _phase_rule(r, spec, path, signals, phase_names)
         at = r.get(spec, "at", path, str, "during")
         if at not in ("during", "peak"):
             r.fail(f"{path}.at", f"must be 'during' or 'peak', got {at!r}")
@@ -450,12 +455,7 @@ def _parse_identity(r, items, signals, phase_names) -> tuple[Identity, ...]:
     rules = []
     for i, spec in enumerate(items):
         path = f"identity[{i}]"
-        if not isinstance(spec, dict):
-            r.fail(path, "must be a table")
-        phase = r.get(spec, "phase", path, str)
-        if phase not in phase_names:
-            r.fail(f"{path}.phase", f"names no phase; phases are: {', '.join(phase_names)}")
-        condition = _parse_condition(r, r.get(spec, "when", path, dict), f"{path}.when", signals)
+        phase, condition = _phase_rule(r, spec, path, signals, phase_names)
         rules.append(Identity(phase, condition, r.get(spec, "message", path, str),
                               r.get(spec, "relative", path, bool, False),
                               r.get(spec, "if_unseen", path, bool, False)))
