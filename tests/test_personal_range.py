@@ -57,7 +57,16 @@ def test_progress_is_against_the_clinical_full_movement_from_the_learned_rest():
     feed(model, np.concatenate([np.full(30, -20.0), np.linspace(-20, -70, 30), np.linspace(-70, 10, 30)]))
     feed(model, np.full(30, -20.0))
     assert model.learned
-    assert model.progress("cow", 5.0) == pytest.approx((5 - model.rest) / 50)
+    # A two-way movement's learned middle depends on how long each way was held: coaching
+    # stays on the template's scale.
+    assert model.progress("cow", 5.0) == pytest.approx((5 - -5) / 50)
+
+
+def test_a_one_way_progress_is_measured_from_the_learned_rest():
+    model = PersonalRange(BIRD_DOG, {"reach": 125})
+    feed(model, np.full(60, 120.0))  # an oblique view: the resting hip reads 120
+    assert model.shift() == pytest.approx(20, abs=1)
+    assert model.progress("reach", 157.5) == pytest.approx(0.5, abs=0.02)
 
 
 

@@ -142,8 +142,11 @@ class PersonalRange:
     def progress(self, phase: str, value: float) -> float:
         """How much of the template's full movement `value` is, from this person's rest (0..)."""
         full = abs(self.spec.full[phase] - self.spec.rest)
-        return self.spec.direction(phase) * (value - self.rest) / full if full else math.nan
+        rest = self.spec.rest + self.shift()
+        return self.spec.direction(phase) * (value - rest) / full if full else math.nan
 
     def shift(self) -> float:
-        """How far the learned rest lies from the template's: the view's (or body's) offset."""
-        return self.rest - self.spec.rest
+        """How far the learned rest lies from the template's: the view's (or body's) offset.
+        Only a one-way movement's rest is a resting position; a two-way movement's learned middle
+        depends on how long each way was held, so it shifts nothing."""
+        return 0.0 if self.two_way else self.rest - self.spec.rest
