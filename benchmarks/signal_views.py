@@ -2,7 +2,7 @@
 over camera yaw and camera elevation. The renderer knows the true 3-D body; MediaPipe gives both
 the image landmarks and its metric world landmarks.
 
-    .venv/bin/python benchmarks/signal_views.py [--fps 8] [--yaws -60,-30,0,30,60] [--elevations 0,20,45]
+    .venv/bin/python benchmarks/signal_views.py [--fps 8] [--yaws=-60,-30,0,30,60] [--elevations 0,20,45]
 
 For every template signal of cat-cow, bird-dog and knee-to-chest (both sides), and every detected
 frame: |value on the image landmarks - true value| and |value on the world landmarks - true
