@@ -71,6 +71,9 @@ def exercise_guide(template) -> None:
     with left:
         st.markdown("**How to do it**")
         st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(template.instructions, 1)))
+        if template.look_alikes:
+            st.caption(f"Not to be confused with {', '.join(template.look_alikes)}: when posecheck sees "
+                       "one of those instead, it tells you what to change rather than counting it.")
     with right:
         show_demo(template)
         st.markdown("**Camera**")

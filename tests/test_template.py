@@ -42,6 +42,15 @@ def test_every_shipped_template_loads_and_is_complete():
     (lambda d: d["hold"].update(target_seconds=-1), "hold.target_seconds", "more than 0"),
     (lambda d: d["form"][0].update(phase="sleep"), "form[0].phase", "names no phase"),
     (lambda d: d.update(key_signal="wobble"), "key_signal", "names no signal"),
+    (lambda d: d["signals"]["leg_raise"].update(space="3d"), "signals.leg_raise.space", "'image' or 'world'"),
+    (lambda d: d["range"].update(rest="low"), "range.rest", "must be a number"),
+    (lambda d: d["range"]["full"].pop("reach"), "range.full.reach", "missing"),
+    (lambda d: d["range"]["full"].update(reach=50), "range.full.reach", "must lie above"),
+    (lambda d: d["range"]["least"].update(reach=40), "range.least.reach", "no more than"),
+    (lambda d: d["identity"][0].update(phase="fly"), "identity[0].phase", "names no phase"),
+    (lambda d: d["identity"][0]["when"].update(signal="wings"), "identity[0].when.signal", "names no signal"),
+    (lambda d: d["identity"][0].update(relative="yes"), "identity[0].relative", "true or false"),
+    (lambda d: d.update(look_alikes="fire hydrant"), "look_alikes", "must be a list"),
 ])
 def test_broken_templates_name_the_field_and_the_problem(change, field, words):
     data = copy.deepcopy(base())

@@ -147,6 +147,7 @@ class Template:
     tempo: Tempo | None = None
     range: RangeSpec | None = None  # the key signal's clinical range: count relative to the person's own
     identity: tuple[Identity, ...] = ()
+    look_alikes: tuple[str, ...] = ()  # exercises it is told apart from (for the user to read)
     source: str = field(default="<template>", compare=False)
 
     def phase(self, name: str) -> Phase:
@@ -218,7 +219,7 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
         r.fail("key_signal", f"names no signal; defined signals: {', '.join(signals)}")
     range_spec = _parse_range(r, data["range"], phases, counting, key_signal) if "range" in data else None
     identity = _parse_identity(r, r.get(data, "identity", "", list, []), signals, phase_names)
-    r.strings(data, "look_alikes", "", ())
+    look_alikes = r.strings(data, "look_alikes", "", ())
     return Template(
         name=name,
         title=r.get(data, "title", "", str),
@@ -238,6 +239,7 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
         tempo=tempo,
         range=range_spec,
         identity=identity,
+        look_alikes=look_alikes,
         source=source,
     )
 
