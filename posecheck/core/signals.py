@@ -9,7 +9,7 @@ import numpy as np
 
 from posecheck.core import geometry
 from posecheck.core.keypoints import INDEX, Pose
-from posecheck.core.template import SIDES, Signal
+from posecheck.core.template import DERIVED_KINDS, SIDES, Signal
 
 MIN_VISIBILITY = 0.25  # below this MediaPipe is guessing: the point is treated as hidden
 FRAME_MARGIN = 0.02  # points this far (fraction of the image) outside the frame are out of view
@@ -86,7 +86,7 @@ def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str |
     scales = {}
     values = {}
     for signal in signals.values():
-        if signal.kind == "side_match":
+        if signal.kind in DERIVED_KINDS:
             continue
         points = signal_points(signal, pose)
         space = points.shape[1]
@@ -97,7 +97,14 @@ def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str |
     for signal in signals.values():
         if signal.kind == "side_match":
             values[(signal.name, None)] = side_match(values, signal)
+        elif signal.kind == "sum":
+            for side in (SIDES if signal.per_side else (None,)):
+                values[(signal.name, side)] = sum(_value(values, signals[name], side) for name in signal.signals)
     return values
+
+
+def _value(values: dict, signal: Signal, side: str | None) -> float:
+    return values[(signal.name, side if signal.per_side else None)]
 
 
 def clearly_larger_side(values: dict, name: str, margin: float) -> str | None:

@@ -21,7 +21,9 @@ DEFAULT_SPACE = {"angle": "image", "bend": "image", "elevation": "image", "heigh
                  "distance": "image"}
 # A side_match signal compares two per-side signals: 1 when the side where each is clearly the
 # larger is the same side, 0 when not, NaN when either is undecided (e.g. "which arm is raised?").
-DERIVED_KINDS = ("side_match",)
+# A sum signal adds two measured signals (per side where either is), e.g. a hip angle plus the
+# trunk's tilt: what the thigh alone moved.
+DERIVED_KINDS = ("side_match", "sum")
 SIDES = ("left", "right")
 SPACES = ("image", "world")
 _POINT_PART = re.compile(r"^(mid_|\{side\}_|\{other\}_)?([a-z_]+)$")
@@ -254,7 +256,7 @@ def _parse_signals(r: _Reader, table: dict) -> dict[str, Signal]:
             r.fail(path, "must be a table like { kind = \"angle\", points = [...] }")
         kind = r.get(spec, "kind", path, str)
         if kind in DERIVED_KINDS:
-            signals[name] = _parse_side_match(r, spec, path, name, table)
+            signals[name] = _parse_derived(r, spec, path, name, kind, table)
             continue
         if kind not in SIGNAL_KINDS:
             r.fail(f"{path}.kind", f"must be one of {', '.join((*SIGNAL_KINDS, *DERIVED_KINDS))}, got {kind!r}")
@@ -274,18 +276,22 @@ def _parse_signals(r: _Reader, table: dict) -> dict[str, Signal]:
     return signals
 
 
-def _parse_side_match(r: _Reader, spec: dict, path: str, name: str, table: dict) -> Signal:
-    compared = r.strings(spec, "signals", path)
-    if len(compared) != 2:
-        r.fail(f"{path}.signals", f"a side_match signal compares 2 signals, got {len(compared)}")
-    for i, other in enumerate(compared):
+def _parse_derived(r: _Reader, spec: dict, path: str, name: str, kind: str, table: dict) -> Signal:
+    combined = r.strings(spec, "signals", path)
+    if len(combined) != 2:
+        r.fail(f"{path}.signals", f"a {kind} signal combines 2 signals, got {len(combined)}")
+    per_side = []
+    for i, other in enumerate(combined):
         other_spec = table.get(other)
         if not isinstance(other_spec, dict) or other_spec.get("kind") in DERIVED_KINDS:
             r.fail(f"{path}.signals[{i}]", f"{other!r} names no measured signal")
-        if not any("{" in p for p in other_spec.get("points", [])):
+        per_side.append(any("{" in p for p in other_spec.get("points", [])))
+        if kind == "side_match" and not per_side[-1]:
             r.fail(f"{path}.signals[{i}]", f"{other!r} is not measured per side")
-    margin = r.get(spec, "margin", path, float, 20.0)
-    return Signal(name, "side_match", (), r.get(spec, "label", path, str, name), False, compared, margin)
+    label = r.get(spec, "label", path, str, name)
+    if kind == "sum":
+        return Signal(name, "sum", (), label, any(per_side), combined)
+    return Signal(name, "side_match", (), label, False, combined, r.get(spec, "margin", path, float, 20.0))
 
 
 def _valid_point(point: str) -> bool:
