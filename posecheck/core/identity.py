@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -82,10 +82,15 @@ class IdentityCheck:
         condition = rule.condition
         signal = self.template.signals[condition.signal]
         sides = SIDES if condition.any_side else ((side,) if signal.per_side else (None,))
-        found = [values[(condition.signal, s)] for s in sides]
+        raw = [values[(condition.signal, s)] for s in sides]
+        found = raw
         if rule.relative:  # e.g. "the back stays down": measured from where it rested
             rests = [self._rest.get((condition.signal, s)) for s in sides]
-            found = [v - float(np.median(rest)) if rest else math.nan for v, rest in zip(found, rests)]
+            found = [v - float(np.median(rest)) if rest else math.nan for v, rest in zip(raw, rests)]
+            # Someone who started mid-movement has no true rest: a clear absolute value still counts.
+            if rule.absolute is not None and any(
+                    math.isfinite(v) and replace(condition, threshold=rule.absolute).enters(v) for v in raw):
+                return True
         found = [v for v in found if math.isfinite(v)]
         if any(condition.enters(v) for v in found):
             return True

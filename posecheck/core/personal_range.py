@@ -28,6 +28,9 @@ MEDIAN_SAMPLES = 5  # a running median drops single-frame spikes before they are
 # A two-way movement's middle may move this far from the template's: a view shifts it, but a
 # clip that starts deep in cow must not drag it there.
 TWO_WAY_MAX_SHIFT = 20.0
+# A one-way movement's rest may move this far from the template's: an oblique camera shifts a
+# resting hip by up to about 30 degrees; a "rest" beyond that is someone who started mid-rep.
+ONE_WAY_MAX_SHIFT = 35.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class PersonalRange:
                                    self.spec.rest + TWO_WAY_MAX_SHIFT)
                 else:
                     rest = np.quantile(between, REST_QUANTILE if self.way > 0 else 1 - REST_QUANTILE)
+                    rest = np.clip(rest, self.spec.rest - ONE_WAY_MAX_SHIFT, self.spec.rest + ONE_WAY_MAX_SHIFT)
             self._cache = (float(rest), float(low), float(high))
         return self._cache
 

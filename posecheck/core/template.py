@@ -127,6 +127,7 @@ class Identity:
     message: str
     relative: bool = False  # the condition is on the signal's change from its value at rest
     if_unseen: bool = False  # checked only when the phase's other rules could not be seen
+    absolute: float | None = None  # a relative rule is also met when the signal itself passes this
 
 
 @dataclass(frozen=True)
@@ -466,7 +467,8 @@ def _parse_identity(r, items, signals, phase_names) -> tuple[Identity, ...]:
         phase, condition = _phase_rule(r, spec, path, signals, phase_names)
         rules.append(Identity(phase, condition, r.get(spec, "message", path, str),
                               r.get(spec, "relative", path, bool, False),
-                              r.get(spec, "if_unseen", path, bool, False)))
+                              r.get(spec, "if_unseen", path, bool, False),
+                              r.get(spec, "absolute", path, float, None)))
     return tuple(rules)
 
 
