@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from posecheck.analysis import ANALYSIS_MAX_SIDE, analyze_detections  # noqa: E402
-from posecheck.evaluation import Outcome, load_cases, totals  # noqa: E402
+from posecheck.evaluation import load_cases, outcome_of, totals  # noqa: E402
 from posecheck.io.detections import load_detections, save_detections  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
 from posecheck.io.video import read_frames  # noqa: E402
@@ -54,10 +54,7 @@ def main(argv=None) -> int:
         started = time.monotonic()
         detections = cached_detections(case.file)
         result = analyze_detections(((d, None) for d in detections), templates[case.exercise])
-        outcome = Outcome(case, found=len(result.reps), holds=[e.seconds for e in result.holds],
-                          sides=[r.side for r in result.reps],
-                          out_of_frame=any(e.code == "out_of_frame" for e in result.guidance),
-                          seconds=time.monotonic() - started)
+        outcome = outcome_of(case, result, seconds=time.monotonic() - started)
         outcomes.append(outcome)
         mark = "ok " if outcome.passed else "BAD"
         holds = ", ".join(f"{h:.1f}" for h in outcome.holds)

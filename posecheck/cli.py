@@ -214,24 +214,20 @@ def _eval(args) -> int:
     from tqdm import tqdm
 
     from posecheck.analysis import analyze_video
-    from posecheck.evaluation import Outcome, load_cases, totals
+    from posecheck.evaluation import Outcome, load_cases, outcome_of, totals
 
     templates = _templates(args)
     cases = [c for c in load_cases(args.labels, set(templates)) if not args.only or args.only in c.name]
     outcomes = []
     resolve_model(args.model)  # fail early on a bad model, not after the first clip
     for case in tqdm(cases, desc="clips", disable=args.json or not sys.stderr.isatty(), file=sys.stderr):
-        outcome = Outcome(case)
         started = time.perf_counter()
         try:
             with _estimator(args) as estimator:
                 result = analyze_video(case.file, templates[case.exercise], estimator)
-            outcome.found = len(result.reps)
-            outcome.holds = [e.seconds for e in result.holds]
-            outcome.sides = [r.side for r in result.reps]
-            outcome.out_of_frame = any(e.code == "out_of_frame" for e in result.guidance)
+            outcome = outcome_of(case, result)
         except (VideoError, OSError) as exc:
-            outcome.error = str(exc)
+            outcome = Outcome(case, error=str(exc))
         outcome.seconds = time.perf_counter() - started
         outcomes.append(outcome)
     summary = totals(outcomes)

@@ -54,6 +54,13 @@ class Outcome:
         return sum(abs(a - b) for a, b in pairs) / len(pairs)
 
 
+def outcome_of(case: Case, result, seconds: float = 0.0) -> Outcome:
+    """What an analysis result found for a labelled case."""
+    return Outcome(case, found=len(result.reps), holds=[e.seconds for e in result.holds],
+                   sides=[r.side for r in result.reps],
+                   out_of_frame=any(e.code == "out_of_frame" for e in result.guidance), seconds=seconds)
+
+
 def load_cases(labels_path: str | Path, known_exercises: set[str]) -> list[Case]:
     """Every countable clip (with `reps`) for a known exercise, and every negative (`as`)."""
     labels_path = Path(labels_path)

@@ -81,7 +81,9 @@ class Engine:
     def __init__(self, template: Template, smoothing: bool = True):
         self.template = template
         self.smoother = OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0) if smoothing else None
-        self.world_smoother = OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0) if smoothing else None
+        uses_world = any(signal.space == "world" for signal in template.signals.values())
+        self.world_smoother = (OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0)
+                               if smoothing and uses_world else None)
         self.reps: list[Rep] = []
         self.events: list[Event] = []
         self.state = EngineState(hold_target=template.hold.target_seconds if template.hold else None)
@@ -599,7 +601,7 @@ class Engine:
         smoothed = self.smoother(xy / scale, t) * scale
         smoothed = np.where(np.isfinite(smoothed), smoothed, pose.xy)
         world = None
-        if pose.world is not None:
+        if pose.world is not None and self.world_smoother is not None:
             raw = pose.world.copy()
             raw[pose.visibility < 0.05] = np.nan
             world = self.world_smoother(raw, t)

@@ -76,7 +76,7 @@ class PersonalRange:
         # Until learned, a one-way movement's rest (a low quantile, robust to a few moves) takes
         # every moment: a camera that shifts the resting angle past the template's threshold
         # would otherwise lock the person "in position" and nothing would ever be learned.
-        if between or (not self.two_way and not self.learned):
+        if between or (not self.two_way and not self._rest_seen()):
             self._between.append(sample)
         for samples in (self._samples, self._between):
             while samples and samples[0][0] < t - WINDOW_SECONDS:
