@@ -4,7 +4,10 @@ For each exercise, renders clips of the correct movement and of each deliberate 
 data defines, at several camera angles, runs the full pipeline (MediaPipe -> engine) and compares
 the form events with the clip's exact labels. Prints the tables; asserts nothing.
 
-    .venv/bin/python benchmarks/form_faults.py [--exercise NAME] [--yaws -20,0,20,35] [--json OUT]
+    .venv/bin/python benchmarks/form_faults.py [--exercise NAME] [--yaws -20,0,20,35] [--json OUT] [--cache]
+
+With --cache, each clip's landmarks are kept in ~/.cache/posecheck/form-faults (keyed by the clip's
+script), so a second run only re-runs the engine: seconds instead of twenty minutes.
 
 Scoring, per rule: a labelled fault is found (true positive) if an event of that rule falls in
 its labelled time span widened by SLACK seconds; an event that matches no labelled fault of its
@@ -16,15 +19,18 @@ the only exercise here whose clips hold long enough for it to be a fault of its 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import time
 from collections import defaultdict
+from pathlib import Path
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
 from posecheck.core.engine import Engine  # noqa: E402
 from posecheck.estimator import MediaPipePose  # noqa: E402
+from posecheck.io.detections import load_detections, save_detections  # noqa: E402
 from posecheck.io.templates import load_template  # noqa: E402
 from posecheck.synth import MotionScript, render_clip  # noqa: E402
 from posecheck.synth.motion import load_motion  # noqa: E402
@@ -35,6 +41,7 @@ EXERCISES = ("cat-cow", "bird-dog", "knee-to-chest")
 # hold itself is judged (knee-to-chest); `hold_short` clips override it.
 HOLDS = {"cat-cow": 3.0, "bird-dog": 4.0, "knee-to-chest": 10.0}
 FPS = 15  # a slow webcam's rate; keeps the benchmark to about half an hour on 2 cores
+CACHE = Path.home() / ".cache" / "posecheck" / "form-faults"
 
 
 def clip_scripts(exercise: str, yaws: list[float]) -> list[tuple[str, MotionScript]]:
@@ -48,11 +55,23 @@ def clip_scripts(exercise: str, yaws: list[float]) -> list[tuple[str, MotionScri
     return scripts
 
 
-def analyse(clip, template, estimator_factory):
+def detect(clip, script: MotionScript, cache: bool):
+    """The clip's landmarks, from the cache when asked and present."""
+    path = CACHE / f"{script.exercise}-{hashlib.sha1(repr(script).encode()).hexdigest()[:16]}.npz"
+    if cache and path.exists():
+        return load_detections(path)
+    with MediaPipePose() as estimator:
+        detections = [estimator(rgb, t) for rgb, t in clip.frames()]
+    if cache:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        save_detections(path, detections)
+    return detections
+
+
+def analyse(detections, template):
     engine = Engine(template)
-    with estimator_factory() as estimator:
-        for rgb, t in clip.frames():
-            engine.update(estimator(rgb, t))
+    for detection in detections:
+        engine.update(detection)
     engine.finish()
     return engine
 
@@ -90,6 +109,7 @@ def main():
     parser.add_argument("--exercise", action="append", help="only this exercise (repeatable)")
     parser.add_argument("--yaws", default="-20,0,20,35", help="camera yaws in degrees")
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--cache", action="store_true", help=f"keep and reuse landmarks in {CACHE}")
     args = parser.parse_args()
     yaws = [float(y) for y in args.yaws.split(",")]
     results = {}
@@ -103,7 +123,7 @@ def main():
         holds, holds_by_yaw, reps_ok, clips = [], defaultdict(list), 0, 0
         for name, script in clip_scripts(exercise, yaws):
             clip = render_clip(script)
-            engine = analyse(clip, template, MediaPipePose)
+            engine = analyse(detect(clip, script, args.cache), template)
             errors = score_clip(clip.labels, engine, rules, counts)
             score_clip(clip.labels, engine, rules, by_yaw[script.camera_yaw])
             holds += errors

@@ -188,6 +188,7 @@ class Row:
     seconds: float = 0.0  # wall time for this clip in its worker
     cached: bool = False
     error: str = ""  # the clip could not be rendered or detected (found is then -1)
+    told: tuple[str, ...] = ()  # what the user was told about the view ("turn_side_on", ...)
 
     @property
     def exact(self) -> bool:
@@ -196,6 +197,10 @@ class Row:
     @property
     def within_one(self) -> bool:
         return abs(self.found - self.expected) <= 1
+
+
+# Guidance that tells the user the view keeps them from being counted or judged.
+VIEW_GUIDANCE = ("turn_side_on", "too_small", "out_of_frame")
 
 
 def resolve_script(case: Case):
@@ -265,7 +270,9 @@ def _run_case(case: Case, use_cache: bool, started: float) -> Row:
     result = analyze_detections(((d, None) for d in detections), _templates()[case.template])
     expected = 0 if case.look_alike else int(clip.labels["reps"])
     detected = sum(d.pose is not None for d in detections) / max(len(detections), 1)
-    return Row(case, expected, len(result.reps), round(detected, 3), round(time.perf_counter() - started, 1), cached)
+    told = tuple(sorted({e.code for e in result.events if e.kind == "guidance" and e.code in VIEW_GUIDANCE}))
+    return Row(case, expected, len(result.reps), round(detected, 3), round(time.perf_counter() - started, 1),
+               cached, told=told)
 
 
 _TEMPLATES: dict = {}
@@ -432,12 +439,16 @@ def format_report(rows: list[Row], seconds: float) -> str:
     lines.append(f"\n(5) Wrong counts: {len(bad)} of {len(rows)} clips")
     if bad:
         lines.append(f"{'exercise':<34} {'yaw':>4} {'elev':>5} {'depth':>5} {'tempo':<11} {'build':<24} "
-                     f"{'view':<9} {'expected':>8} {'found':>5}")
+                     f"{'view':<9} {'expected':>8} {'found':>5}  told the user")
     for row in bad:
         d = describe(row.case)
         lines.append(f"{d['exercise']:<34} {d['yaw']:>4} {d['elev']:>5} {d['depth']:>5} {d['tempo']:<11} "
-                     f"{d['build']:<24} {d['view']:<9} {row.expected:>8} {row.found:>5}"
-                     + (f"  ERROR {row.error}" if row.error else ""))
+                     f"{d['build']:<24} {d['view']:<9} {row.expected:>8} {row.found:>5}  "
+                     + (f"ERROR {row.error}" if row.error else ", ".join(row.told) or "-"))
+    far_off = [row for row in rows if not row.case.look_alike and not row.within_one]
+    silent = [row for row in far_off if not row.told]
+    lines.append(f"\nExercise clips off by more than one: {len(far_off)}; {len(silent)} of them without "
+                 "telling the user what to change about the view")
     return "\n".join(lines)
 
 

@@ -156,7 +156,7 @@ def test_body_out_of_frame_gives_guidance_and_no_reps(templates):
     detections = list(sequence(frames, lambda **kw: lying(**kw, offset=(700.0, 0.0))))  # legs off the right edge
     engine = run(templates["knee-to-chest"], detections)
     assert engine.reps == []
-    assert any(e.code == "out_of_frame" and "out of view" in e.message for e in kinds(engine, "guidance"))
+    assert any(e.code == "out_of_frame" and "I can't see your" in e.message for e in kinds(engine, "guidance"))
 
 
 def test_no_person_and_two_people_guidance(templates):

@@ -84,3 +84,33 @@ def test_with_no_arm_seen_a_bent_knee_is_not_a_bird_dog(templates):
     for _ in range(10):
         check.observe(hidden_arms | {("leg_straight", "left"): 172.0, ("leg_straight", "right"): 90.0}, "left")
     assert check.contradiction() == "" and check.unseen() == ["reaching arm"]
+
+
+def test_a_passing_moment_confirms_nothing(templates):
+    # A leg pull-in or a kick brushes past the rule on the way: it must be met for a fair share
+    # of the frames it was seen, not only for three of them.
+    check = IdentityCheck(templates["bird-dog"])
+    for _ in range(30):
+        check.observe_rest({("arm_reach_3d", "left"): 80.0, ("arm_reach_3d", "right"): 82.0})
+    check.start("reach")
+    down = {("arm_reach_3d", "left"): 85.0, ("arm_reach_3d", "right"): 84.0, ("leg_straight", "left"): 170.0}
+    up = down | {("arm_reach_3d", "left"): 140.0}
+    for _ in range(20):
+        check.observe(down, "left")
+    for _ in range(3):
+        check.observe(up, "left")
+    assert not check.confirmed and check.contradiction().startswith("Both hands")
+
+
+def test_a_position_that_never_settled_is_judged_on_what_was_seen(templates):
+    # A sit-up dips through the knee-to-chest threshold for a moment: the thigh was seen not
+    # coming in, so it is not counted "without seeing" anything.
+    check = IdentityCheck(templates["knee-to-chest"])
+    for _ in range(30):
+        check.observe_rest({("thigh_in", "left"): 150.0, ("thigh_in", "right"): 150.0})
+    check.start("hug")
+    sitting_up = {("thigh_in", "left"): 152.0, ("thigh_in", "right"): 151.0,
+                  ("hands_to_knee", "left"): 0.3, ("hands_to_knee", "right"): 0.3}
+    for _ in range(4):
+        check.observe(sitting_up, "right", settled=False)
+    assert check.contradiction().startswith("Keep your back and head down")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from posecheck.core.events import Event, Rep, reps_by_side
+from posecheck.core.hold_timer import HoldTimer
 from posecheck.core.identity import IdentityCheck
 from posecheck.core.keypoints import INDEX, Detection, Pose
 from posecheck.core.personal_range import PersonalRange
@@ -38,11 +39,6 @@ SECOND_PERSON_AREA_RATIO = 0.35  # a second body at least this big (vs the first
 SIDE_ON_MAX_SHOULDER_RATIO = 0.65  # shoulder span / torso length above this means facing the camera
 CUE_MIN_SECONDS = 2.5
 FORM_SETTLE_SECONDS = 0.5  # form is judged once a position has been held this long
-# A hold is timed while the key angle moves slower than this (degrees per second, measured over
-# +-HOLD_SPEED_WINDOW seconds so that landmark jitter does not look like movement).
-HOLD_MAX_SPEED = 12.0
-HOLD_RELATIVE_SPEED = 0.15
-HOLD_SPEED_WINDOW = 0.25
 
 
 @dataclass
@@ -54,7 +50,7 @@ class ActivePhase:
     partial: tuple[str, ...] = ()  # parts that were hidden while this phase was recognised
     faults: set[str] = field(default_factory=set)
     held: float | None = None  # seconds, once a held phase has ended
-    hold_samples: list[tuple[float, float]] = field(default_factory=list)  # (t, key signal) while held
+    timer: HoldTimer | None = None  # for a held phase: times the hold, says when it is held
     peaks: dict[str, float] = field(default_factory=dict)  # peak-rule signal -> its extreme so far
     pending: bool = False  # counted once what tells the exercise apart has been seen (identity)
 
@@ -144,7 +140,7 @@ class Engine:
                 self.identity.observe_rest(values)
             if self.range is not None:
                 self.range.observe(t, key_value, between=self._current is None)
-        self._sample_hold_signal(key_value, t)
+        self._sample_hold(key_value, t)
         self._update_state(values, key_value, t)
         return self._emit(new)
 
@@ -174,10 +170,9 @@ class Engine:
                 torso = np.linalg.norm((pose.xy[ls] + pose.xy[rs]) / 2 - (pose.xy[lh] + pose.xy[rh]) / 2)
                 facing = torso > 0 and span / torso > SIDE_ON_MAX_SHOULDER_RATIO
             self._issue("turn_side_on", facing, t, new)
-        missing = [label for label, indices in self._required_parts if not visible[indices].any()]
-        self._issue("out_of_frame", bool(missing), t, new,
-                    f"Your {missing[0]} is out of view: move so your whole body is in the frame."
-                    if missing else "")
+        missing = _missing_part(self._required_parts, visible)
+        self._issue("out_of_frame", missing is not None, t, new,
+                    f"I can't see your {missing}: move so your whole body is in the frame." if missing else "")
 
     # ----- position gate -----------------------------------------------------------------------
     def _update_position(self, values, t: float, new: list[Event]) -> None:
@@ -306,7 +301,9 @@ class Engine:
             self._end_phase(current.last_true, new)
 
     def _start_phase(self, phase: Phase, side, start: float, hidden, t: float, new: list[Event]) -> None:
-        self._current = ActivePhase(phase, side, start, t, hidden)
+        hold = self.template.hold
+        timer = HoldTimer() if hold and phase.name in hold.phases else None
+        self._current = ActivePhase(phase, side, start, t, hidden, timer=timer)
         self._last_hold_tick = 0
         self._form_since.clear()
         new.append(Event("phase", start, phase.label, side=side or "", code=phase.name))
@@ -327,10 +324,11 @@ class Engine:
 
     def _check_identity(self, current: ActivePhase, values, t: float, new: list[Event]) -> None:
         """Count a pending rep once what tells the exercise apart from its look-alikes is seen."""
-        if not current.pending or not self._settled_in(current, values):
+        if not current.pending:
             return
-        self.identity.observe(values, current.side)
-        if self.identity.confirmed:
+        settled = self._settled_in(current, values)
+        self.identity.observe(values, current.side, settled)
+        if settled and self.identity.confirmed:
             current.pending = False
             self._count(current.start, t, current.side, new)
 
@@ -389,7 +387,7 @@ class Engine:
         self._judge_peaks(current, rep, new)
         hold = self.template.hold
         if hold and current.phase.name in hold.phases:
-            seconds = self._held_seconds(current, end)
+            seconds = current.timer.seconds(current.start, end)
             current.held = seconds
             self._finish_hold(current, seconds, end, rep, new)
         if rep is not None and rep.end is None and self._ends_rep(current):
@@ -401,29 +399,10 @@ class Engine:
             new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
             self._rep_window = []
 
-    def _sample_hold_signal(self, key_value: float | None, t: float) -> None:
-        current, hold = self._current, self.template.hold
-        if current is None or current.last_true != t or hold is None or current.phase.name not in hold.phases:
-            return
-        if key_value is not None and math.isfinite(key_value):
-            current.hold_samples.append((t, key_value))
-
-    def _held_seconds(self, current: ActivePhase, end: float) -> float:
-        """How long the position was held still: from the first to the last moment the key angle
-        was (nearly) not moving, rather than threshold to threshold, which adds part of the way
-        in and out. Slow drift during a hold still counts as holding."""
-        samples = current.hold_samples
-        if len(samples) < 3:
-            return round(end - current.start, 2)
-        times, keys = np.array(samples).T
-        lo = np.searchsorted(times, times - HOLD_SPEED_WINDOW, side="left")
-        hi = np.searchsorted(times, times + HOLD_SPEED_WINDOW, side="right") - 1
-        speed = np.abs(keys[hi] - keys[lo]) / np.maximum(times[hi] - times[lo], 1e-6)
-        # "Still" is slow against this movement's own speed: people adjust a little while holding.
-        still = np.flatnonzero(speed <= max(HOLD_MAX_SPEED, HOLD_RELATIVE_SPEED * speed.max()))
-        if len(still) == 0:
-            return 0.0
-        return round(float(times[still[-1]] - times[still[0]]), 2)
+    def _sample_hold(self, key_value: float | None, t: float) -> None:
+        current = self._current
+        if current is not None and current.timer is not None and current.last_true == t:
+            current.timer.add(t, math.nan if key_value is None else key_value)
 
     def _judge_peaks(self, current: ActivePhase, rep: Rep | None, new: list[Event]) -> None:
         """Peak rules look at the most extreme value the phase reached (e.g. a shallow cat), in
@@ -520,7 +499,7 @@ class Engine:
         self._track_peaks(current, values)
         # Judge form only in the settled position: not while moving in, nor during the exit grace;
         # and not while the view is too poor to see it (the user is told what to change).
-        if t - current.start < FORM_SETTLE_SECONDS or any(code in self._issues_told for code in VIEW_ISSUES):
+        if not self._form_settled(current, t) or any(code in self._issues_told for code in VIEW_ISSUES):
             return
         for rule in self.template.form:
             if rule.at != "during" or rule.phase != current.phase.name or rule.id in current.faults:
@@ -533,6 +512,14 @@ class Engine:
             if t - since >= rule.min_seconds:
                 rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
                 self._add_fault(rule.id, rule.message, since, current, rep, new)
+
+    @staticmethod
+    def _form_settled(current: ActivePhase, t: float) -> bool:
+        """A held position is judged once it has come to rest (the limbs are not still on their
+        way); any position once it has lasted FORM_SETTLE_SECONDS."""
+        if t - current.start < FORM_SETTLE_SECONDS:
+            return False
+        return current.timer is None or current.timer.holding()
 
     def _form_condition(self, rule, values, side) -> bool | None:
         """Whether the fault shows. With any_side, only if it shows on every side that can be
@@ -637,19 +624,37 @@ def _peak_conditions(template: Template) -> dict[str, list[Condition]]:
             for phase in template.phases}
 
 
-def _required_parts(template: Template) -> list[tuple[str, list[int]]]:
-    """Body parts the position and phases must see (hidden_ok parts excepted): a label for
-    messages and the landmark indices, any one of which visible will do (both for `mid_*`)."""
+Part = tuple[str, list[int]]  # a label for messages, and landmarks any one of which will do
+
+
+def _required_parts(template: Template) -> list[list[list[Part]]]:
+    """What the position and phases must see (hidden_ok parts excepted): per signal, its
+    alternatives (one per side for a per-side signal, any of which will do: in a side view the
+    far limb is hidden behind the body), each a list of parts that must all be seen."""
     conditions = list(template.position.conditions)
     for phase in template.phases:
         conditions += [c for c in phase.conditions if not c.hidden_ok]
-    parts: dict[str, list[int]] = {}
-    for condition in conditions:
-        signal = template.signals[condition.signal]
+    required = []
+    for name in dict.fromkeys(c.signal for c in conditions):
+        signal = template.signals[name]
+        alternatives = []
         for side in (SIDES if signal.per_side else (None,)):
+            parts = []
             for point in signal.points:
-                name = point_name(point, side)
-                base = name[4:] if name.startswith("mid_") else name
-                indices = [INDEX[f"{s}_{base}"] for s in SIDES] if name.startswith("mid_") else [INDEX[name]]
-                parts.setdefault(base.replace("_", " "), indices)
-    return list(parts.items())
+                point = point_name(point, side)
+                if point.startswith("mid_"):
+                    parts.append((point[4:].replace("_", " "), [INDEX[f"{s}_{point[4:]}"] for s in SIDES]))
+                else:
+                    parts.append((point.replace("_", " "), [INDEX[point]]))
+            alternatives.append(parts)
+        required.append(alternatives)
+    return required
+
+
+def _missing_part(required: list[list[list[Part]]], visible: np.ndarray) -> str | None:
+    """The first part the camera must see and does not, or None."""
+    for alternatives in required:
+        missing = [[label for label, indices in parts if not visible[indices].any()] for parts in alternatives]
+        if all(missing):
+            return min(missing, key=len)[0]
+    return None

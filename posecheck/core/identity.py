@@ -20,8 +20,9 @@ import numpy as np
 from posecheck.core.template import SIDES, Identity, Template
 
 CONTRADICT_FRACTION = 0.5  # seen failing in at least this share of the phase's frames
-CONTRADICT_MIN_FRAMES = 3
+CONTRADICT_MIN_FRAMES = 1
 CONFIRM_FRAMES = 3  # met in this many frames: one glitchy frame confirms nothing
+CONFIRM_FRACTION = 0.25  # and in this share of the frames it was seen: a passing moment is no proof
 REST_SAMPLES = 90  # a relative rule compares with the median of this many frames between positions
 
 
@@ -33,7 +34,8 @@ class _Tally:
 
     @property
     def met(self) -> bool:
-        return self.met_frames >= CONFIRM_FRAMES
+        return (self.met_frames >= CONFIRM_FRAMES
+                and self.met_frames >= CONFIRM_FRACTION * (self.met_frames + self.failed))
 
 
 @dataclass
@@ -41,6 +43,8 @@ class IdentityCheck:
     template: Template
     phase: str = ""
     _tallies: dict[int, _Tally] = field(default_factory=dict)
+    # Frames of the phase before it settled: judged only if it never settled (a brief dip).
+    _unsettled: dict[int, _Tally] = field(default_factory=dict)
     _rest: dict[tuple, deque] = field(default_factory=dict)  # (signal, side) of relative rules, at rest
 
     def rules(self, phase: str) -> list[tuple[int, Identity]]:
@@ -49,14 +53,16 @@ class IdentityCheck:
     def start(self, phase: str) -> None:
         self.phase = phase
         self._tallies = {i: _Tally() for i, _ in self.rules(phase)}
+        self._unsettled = {i: _Tally() for i, _ in self.rules(phase)}
 
     @property
     def needed(self) -> bool:
         return bool(self._tallies)
 
-    def observe(self, values: dict, side: str | None) -> None:
+    def observe(self, values: dict, side: str | None, settled: bool = True) -> None:
+        """Feed a frame of the position; `settled`: well inside it, not on the way in or out."""
         for i, rule in self.rules(self.phase):
-            tally = self._tallies[i]
+            tally = (self._tallies if settled else self._unsettled)[i]
             tally.frames += 1
             seen = self._seen(rule, values, side)
             if seen is True:
@@ -97,6 +103,10 @@ class IdentityCheck:
         # Failing only counts when every side it could be met on was seen.
         return False if found and len(found) == len(sides) else None
 
+    def _tally(self, i: int) -> _Tally:
+        """The settled frames, or all of them if the position never settled."""
+        return self._tallies[i] if self._tallies[i].frames else self._unsettled[i]
+
     @property
     def confirmed(self) -> bool:
         return all(self._tallies[i].met for i, rule in self.rules(self.phase) if not rule.if_unseen)
@@ -106,12 +116,12 @@ class IdentityCheck:
         `if_unseen` speak only when a main rule could not be seen either way."""
         main = [(i, rule) for i, rule in self.rules(self.phase) if not rule.if_unseen]
         for i, rule in main:
-            if self._contradicted(self._tallies[i]):
+            if self._contradicted(self._tally(i)):
                 return rule.message
-        if all(self._tallies[i].met for i, _ in main):
+        if all(self._tally(i).met for i, _ in main):
             return ""
         for i, rule in self.rules(self.phase):
-            if rule.if_unseen and self._contradicted(self._tallies[i]):
+            if rule.if_unseen and self._contradicted(self._tally(i)):
                 return rule.message
         return ""
 
@@ -123,4 +133,4 @@ class IdentityCheck:
     def unseen(self) -> list[str]:
         """Labels of the main rules that were never seen met (for the rep's note)."""
         return [self.template.signals[rule.condition.signal].label
-                for i, rule in self.rules(self.phase) if not rule.if_unseen and not self._tallies[i].met]
+                for i, rule in self.rules(self.phase) if not rule.if_unseen and not self._tally(i).met]
