@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from posecheck.analysis import ANALYSIS_MAX_SIDE, analyze_detections  # noqa: E402
+from posecheck.analysis import ANALYSIS_FPS, ANALYSIS_MAX_SIDE, analyze_detections  # noqa: E402
 from posecheck.evaluation import load_cases, outcome_of, totals  # noqa: E402
 from posecheck.io.detections import load_detections, save_detections  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
@@ -27,16 +27,17 @@ from posecheck.io.video import read_frames  # noqa: E402
 CACHE = Path.home() / ".cache" / "posecheck" / "detections"
 
 
-def cached_detections(video: Path, max_side: int = ANALYSIS_MAX_SIDE):
+def cached_detections(video: Path, max_side: int = ANALYSIS_MAX_SIDE, max_fps: float | None = ANALYSIS_FPS):
     stat = video.stat()
-    key = hashlib.sha1(f"{video.name}:{stat.st_size}:{stat.st_mtime_ns}:{max_side}:w".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"{video.name}:{stat.st_size}:{stat.st_mtime_ns}:{max_side}:{max_fps}:w".encode()).hexdigest()[:16]
     path = CACHE / f"{video.stem}-{key}.npz"
     if not path.exists():
         from posecheck.estimator import MediaPipePose
 
         CACHE.mkdir(parents=True, exist_ok=True)
         with MediaPipePose() as estimator:
-            detections = [estimator(f.rgb, f.timestamp) for f in read_frames(video, max_side=max_side)]
+            detections = [estimator(f.rgb, f.timestamp)
+                          for f in read_frames(video, max_side=max_side, max_fps=max_fps)]
         save_detections(path, detections)
     return load_detections(path)
 
@@ -45,6 +46,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labels", nargs="?", default=str(Path(__file__).resolve().parents[2] / "shared/corpus/labels.toml"))
     parser.add_argument("--only", default="")
+    parser.add_argument("--fps", type=float, default=ANALYSIS_FPS, help="analysed frames a second (0: all)")
     parser.add_argument("--verbose", "-v", action="store_true", help="print each clip's events")
     args = parser.parse_args(argv)
     templates = load_all()
@@ -52,7 +54,7 @@ def main(argv=None) -> int:
     outcomes = []
     for case in cases:
         started = time.monotonic()
-        detections = cached_detections(case.file)
+        detections = cached_detections(case.file, max_fps=args.fps or None)
         result = analyze_detections(((d, None) for d in detections), templates[case.exercise])
         outcome = outcome_of(case, result, seconds=time.monotonic() - started)
         outcomes.append(outcome)

@@ -39,8 +39,9 @@ def _parser() -> argparse.ArgumentParser:
                         "~/.config/posecheck/config.toml, or ~/.local/share/posecheck/history.db)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    analyze = commands.add_parser("analyze", help="count reps, time holds and check form in a video")
-    analyze.add_argument("video")
+    analyze = commands.add_parser("analyze", help="count reps, time holds and check form in a video "
+                                  "(or in many: several files or folders, on all cores)")
+    analyze.add_argument("videos", nargs="+", metavar="VIDEO", help="a video file, or several, or folders of videos")
     analyze.add_argument("--exercise", "-e", required=True, help="exercise name or template .toml path")
     output = analyze.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -48,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--annotate", metavar="OUT.mp4", help="write the video with skeleton, angles, counter and cues")
     analyze.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     analyze.add_argument("--no-save", action="store_true", help="do not add this analysis to the history")
+    analyze.add_argument("--fps", type=float, default=None,
+                         help="analyse at most this many frames a second (default 20; 0: every frame)")
+    analyze.add_argument("--workers", "-j", type=int, default=None,
+                         help="worker processes, each with its own pose model (default: one per core)")
+    analyze.add_argument("--out", metavar="DIR", default="posecheck-results",
+                         help="with several videos: where each video's JSON and CSV go (default: %(default)s)")
     analyze.set_defaults(run=_analyze)
 
     exercises = commands.add_parser("exercises", help="list the exercise templates")
@@ -107,18 +114,28 @@ def _progress_bar(label: str, quiet: bool):
 
 
 def _analyze(args) -> int:
-    from posecheck.analysis import analyze_video
+    from posecheck.batch import video_files
+
+    files = video_files(args.videos)
+    if len(files) > 1 or Path(args.videos[0]).is_dir():
+        return _analyze_many(args, files)
+    from posecheck.analysis import ANALYSIS_FPS, analyze_video
     from posecheck.io.store import save_result
     from posecheck.report import report_text, reps_csv, result_json
 
+    video = files[0]
     template = _template(args, args.exercise)
-    update, close = _progress_bar(Path(args.video).name, args.quiet or args.json or args.csv)
-    with _estimator(args) as estimator:
-        try:
-            result = analyze_video(args.video, template, estimator, update, args.annotate)
-        finally:
-            close()
-    session_id = None if args.no_save else save_result(_store(args), result, Path(args.video).name)
+    update, close = _progress_bar(video.name, args.quiet or args.json or args.csv)
+    max_fps = ANALYSIS_FPS if args.fps is None else (args.fps or None)
+    from posecheck.batch import default_workers
+
+    resolve_model(args.model)  # a missing or wrong model fails here, before any worker starts
+    try:
+        result = analyze_video(video, template, None, update, args.annotate, max_fps=max_fps,
+                               workers=args.workers or default_workers(), model=args.model)
+    finally:
+        close()
+    session_id = None if args.no_save else save_result(_store(args), result, video.name)
     if args.json:
         print(result_json(result))
     elif args.csv:
@@ -130,6 +147,51 @@ def _analyze(args) -> int:
         if session_id is not None:
             print(f"Saved to the history as session {session_id} (`posecheck history -s {session_id}`).")
     return 0
+
+
+def _analyze_many(args, files: list[Path]) -> int:
+    """Several videos: one worker per core, one progress bar, one summary table, and a JSON and
+    a CSV per video in --out; each analysis is stored in the history as its own session."""
+    from posecheck.batch import analyze_many, default_workers
+    from posecheck.io.store import save_result
+    from posecheck.report import reps_csv, result_json
+
+    if args.annotate or args.json or args.csv or args.fps is not None:
+        raise VideoError("--annotate, --json, --csv and --fps work with one video; with several, "
+                         "each video's JSON and CSV are written to --out")
+    _template(args, args.exercise)  # a broken template fails here, once, not in every worker
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    store = None if args.no_save else _store(args)
+    workers = args.workers or default_workers()
+    update, close = _progress_bar(f"{len(files)} videos", args.quiet)
+    started, rows, failed = time.perf_counter(), [], 0
+    try:
+        for item in analyze_many(files, args.exercise, args.exercises_dir, args.model, workers, update):
+            name = item.path.name
+            if item.result is None:
+                failed += 1
+                rows.append((name, "-", "-", "-", item.error))
+                continue
+            stem = out / item.path.stem
+            stem.with_suffix(".json").write_text(result_json(item.result) + "\n", encoding="utf-8")
+            stem.with_suffix(".csv").write_text(reps_csv(item.result.reps), encoding="utf-8")
+            summary = item.result.summary()
+            holds = summary["holds_s"]
+            if store is not None:
+                save_result(store, item.result, name)
+            rows.append((name, f"{summary['duration_s']:.0f} s", str(summary["reps"]),
+                         f"{max(holds):.0f} s" if holds else "-", "; ".join(summary["warnings"]) or "ok"))
+    finally:
+        close()
+    width = max(len(r[0]) for r in rows)
+    print(f"{'video':<{width}}  {'length':>7}  {'reps':>4}  {'longest hold':>12}  notes")
+    for name, length, reps, hold, note in sorted(rows):
+        print(f"{name:<{width}}  {length:>7}  {reps:>4}  {hold:>12}  {note}")
+    seconds = time.perf_counter() - started
+    print(f"\n{len(rows) - failed} of {len(rows)} videos analysed in {seconds:.0f} s on {min(workers, len(files))} "
+          f"worker(s); JSON and CSV per video in {out}/" + ("" if store is None else "; each saved to the history"))
+    return 1 if failed else 0
 
 
 def _store(args):

@@ -59,3 +59,22 @@ def test_truncated_file_keeps_the_frames_before_the_damage(tmp_path):
     # either the damage is reported after the frames that could be read, or up front; by name
     assert "cut.mp4" in str(error.value)
     assert len(frames) < 90
+
+
+def test_at_most_max_fps_frames_are_kept_on_their_real_times(tmp_path):
+    path = tmp_path / "sixty.mp4"
+    times = [i / 60 for i in range(120)]
+    write_clip(path, times)
+    kept = [f.timestamp for f in read_frames(path, max_fps=15)]
+    assert len(kept) == 30
+    assert kept == pytest.approx(times[::4], abs=0.002)
+
+
+def test_parts_read_apart_join_into_the_whole(tmp_path):
+    path = tmp_path / "parts.mp4"
+    times = [i / 30 for i in range(90)]
+    write_clip(path, times)
+    whole = [f.timestamp for f in read_frames(path, max_fps=15)]
+    parts = [f.timestamp for f in read_frames(path, max_fps=15, end=1.3)]
+    parts += [f.timestamp for f in read_frames(path, max_fps=15, start=1.3)]
+    assert parts == pytest.approx(whole, abs=0.002)

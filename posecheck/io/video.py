@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -64,11 +65,15 @@ def probe(path: str | Path) -> VideoInfo:
         container.close()
 
 
-def read_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame]:
+def read_frames(path: str | Path, max_side: int | None = None, max_fps: float | None = None,
+                start: float = 0.0, end: float | None = None) -> Iterator[Frame]:
     """Yield RGB frames with timestamps in seconds; rotation metadata is applied.
 
     `max_side` scales frames down so their longer side is at most that many pixels (pose
-    estimation needs no more than ~1000 px and decoding 4K frames wastes time).
+    estimation needs no more than ~1000 px and decoding 4K frames wastes time). `max_fps` keeps
+    at most that many frames a second, on their real times (the others are decoded, since the
+    codec needs them, but never converted or analysed). `start` and `end` (seconds from the
+    stream's start) read one part: the decoder seeks to the key frame before `start`.
     """
     import av
 
@@ -77,16 +82,31 @@ def read_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        start = None
+        origin = None
+        if start > 0:  # times stay measured from the stream's own start
+            origin = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
+            container.seek(int((origin + start) / stream.time_base), stream=stream, backward=True)
         decoded = 0
+        # With max_fps, frames are kept on a fixed grid of 1/max_fps from the stream's start, so
+        # that parts read apart keep the same frames as the whole: the first frame at or after
+        # each grid time.
+        due = math.ceil(start * max_fps - 0.01) / max_fps if max_fps else 0.0
         try:
             for frame in container.decode(stream):
                 if frame.time is None:
                     continue
-                start = frame.time if start is None else start
-                rgb = _to_rgb(frame, max_side)
+                origin = frame.time if origin is None else origin
                 decoded += 1
-                yield Frame(timestamp=float(frame.time - start), rgb=rgb)
+                timestamp = float(frame.time - origin)
+                if timestamp < start - 1e-3:
+                    continue
+                if end is not None and timestamp >= end - 1e-3:
+                    return
+                if max_fps:
+                    if timestamp < due - 1e-3:
+                        continue
+                    due = (math.floor(timestamp * max_fps + 0.01) + 1) / max_fps
+                yield Frame(timestamp=timestamp, rgb=_to_rgb(frame, max_side))
         except av.error.FFmpegError as exc:
             if decoded == 0:
                 raise VideoError(f"Could not decode any frame of {path.name}: {exc}") from exc
@@ -101,10 +121,17 @@ def read_frames(path: str | Path, max_side: int | None = None) -> Iterator[Frame
 
 def _to_rgb(frame, max_side: int | None) -> np.ndarray:
     width, height = frame.width, frame.height
-    if max_side and max(width, height) > max_side:
-        scale = max_side / max(width, height)
-        width, height = int(round(width * scale)) // 2 * 2, int(round(height * scale)) // 2 * 2
-        rgb = frame.to_ndarray(format="rgb24", width=width, height=height)
+    scale = max_side / max(width, height) if max_side and max(width, height) > max_side else 1.0
+    size = (int(round(width * scale)) // 2 * 2, int(round(height * scale)) // 2 * 2)
+    if frame.format.name in ("yuv420p",) and width % 2 == 0 and height % 2 == 0:
+        # The common camera format: OpenCV converts and scales it in a third of PyAV's time.
+        import cv2
+
+        rgb = cv2.cvtColor(frame.to_ndarray(format="yuv420p"), cv2.COLOR_YUV2RGB_I420)
+        if scale < 1.0:
+            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    elif scale < 1.0:
+        rgb = frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
     else:
         rgb = frame.to_ndarray(format="rgb24")
     rotation = getattr(frame, "rotation", 0) or 0

@@ -1,0 +1,91 @@
+"""Analyse many videos (a clinic's archive) on all the machine's cores: one worker thread per
+core, each with its own pose landmarker (MediaPipe and PyAV release the GIL while they work, and
+threads share one process's memory); results come back in the order they finish."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from posecheck.analysis import AnalysisResult
+from posecheck.io.video import VideoError
+
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".gif", ".mpg", ".mpeg", ".wmv"}
+
+
+@dataclass
+class BatchItem:
+    path: Path
+    result: AnalysisResult | None = None
+    error: str = ""  # one sentence, when the file could not be analysed
+    seconds: float = 0.0  # wall time in its worker
+
+
+def video_files(paths: list[str | Path]) -> list[Path]:
+    """The given files, and the videos inside given folders (recursively, sorted by name)."""
+    files: list[Path] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            found = sorted(p for p in given.rglob("*") if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
+            if not found:
+                raise VideoError(f"No video files in the folder {given}")
+            files += found
+        else:
+            files.append(given)
+    return list(dict.fromkeys(files))
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def analyze_many(files: list[Path], exercise: str, exercises_dir: str | None = None,
+                 model: str | None = None, workers: int = 1,
+                 on_progress: Callable[[float], None] | None = None) -> Iterator[BatchItem]:
+    """Yield one BatchItem per file as each finishes. `on_progress` gets the fraction of the
+    files' total duration analysed so far (files without a known duration count as one second)."""
+    jobs = [(str(path), exercise, exercises_dir, model) for path in files]
+    weights = {path: _duration(path) for path in files}
+    total, done = sum(weights.values()) or 1.0, 0.0
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(files))), thread_name_prefix="posecheck-batch")
+    try:
+        for future in as_completed([pool.submit(_analyze_one, job) for job in jobs]):
+            item = future.result()
+            done += weights[item.path]
+            if on_progress:
+                on_progress(done / total)
+            yield item
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _duration(path: Path) -> float:
+    from posecheck.io.video import probe
+
+    try:
+        return probe(path).duration or 1.0
+    except VideoError:
+        return 1.0
+
+
+def _analyze_one(job: tuple[str, str, str | None, str | None]) -> BatchItem:
+    """One file, in a worker thread: its own landmarker (timestamps start again at 0 for each video)."""
+    from posecheck.analysis import analyze_video
+    from posecheck.estimator import MediaPipePose
+    from posecheck.io.templates import load_template
+
+    path, exercise, exercises_dir, model = job
+    item = BatchItem(Path(path))
+    started = time.perf_counter()
+    try:
+        template = load_template(exercise, exercises_dir)
+        with MediaPipePose(model_path=model) as estimator:
+            item.result = analyze_video(path, template, estimator)
+    except VideoError as exc:
+        item.error = str(exc)
+    item.seconds = round(time.perf_counter() - started, 2)
+    return item
