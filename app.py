@@ -23,6 +23,9 @@ from posecheck.core.template import TemplateError  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
 from posecheck.live import LiveCoach  # noqa: E402
+from posecheck.memory import limit_malloc_arenas  # noqa: E402
+
+limit_malloc_arenas()  # long analyses in worker threads: keep memory flat
 
 SAMPLES = Path(__file__).parent / "samples"
 MAX_UPLOAD_MB = 200

@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "bird-dog__polybag.mp4"
 CORPUS_CLIP = ROOT.parent / "shared" / "corpus" / "videos" / "birddog__merged-exercise__two-angles.mp4"
 POSECHECK = [sys.executable, "-m", "posecheck"]
+KEEP_CLIPS = False
 FIRST_FRAME_CHILD = """
 import os, sys, time
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -60,8 +61,9 @@ with MediaPipePose() as estimator:
 """
 
 
-def source_frames(source: Path, max_side: int = 1920) -> tuple[list[np.ndarray], float]:
-    frames = list(read_frames(source, max_side=max_side))
+def source_frames(source: Path, max_side: int = 640, fps: float = 15) -> tuple[list[np.ndarray], float]:
+    """The source's frames, small and at most `fps` a second: kept in memory to loop from."""
+    frames = list(read_frames(source, max_side=max_side, max_fps=fps))
     info = probe(source)
     period = frames[-1].timestamp + 1 / (info.fps or 30)
     return [f.rgb for f in frames], period
@@ -80,14 +82,16 @@ def letterbox(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
 def make_clip(frames: list[np.ndarray], period: float, width: int, height: int, fps: float, seconds: float,
               out: Path) -> Path:
     """Loop the source frames (played at their own rate) into a clip of this size, rate and length."""
-    boxed: dict[int, np.ndarray] = {}
+    if KEEP_CLIPS and out.exists():
+        return out
+    last, boxed = -1, None
     with VideoWriter(out, width, height, fps=fps) as writer:
         for i in range(int(seconds * fps)):
             t = i / fps
             index = min(int((t % period) / period * len(frames)), len(frames) - 1)
-            if index not in boxed:
-                boxed[index] = letterbox(frames[index], width, height)
-            writer.write(boxed[index], t)
+            if index != last:
+                last, boxed = index, letterbox(frames[index], width, height)
+            writer.write(boxed, t)
     return out
 
 
@@ -178,12 +182,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20, help="clips in the batch test")
     parser.add_argument("--skip-long", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true", help="only the memory and batch parts")
+    parser.add_argument("--clips", help="keep the generated clips in this folder and reuse them")
     args = parser.parse_args()
     source = CORPUS_CLIP if CORPUS_CLIP.exists() else SAMPLE
     frames, period = source_frames(source)
     print(f"source {source.name} ({len(frames)} frames, {period:.1f} s), analysing at most "
           f"{ANALYSIS_FPS:g} frames a second, frames scaled to at most {ANALYSIS_MAX_SIDE} px")
-    work = Path(tempfile.mkdtemp(prefix="posecheck-speed-"))
+    global KEEP_CLIPS
+    KEEP_CLIPS = bool(args.clips)
+    work = Path(args.clips) if args.clips else Path(tempfile.mkdtemp(prefix="posecheck-speed-"))
+    work.mkdir(parents=True, exist_ok=True)
     db = work / "history.db"
     try:
         clips = {
@@ -191,48 +200,55 @@ def main() -> None:
             "1920x1080 60 fps": make_clip(frames, period, 1920, 1080, 60, args.seconds, work / "hd60.mp4"),
             "1080x1920 30 fps": make_clip(frames, period, 1080, 1920, 30, args.seconds, work / "portrait30.mp4"),
         }
-        pose, pipeline, analysed = pose_only_and_pipeline(clips["1920x1080 60 fps"])
-        print(f"\nPose inference alone: {pose:.1f} ms per analysed frame ({analysed} frames of the 1080p60 clip)")
-        print(f"Whole pipeline (decode, pose, smoothing, signals, engine): {pipeline:.1f} ms per analysed frame")
-        print(f"Overhead: pipeline / pose-only = {pipeline / pose:.2f}")
-
-        print(f"\n`posecheck analyze` ({args.seconds:.0f} s clips; real-time factor = video seconds per wall second)")
-        print(f"{'clip':<18} {'plain':>7} {'peak MB':>8} {'--annotate':>11} {'peak MB':>8}")
-        for name, clip in clips.items():
-            plain, plain_mb = run_cli(["analyze", str(clip), "-e", "bird-dog", "--no-save", "-q"], db)
-            drawn, drawn_mb = run_cli(["analyze", str(clip), "-e", "bird-dog", "--no-save", "-q",
-                                       "--annotate", str(work / "annotated.mp4")], db)
-            print(f"{name:<18} {args.seconds / plain:>6.2f}x {plain_mb:>8.0f} {args.seconds / drawn:>10.2f}x "
-                  f"{drawn_mb:>8.0f}")
-
-        print(f"\nStart-up to the first analysed frame: {first_frame_seconds(clips['1920x1080 60 fps']):.2f} s")
-
-        if not args.skip_long:
-            minute = make_clip(frames, period, 1920, 1080, 30, 60, work / "minute.mp4")
-            long = make_clip(frames, period, 1920, 1080, 30, args.long_minutes * 60, work / "long.mp4")
-            short_wall, short_mb = run_cli(["analyze", str(minute), "-e", "bird-dog", "--no-save", "-q"], db)
-            long_wall, long_mb = run_cli(["analyze", str(long), "-e", "bird-dog", "--no-save", "-q"], db)
-            print(f"\nPeak memory, 1920x1080 30 fps: 1 minute {short_mb:.0f} MB ({60 / short_wall:.2f}x real time), "
-                  f"{args.long_minutes:g} minutes {long_mb:.0f} MB ({args.long_minutes * 60 / long_wall:.2f}x); "
-                  f"ratio {long_mb / short_mb:.2f}")
-            minute.unlink()
-            long.unlink()
-
-        if not args.skip_batch:
-            folder = work / "batch"
-            folder.mkdir()
-            for i in range(args.batch):
-                os.link(clips["640x480 30 fps"], folder / f"clip-{i:02d}.mp4")
-            total = args.batch * args.seconds
-            one, _ = run_cli(["analyze", str(folder), "-e", "bird-dog", "--no-save", "-q", "-j", "1",
-                              "--out", str(work / "out1")], db)
-            two, _ = run_cli(["analyze", str(folder), "-e", "bird-dog", "--no-save", "-q", "-j", "2",
-                              "--out", str(work / "out2")], db)
-            print(f"\nBatch of {args.batch} clips (640x480 30 fps, {total:.0f} s of video): 1 worker {one:.0f} s "
-                  f"({total / one:.2f}x real time), 2 workers {two:.0f} s ({total / two:.2f}x); "
-                  f"2 workers give {one / two:.2f}x the throughput of 1")
+        if not args.skip_speed:
+            speed_figures(clips, args.seconds, work, db)
+        memory_and_batch(args, frames, period, clips, work, db)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.clips:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def speed_figures(clips: dict[str, Path], seconds: float, work: Path, db: Path) -> None:
+    pose, pipeline, analysed = pose_only_and_pipeline(clips["1920x1080 60 fps"])
+    print(f"\nPose inference alone: {pose:.1f} ms per analysed frame ({analysed} frames of the 1080p60 clip)")
+    print(f"Whole pipeline (decode, pose, smoothing, signals, engine): {pipeline:.1f} ms per analysed frame")
+    print(f"Overhead: pipeline / pose-only = {pipeline / pose:.2f}")
+
+    print(f"\n`posecheck analyze` ({seconds:.0f} s clips; real-time factor = video seconds per wall second)")
+    print(f"{'clip':<18} {'plain':>7} {'peak MB':>8} {'--annotate':>11} {'peak MB':>8}")
+    for name, clip in clips.items():
+        plain, plain_mb = run_cli(["analyze", str(clip), "-e", "bird-dog", "--no-save", "-q"], db)
+        drawn, drawn_mb = run_cli(["analyze", str(clip), "-e", "bird-dog", "--no-save", "-q",
+                                   "--annotate", str(work / "annotated.mp4")], db)
+        print(f"{name:<18} {seconds / plain:>6.2f}x {plain_mb:>8.0f} {seconds / drawn:>10.2f}x {drawn_mb:>8.0f}")
+
+    print(f"\nStart-up to the first analysed frame: {first_frame_seconds(clips['1920x1080 60 fps']):.2f} s")
+
+
+def memory_and_batch(args, frames, period: float, clips: dict[str, Path], work: Path, db: Path) -> None:
+    if not args.skip_long:
+        minute = make_clip(frames, period, 1920, 1080, 30, 60, work / "minute.mp4")
+        long = make_clip(frames, period, 1920, 1080, 30, args.long_minutes * 60, work / "long.mp4")
+        short_wall, short_mb = run_cli(["analyze", str(minute), "-e", "bird-dog", "--no-save", "-q"], db)
+        long_wall, long_mb = run_cli(["analyze", str(long), "-e", "bird-dog", "--no-save", "-q"], db)
+        print(f"\nPeak memory, 1920x1080 30 fps: 1 minute {short_mb:.0f} MB ({60 / short_wall:.2f}x real time), "
+              f"{args.long_minutes:g} minutes {long_mb:.0f} MB ({args.long_minutes * 60 / long_wall:.2f}x); "
+              f"ratio {long_mb / short_mb:.2f}")
+
+    if not args.skip_batch:
+        folder = work / "batch"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        for i in range(args.batch):
+            os.link(clips["640x480 30 fps"], folder / f"clip-{i:02d}.mp4")
+        total = args.batch * args.seconds
+        one, _ = run_cli(["analyze", str(folder), "-e", "bird-dog", "--no-save", "-q", "-j", "1",
+                          "--out", str(work / "out1")], db)
+        two, _ = run_cli(["analyze", str(folder), "-e", "bird-dog", "--no-save", "-q", "-j", "2",
+                          "--out", str(work / "out2")], db)
+        print(f"\nBatch of {args.batch} clips (640x480 30 fps, {total:.0f} s of video): 1 worker {one:.0f} s "
+              f"({total / one:.2f}x real time), 2 workers {two:.0f} s ({total / two:.2f}x); "
+              f"2 workers give {one / two:.2f}x the throughput of 1")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ from posecheck.io.store import StoreError  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
+    from posecheck.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()
     parser = _parser()
     args = parser.parse_args(argv)
     try:

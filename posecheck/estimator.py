@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import contextlib
+import os
+import sys
+import threading
+from typing import Iterator, Protocol
 
 import numpy as np
 
@@ -34,8 +38,10 @@ class MediaPipePose:
             min_pose_presence_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
         )
-        self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        with native_stderr_silenced():
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
         self._last_ms = -1
+        self._first = True
 
     def __call__(self, rgb: np.ndarray, timestamp: float) -> Detection:
         import mediapipe as mp
@@ -45,7 +51,12 @@ class MediaPipePose:
         ms = max(int(round(timestamp * 1000)), self._last_ms + 1)
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        result = self._landmarker.detect_for_video(image, ms)
+        if self._first:  # the graph's start-up warnings come with the first frame
+            with native_stderr_silenced():
+                result = self._landmarker.detect_for_video(image, ms)
+            self._first = False
+        else:
+            result = self._landmarker.detect_for_video(image, ms)
         worlds = result.pose_world_landmarks or [None] * len(result.pose_landmarks)
         poses = [Pose.from_mediapipe(lms, width, height, world)
                  for lms, world in zip(result.pose_landmarks, worlds)]
@@ -60,4 +71,35 @@ class MediaPipePose:
 
     def __exit__(self, *exc):
         self.close()
+
+
+_silence_lock = threading.Lock()
+_silenced = 0  # nested or concurrent silences (landmarkers starting on several threads)
+_silence_saved: list[int] = []  # the real descriptor 2, while silenced
+
+
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """MediaPipe's C++ code logs start-up notes ("Created TensorFlow Lite XNNPACK delegate",
+    "Feedback manager requires a model with a single signature") straight to file descriptor 2,
+    past Python and its logging settings. While a landmarker starts (a fraction of a second),
+    descriptor 2 points to /dev/null; errors are raised as exceptions, not lost."""
+    global _silenced
+    with _silence_lock:
+        _silenced += 1
+        if _silenced == 1:
+            sys.stderr.flush()
+            _silence_saved.append(os.dup(2))
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+    try:
+        yield
+    finally:
+        with _silence_lock:
+            _silenced -= 1
+            if _silenced == 0:
+                saved = _silence_saved.pop()
+                os.dup2(saved, 2)
+                os.close(saved)
 

@@ -16,10 +16,21 @@ SAMPLE = ROOT / "samples" / "bird-dog__polybag.mp4"
 
 
 @pytest.fixture(scope="module")
-def sample_json():
-    out = subprocess.run([sys.executable, "-m", "posecheck", "analyze", str(SAMPLE), "-e", "bird-dog", "--json"],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
-    return json.loads(out.stdout)
+def sample_run():
+    return subprocess.run([sys.executable, "-m", "posecheck", "analyze", str(SAMPLE), "-e", "bird-dog", "--json"],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def sample_json(sample_run):
+    return json.loads(sample_run.stdout)
+
+
+def test_mediapipe_native_log_lines_stay_off_the_terminal(sample_run):
+    # The landmarkers (one per worker thread) start with C++ log lines written straight to
+    # descriptor 2; the user must not see them.
+    for noise in ("W0000", "XNNPACK", "Feedback manager", "InitGoogle", "NORM_RECT"):
+        assert noise not in sample_run.stderr
 
 
 def test_exercises_lists_the_templates(capsys):

