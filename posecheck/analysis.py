@@ -18,6 +18,7 @@ from posecheck.io.store import StoreError, save_result
 from posecheck.io.threads import BackgroundWorker, prefetched
 from posecheck.io.video import Frame, VideoError, VideoWriter, probe, read_frames
 from posecheck.overlay import annotate
+from posecheck.parallel import default_workers
 
 ANALYSIS_MAX_SIDE = 960  # pose estimation gains nothing from bigger frames; decoding them costs
 # These movements take seconds: 15 analysed frames a second see every rep and time holds to a
@@ -120,36 +121,39 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
                   progress: Callable[[float], None] | None = None,
                   annotate_path: str | Path | None = None, max_fps: float | None = ANALYSIS_FPS,
                   workers: int = 1, model: str | None = None) -> AnalysisResult:
-    """Analyse a video file at up to `max_fps` frames a second (None: every frame). Decoding runs
-    on its own thread ahead of pose inference, and the annotated video is encoded on another.
-    With `workers` > 1 and no annotated video, a video long enough is cut into parts whose pose
-    landmarks are found in parallel processes (each loads `model`; `estimator` is then unused).
-    A file damaged part-way keeps what was analysed, with a warning."""
+    """Analyse a video file at up to `max_fps` frames a second (None: every frame).
+
+    One worker: decoding runs on its own thread ahead of pose inference. With `workers` > 1, a
+    video long enough is cut into parts whose landmarks are found on parallel threads (each
+    with its own landmarker loading `model`; `estimator` is then unused); an annotated video is
+    then drawn in a second, lighter pass over the frames. The annotated video is encoded on its
+    own thread. A file damaged part-way keeps what was analysed, with a warning."""
     path = Path(path)
     info = probe(path)
     warnings: list[str] = []
-    if workers > 1 and annotate_path is None and info.duration and info.duration >= MIN_PARALLEL_SECONDS:
+    estimator_to_close = None
+    if workers > 1 and info.duration and info.duration >= MIN_PARALLEL_SECONDS:
         from posecheck.parallel import parallel_detections
 
+        share = 0.8 if annotate_path else 1.0  # of the progress bar: the drawing pass takes the rest
         found = parallel_detections(str(path), info.duration, workers, ANALYSIS_MAX_SIDE, max_fps, model,
-                                    warnings, progress)
-        result = analyze_detections(((d, None) for d in found), template, source=str(path))
-        return _finish(result, warnings, progress)
-    from posecheck.estimator import MediaPipePose
+                                    warnings, progress and (lambda f: progress(share * f)))
+        if annotate_path is None:
+            result = analyze_detections(((d, None) for d in found), template, source=str(path))
+            return _finish(result, warnings, progress)
+        landmarks = {d.timestamp: d for d in found}
+        pairs = _frames_with(lambda frame: landmarks.pop(frame.timestamp, Detection(frame.timestamp, ())),
+                             path, info, max_fps, warnings, progress, share)
+    else:
+        from posecheck.estimator import MediaPipePose
 
-    own_estimator = estimator is None
-    estimator = estimator or MediaPipePose(model_path=model)
+        if estimator is None:
+            estimator = estimator_to_close = MediaPipePose(model_path=model)
+        found_by = estimator
+        pairs = _frames_with(lambda frame: found_by(frame.rgb, frame.timestamp), path, info, max_fps,
+                             warnings, progress, 0.0)
     writer: VideoWriter | None = None
     encoder: BackgroundWorker | None = None
-
-    def detections():
-        try:
-            for frame in prefetched(read_frames(path, max_side=ANALYSIS_MAX_SIDE, max_fps=max_fps)):
-                if progress and info.duration:
-                    progress(min(frame.timestamp / info.duration, 1.0))
-                yield estimator(frame.rgb, frame.timestamp), frame
-        except VideoError as exc:
-            warnings.append(str(exc))
 
     def draw(frame: Frame, engine: Engine) -> None:
         nonlocal writer, encoder
@@ -162,7 +166,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
         encoder.submit((annotate(frame.rgb, engine.pose, engine.state, template.title, joint), frame.timestamp))
 
     try:
-        result = analyze_detections(detections(), template, draw if annotate_path else None, str(path))
+        result = analyze_detections(pairs, template, draw if annotate_path else None, str(path))
     finally:
         try:
             if encoder is not None:
@@ -170,12 +174,26 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
         finally:
             if writer is not None:
                 writer.close()
-            if own_estimator:
-                estimator.close()
+            if estimator_to_close is not None:
+                estimator_to_close.close()
     return _finish(result, warnings, progress)
 
 
+def _frames_with(detect: Callable[[Frame], Detection], path: Path, info, max_fps, warnings: list[str],
+                 progress, done: float):
+    """(detection, frame) for each analysed frame, read ahead on a thread; progress goes from
+    `done` to 1 over the video. A read error ends the frames with a warning."""
+    try:
+        for frame in prefetched(read_frames(path, max_side=ANALYSIS_MAX_SIDE, max_fps=max_fps)):
+            if progress and info.duration:
+                progress(done + (1 - done) * min(frame.timestamp / info.duration, 1.0))
+            yield detect(frame), frame
+    except VideoError as exc:
+        warnings.append(str(exc))
+
+
 def _finish(result: AnalysisResult, warnings: list[str], progress) -> AnalysisResult:
+    warnings = list(dict.fromkeys(warnings))  # a damaged file is met by both passes
     if result.frames == 0 and warnings:
         raise VideoError(warnings[0])
     result.warnings.extend(warnings)
@@ -224,7 +242,7 @@ class BackgroundAnalysis:
             annotated = Path(work) / "annotated.mp4"
             try:
                 self.result = analyze_video(path, self.template, progress=self._set_progress,
-                                            annotate_path=annotated)
+                                            annotate_path=annotated, workers=default_workers())
                 self.video = annotated.read_bytes() if annotated.exists() else None
             except VideoError as exc:
                 self.error = str(exc)

@@ -4,7 +4,6 @@ threads share one process's memory); results come back in the order they finish.
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -37,10 +36,6 @@ def video_files(paths: list[str | Path]) -> list[Path]:
         else:
             files.append(given)
     return list(dict.fromkeys(files))
-
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def analyze_many(files: list[Path], exercise: str, exercises_dir: str | None = None,

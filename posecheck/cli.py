@@ -130,7 +130,7 @@ def _analyze(args) -> int:
     template = _template(args, args.exercise)
     update, close = _progress_bar(video.name, args.quiet or args.json or args.csv)
     max_fps = ANALYSIS_FPS if args.fps is None else (args.fps or None)
-    from posecheck.batch import default_workers
+    from posecheck.parallel import default_workers
 
     resolve_model(args.model)  # a missing or wrong model fails here, before any worker starts
     try:
@@ -155,7 +155,8 @@ def _analyze(args) -> int:
 def _analyze_many(args, files: list[Path]) -> int:
     """Several videos: one worker per core, one progress bar, one summary table, and a JSON and
     a CSV per video in --out; each analysis is stored in the history as its own session."""
-    from posecheck.batch import analyze_many, default_workers
+    from posecheck.batch import analyze_many
+    from posecheck.parallel import default_workers
     from posecheck.io.store import save_result
     from posecheck.report import reps_csv, result_json
 

@@ -13,6 +13,7 @@ creating one per part leaked about 8 MB of native memory each time, 340 MB over 
 from __future__ import annotations
 
 import math
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterator
@@ -21,6 +22,11 @@ from posecheck.core.keypoints import Detection
 from posecheck.io.video import VideoError
 
 PART_SECONDS = 15.0  # parts this long: progress stays smooth and a part's results stay small
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def parts(duration: float, workers: int) -> list[tuple[float, float | None]]:
