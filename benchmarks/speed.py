@@ -42,7 +42,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "bird-dog__polybag.mp4"
 CORPUS_CLIP = ROOT.parent / "shared" / "corpus" / "videos" / "birddog__merged-exercise__two-angles.mp4"
 POSECHECK = [sys.executable, "-m", "posecheck"]
-KEEP_CLIPS = False
 FIRST_FRAME_CHILD = """
 import os, sys, time
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -82,7 +81,7 @@ def letterbox(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
 def make_clip(frames: list[np.ndarray], period: float, width: int, height: int, fps: float, seconds: float,
               out: Path) -> Path:
     """Loop the source frames (played at their own rate) into a clip of this size, rate and length."""
-    if KEEP_CLIPS and out.exists():
+    if out.exists():  # kept from an earlier run with --clips
         return out
     last, boxed = -1, None
     with VideoWriter(out, width, height, fps=fps) as writer:
@@ -189,8 +188,6 @@ def main() -> None:
     frames, period = source_frames(source)
     print(f"source {source.name} ({len(frames)} frames, {period:.1f} s), analysing at most "
           f"{ANALYSIS_FPS:g} frames a second, frames scaled to at most {ANALYSIS_MAX_SIDE} px")
-    global KEEP_CLIPS
-    KEEP_CLIPS = bool(args.clips)
     work = Path(args.clips) if args.clips else Path(tempfile.mkdtemp(prefix="posecheck-speed-"))
     work.mkdir(parents=True, exist_ok=True)
     db = work / "history.db"

@@ -25,7 +25,7 @@ ANALYSIS_MAX_SIDE = 960  # pose estimation gains nothing from bigger frames; dec
 # fifteenth of a second (the form-fault benchmark runs at 15, the generalization one at 10), and a
 # 60 fps phone video costs a quarter of the pose inference.
 ANALYSIS_FPS = 15.0
-MIN_PARALLEL_SECONDS = 8.0  # shorter videos are not worth starting worker processes for
+MIN_PARALLEL_SECONDS = 8.0  # shorter videos are not worth a second landmarker
 
 
 @dataclass
@@ -149,8 +149,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
 
         if estimator is None:
             estimator = estimator_to_close = MediaPipePose(model_path=model)
-        found_by = estimator
-        pairs = _frames_with(lambda frame: found_by(frame.rgb, frame.timestamp), path, info, max_fps,
+        pairs = _frames_with(lambda frame: estimator(frame.rgb, frame.timestamp), path, info, max_fps,
                              warnings, progress, 0.0)
     writer: VideoWriter | None = None
     encoder: BackgroundWorker | None = None

@@ -4,14 +4,13 @@ threads share one process's memory); results come back in the order they finish.
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
 from posecheck.analysis import AnalysisResult
-from posecheck.io.video import VideoError
+from posecheck.io.video import VideoError, probe
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".gif", ".mpg", ".mpeg", ".wmv"}
 
@@ -21,7 +20,6 @@ class BatchItem:
     path: Path
     result: AnalysisResult | None = None
     error: str = ""  # one sentence, when the file could not be analysed
-    seconds: float = 0.0  # wall time in its worker
 
 
 def video_files(paths: list[str | Path]) -> list[Path]:
@@ -59,8 +57,6 @@ def analyze_many(files: list[Path], exercise: str, exercises_dir: str | None = N
 
 
 def _duration(path: Path) -> float:
-    from posecheck.io.video import probe
-
     try:
         return probe(path).duration or 1.0
     except VideoError:
@@ -75,12 +71,10 @@ def _analyze_one(job: tuple[str, str, str | None, str | None]) -> BatchItem:
 
     path, exercise, exercises_dir, model = job
     item = BatchItem(Path(path))
-    started = time.perf_counter()
     try:
         template = load_template(exercise, exercises_dir)
         with MediaPipePose(model_path=model) as estimator:
             item.result = analyze_video(path, template, estimator)
     except VideoError as exc:
         item.error = str(exc)
-    item.seconds = round(time.perf_counter() - started, 2)
     return item

@@ -75,7 +75,7 @@ class MediaPipePose:
 
 _silence_lock = threading.Lock()
 _silenced = 0  # nested or concurrent silences (landmarkers starting on several threads)
-_silence_saved: list[int] = []  # the real descriptor 2, while silenced
+_saved_stderr = -1  # a copy of the real descriptor 2, while silenced
 
 
 @contextlib.contextmanager
@@ -84,12 +84,12 @@ def native_stderr_silenced() -> Iterator[None]:
     "Feedback manager requires a model with a single signature") straight to file descriptor 2,
     past Python and its logging settings. While a landmarker starts (a fraction of a second),
     descriptor 2 points to /dev/null; errors are raised as exceptions, not lost."""
-    global _silenced
+    global _silenced, _saved_stderr
     with _silence_lock:
         _silenced += 1
         if _silenced == 1:
             sys.stderr.flush()
-            _silence_saved.append(os.dup(2))
+            _saved_stderr = os.dup(2)
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
             os.close(devnull)
@@ -99,7 +99,6 @@ def native_stderr_silenced() -> Iterator[None]:
         with _silence_lock:
             _silenced -= 1
             if _silenced == 0:
-                saved = _silence_saved.pop()
-                os.dup2(saved, 2)
-                os.close(saved)
+                os.dup2(_saved_stderr, 2)
+                os.close(_saved_stderr)
 

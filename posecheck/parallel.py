@@ -4,10 +4,10 @@ back in time order, so the engine still runs once, frame by frame, over the whol
 
 Pose inference is the cost (about 28 ms a frame here) and runs on one core per landmarker;
 MediaPipe and PyAV release the GIL while they work, so two threads nearly halve the time (1.85x
-measured) while sharing one process's memory. A part starts with a fresh landmarker: its first
-frame runs MediaPipe's person detector, as at the start of any video. Each thread keeps one
-landmarker for all its parts (a thread takes parts in time order, so its timestamps only grow):
-creating one per part leaked about 8 MB of native memory each time, 340 MB over a 10-minute video.
+measured) while sharing one process's memory. Each thread keeps one landmarker for all its
+parts (a thread takes parts in time order, so its timestamps only grow; where the person is not
+where the thread's last part left them, MediaPipe finds them again with its detector): creating
+one per part leaked about 8 MB of native memory each time, 340 MB over a 10-minute video.
 """
 
 from __future__ import annotations

@@ -385,8 +385,7 @@ class Engine:
             return
         rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
         self._judge_peaks(current, rep, new)
-        hold = self.template.hold
-        if hold and current.phase.name in hold.phases:
+        if current.timer is not None:  # a held phase
             seconds = current.timer.seconds(current.start, end)
             current.held = seconds
             self._finish_hold(current, seconds, end, rep, new)
@@ -463,9 +462,9 @@ class Engine:
                          side=current.side or "", code=current.phase.name, seconds=seconds))
 
     def _tick_hold(self, current: ActivePhase, t: float, new: list[Event]) -> None:
-        hold = self.template.hold
-        if not hold or current.phase.name not in hold.phases:
+        if current.timer is None:  # not a held phase
             return
+        hold = self.template.hold
         elapsed = int(t - current.start)
         if elapsed > self._last_hold_tick:
             self._last_hold_tick = elapsed
@@ -562,8 +561,7 @@ class Engine:
         state.side = (current.side or "") if current else ""
         state.reps = len(self.reps)
         state.reps_by_side = reps_by_side(self.reps)
-        hold = self.template.hold
-        held = current is not None and hold is not None and current.phase.name in hold.phases
+        held = current is not None and current.timer is not None
         state.hold_elapsed = round(t - current.start, 1) if held else None
         state.key_value = key_value
         state.signals = {f"{n}:{s}" if s else n: v for (n, s), v in values.items() if math.isfinite(v)}

@@ -82,10 +82,11 @@ def read_frames(path: str | Path, max_side: int | None = None, max_fps: float | 
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        origin = None
-        if start > 0:  # times stay measured from the stream's own start
-            origin = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
-            container.seek(int((origin + start) / stream.time_base), stream=stream, backward=True)
+        # Times count from the stream's own start (else its first frame), the same whether the
+        # whole video is read or a part of it, so that parts line up with the whole.
+        origin = float(stream.start_time * stream.time_base) if stream.start_time is not None else None
+        if start > 0:
+            container.seek(int(((origin or 0.0) + start) / stream.time_base), stream=stream, backward=True)
         decoded = 0
         # With max_fps, frames are kept on a fixed grid of 1/max_fps from the stream's start, so
         # that parts read apart keep the same frames as the whole: the first frame at or after
