@@ -16,7 +16,7 @@ from posecheck.core.signals import point_name
 from posecheck.core.template import Template
 from posecheck.io.store import StoreError, save_result
 from posecheck.io.threads import BackgroundWorker, prefetched
-from posecheck.io.video import Frame, VideoError, VideoWriter, probe, read_frames
+from posecheck.io.video import Frame, VideoError, VideoInfo, VideoWriter, check_video, cut_off_warning, read_frames
 from posecheck.overlay import annotate
 from posecheck.parallel import default_workers
 
@@ -129,7 +129,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
     then drawn in a second, lighter pass over the frames. The annotated video is encoded on its
     own thread. A file damaged part-way keeps what was analysed, with a warning."""
     path = Path(path)
-    info = probe(path)
+    info = check_video(path)  # before the pose model loads: a file that cannot be analysed fails fast
     warnings: list[str] = []
     estimator_to_close = None
     if workers > 1 and info.duration and info.duration >= MIN_PARALLEL_SECONDS:
@@ -140,7 +140,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
                                     warnings, progress and (lambda f: progress(share * f)))
         if annotate_path is None:
             result = analyze_detections(((d, None) for d in found), template, source=str(path))
-            return _finish(result, warnings, progress)
+            return _finish(result, warnings, progress, info, max_fps)
         landmarks = {d.timestamp: d for d in found}
         pairs = _frames_with(lambda frame: landmarks.pop(frame.timestamp, Detection(frame.timestamp, ())),
                              path, info, max_fps, warnings, progress, share)
@@ -175,7 +175,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
                 writer.close()
             if estimator_to_close is not None:
                 estimator_to_close.close()
-    return _finish(result, warnings, progress)
+    return _finish(result, warnings, progress, info, max_fps)
 
 
 def _frames_with(detect: Callable[[Frame], Detection], path: Path, info, max_fps, warnings: list[str],
@@ -191,10 +191,15 @@ def _frames_with(detect: Callable[[Frame], Detection], path: Path, info, max_fps
         warnings.append(str(exc))
 
 
-def _finish(result: AnalysisResult, warnings: list[str], progress) -> AnalysisResult:
+def _finish(result: AnalysisResult, warnings: list[str], progress, info: VideoInfo,
+            max_fps: float | None) -> AnalysisResult:
     warnings = list(dict.fromkeys(warnings))  # a damaged file is met by both passes
     if result.frames == 0 and warnings:
         raise VideoError(warnings[0])
+    frame_gap = 1.0 / min(max_fps or math.inf, info.fps or 30.0)
+    cut_off = cut_off_warning(info, result.duration, frame_gap) if result.frames else None
+    if cut_off:  # says what the decoder's error says, with both lengths
+        warnings = [cut_off]
     result.warnings.extend(warnings)
     if result.frames and result.frames_with_person == 0:
         result.warnings.append("No person was found in this video.")

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from posecheck.analysis import AnalysisResult
+from posecheck.core.template import DataError
 from posecheck.io.video import VideoError, probe
 
+MAX_NAME_BYTES = 200  # output names stay well inside the usual 255-byte limit, with room for a suffix
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".gif", ".mpg", ".mpeg", ".wmv"}
 
 
@@ -34,6 +36,21 @@ def video_files(paths: list[str | Path]) -> list[Path]:
         else:
             files.append(given)
     return list(dict.fromkeys(files))
+
+
+def output_names(files: list[Path]) -> dict[Path, str]:
+    """For each video, a name for its result files (no suffix): its own, cut to fit a file
+    system's limit, and made unique where two folders hold videos of the same name."""
+    names: dict[Path, str] = {}
+    taken: set[str] = set()
+    for path in files:
+        base = path.stem.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore") or "video"
+        name, number = base, 2
+        while name.casefold() in taken:
+            name, number = f"{base}-{number}", number + 1
+        taken.add(name.casefold())
+        names[path] = name
+    return names
 
 
 def analyze_many(files: list[Path], exercise: str, exercises_dir: str | None = None,
@@ -75,6 +92,8 @@ def _analyze_one(job: tuple[str, str, str | None, str | None]) -> BatchItem:
         template = load_template(exercise, exercises_dir)
         with MediaPipePose(model_path=model) as estimator:
             item.result = analyze_video(path, template, estimator)
-    except VideoError as exc:
+    except (VideoError, DataError) as exc:
         item.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - one unexpected failure must not stop a whole archive
+        item.error = f"{item.path.name} could not be analysed ({type(exc).__name__}: {exc})"
     return item

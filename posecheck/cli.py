@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging quiet
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from posecheck.core.template import TemplateError  # noqa: E402
+from posecheck.core.template import DataError  # noqa: E402
 from posecheck.io.model import ModelError, resolve_model  # noqa: E402
 from posecheck.io.store import StoreError  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (TemplateError, VideoError, ModelError, StoreError, FileNotFoundError) as exc:
+    except (DataError, VideoError, ModelError, StoreError, FileNotFoundError) as exc:
         print(f"posecheck: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
     exercises = commands.add_parser("exercises", help="list the exercise templates")
     exercises.set_defaults(run=_exercises)
+
+    routines = commands.add_parser("routines", help="list the routines (exercises in order, with reps, holds and rests)")
+    routines.set_defaults(run=_routines)
 
     evaluate = commands.add_parser("eval", help="analyse every labelled clip and compare with the labels")
     evaluate.add_argument("labels", help="a labels.toml (the corpus format)")
@@ -155,7 +158,7 @@ def _analyze(args) -> int:
 def _analyze_many(args, files: list[Path]) -> int:
     """Several videos: one worker per core, one progress bar, one summary table, and a JSON and
     a CSV per video in --out; each analysis is stored in the history as its own session."""
-    from posecheck.batch import analyze_many
+    from posecheck.batch import analyze_many, output_names
     from posecheck.parallel import default_workers
     from posecheck.io.store import save_result
     from posecheck.report import reps_csv, result_json
@@ -170,6 +173,7 @@ def _analyze_many(args, files: list[Path]) -> int:
     workers = args.workers or default_workers()
     update, close = _progress_bar(f"{len(files)} videos", args.quiet)
     started, rows, failed = time.perf_counter(), [], 0
+    names = output_names(files)
     try:
         for item in analyze_many(files, args.exercise, args.exercises_dir, args.model, workers, update):
             name = item.path.name
@@ -177,9 +181,8 @@ def _analyze_many(args, files: list[Path]) -> int:
                 failed += 1
                 rows.append((name, "-", "-", "-", item.error))
                 continue
-            stem = out / item.path.stem
-            stem.with_suffix(".json").write_text(result_json(item.result) + "\n", encoding="utf-8")
-            stem.with_suffix(".csv").write_text(reps_csv(item.result.reps), encoding="utf-8")
+            (out / f"{names[item.path]}.json").write_text(result_json(item.result) + "\n", encoding="utf-8")
+            (out / f"{names[item.path]}.csv").write_text(reps_csv(item.result.reps), encoding="utf-8")
             summary = item.result.summary()
             holds = summary["holds_s"]
             if store is not None:
@@ -270,10 +273,44 @@ def _export(args) -> int:
 
 
 def _exercises(args) -> int:
-    for template in _templates(args).values():
+    from posecheck.io.templates import load_available
+
+    available, broken = load_available(args.exercises_dir)
+    for template in available.values():
         hold = f"hold {template.hold.target_seconds:.0f} s" if template.hold else "no hold"
         print(f"{template.name:<16} {template.title:<16} {hold:<10} {template.summary}")
-    return 0
+    for name, problem in broken.items():
+        print(f"{name:<16} unavailable: {problem}")
+    return 1 if broken else 0
+
+
+def _routines(args) -> int:
+    from posecheck.io.routines import load_available_routines
+    from posecheck.io.templates import load_available
+
+    available, _ = load_available(args.exercises_dir)
+    routines, broken = load_available_routines(available)
+    for routine in routines.values():
+        print(f"{routine.name}: {routine.title} ({routine.situation})")
+        for number, step in enumerate(routine.steps, 1):
+            print(f"  {number}. {step_text(step, available[step.exercise])}")
+    for name, problem in broken.items():
+        print(f"{name}: unavailable: {problem}")
+    if not routines and not broken:
+        print("No routines found.")
+    return 1 if broken else 0
+
+
+def step_text(step, template) -> str:
+    """One routine step in words: "bird-dog: 5 holds of 15 s on each side, then rest 30 s"."""
+    if step.reps is not None:
+        amount = f"{step.reps} reps"
+    else:
+        seconds = step.hold_seconds or (template.hold.target_seconds if template.hold else None)
+        amount = f"{step.holds} holds" + (f" of {seconds:.0f} s" if seconds else "")
+    side = " on each side" if step.per_side else ""
+    rest = f", then rest {step.rest_seconds:.0f} s" if step.rest_seconds else ""
+    return f"{template.title}: {amount}{side}{rest}"
 
 
 def _eval(args) -> int:

@@ -67,7 +67,7 @@ def test_bad_inputs_exit_with_a_clear_message(tmp_path, capsys):
     not_video = tmp_path / "notes.mp4"
     not_video.write_text("hello")
     assert main(["analyze", str(not_video), "-e", "bird-dog"]) == 2
-    assert "Not a readable video: notes.mp4" in capsys.readouterr().err
+    assert "notes.mp4 is not a video posecheck can read" in capsys.readouterr().err
     assert main(["analyze", str(SAMPLE), "-e", "handstand"]) == 2
     assert "no exercise named 'handstand'" in capsys.readouterr().err
     assert main(["--model", str(tmp_path / "x.task"), "analyze", str(SAMPLE), "-e", "bird-dog"]) == 2
@@ -94,7 +94,7 @@ def test_background_analysis_reports_progress_result_and_errors(templates, tmp_p
     assert len(store.reps(job.session_id)) == 2 and store.session(job.session_id)["series"]
     bad = BackgroundAnalysis(templates["bird-dog"], data=b"not a video at all", name="upload.mp4")
     bad._thread.join(60)
-    assert bad.result is None and "Not a readable video: upload.mp4" in bad.error
+    assert bad.result is None and "upload.mp4 is not a video posecheck can read" in bad.error
 
 
 def test_analyze_saves_to_the_history_which_history_and_export_show(tmp_path, capsys):

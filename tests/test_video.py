@@ -31,7 +31,7 @@ def test_frames_are_scaled_down_for_analysis(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     (b"", "empty"),
-    (b"this is a text file, not a video" * 50, "Not a readable video"),
+    (b"this is a text file, not a video" * 50, "is not a video posecheck can read"),
 ])
 def test_unreadable_files_get_clear_errors(tmp_path, content, message):
     path = tmp_path / "clip.mp4"

@@ -3,13 +3,18 @@
 A template says which signals to measure (angles between landmarks), which positions ("phases")
 matter and how they are recognised (thresholds with hysteresis), how reps are counted, how long
 to hold, and which form rules to check, with the words the user sees.
+
+Every problem is one sentence naming the file, the field's full path and what is wrong, e.g.
+"exercises/bird-dog.toml: hold.target_seconds must be a number, got text 'ten'".
 """
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from posecheck.core.keypoints import INDEX
 from posecheck.core.personal_range import RangeSpec
@@ -26,15 +31,74 @@ DEFAULT_SPACE = {"angle": "image", "bend": "image", "elevation": "image", "heigh
 DERIVED_KINDS = ("side_match", "sum")
 SIDES = ("left", "right")
 SPACES = ("image", "world")
+NAME_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # exercise and routine names: "bird-dog"
 _POINT_PART = re.compile(r"^(mid_|\{side\}_|\{other\}_)?([a-z_]+)$")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
-class TemplateError(ValueError):
-    """A template is broken. The message names the file, the field and what is wrong."""
+class DataError(ValueError):
+    """A data file (an exercise template, a routine) is broken. The message is one sentence
+    naming the file, the field's full path and what is wrong; a problem with the whole file has
+    an empty field_path, and one with no file (an unknown name) an empty source."""
+
+    noun = "a data file"  # what such a file is, for messages about the whole file
 
     def __init__(self, source: str, field_path: str, problem: str):
-        super().__init__(f"{source}: field '{field_path}': {problem}")
+        super().__init__(_sentence(source, field_path, problem))
         self.source, self.field_path, self.problem = source, field_path, problem
+
+    def __reduce__(self):  # survives pickling (a process pool) with its parts
+        return type(self), (self.source, self.field_path, self.problem)
+
+
+class TemplateError(DataError):
+    """An exercise template is broken, or there is no exercise of the name asked for."""
+
+    noun = "an exercise template"
+
+
+def _sentence(source: str, field_path: str, problem: str) -> str:
+    if source and field_path:
+        return f"{source}: {field_path} {problem}"
+    subject = source or field_path
+    return f"{subject} {problem}" if subject else problem
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The values a number may take: `low` to `high`, but not `low` itself when `above_low`."""
+
+    low: float
+    high: float
+    unit: str = ""
+    above_low: bool = False
+
+    def allows(self, value: float) -> bool:
+        return (value > self.low if self.above_low else value >= self.low) and value <= self.high
+
+    def __str__(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        if self.above_low:
+            return f"more than {self.low:g} and at most {self.high:g}{unit}"
+        return f"between {self.low:g} and {self.high:g}{unit}"
+
+
+# What each kind of signal can read. Heights and distances are in torso lengths (a whole body
+# is about 3); a threshold outside these could never be met, so it is a typo.
+SIGNAL_VALUES = {
+    "angle": Bounds(0, 180, "degrees"),
+    "bend": Bounds(-180, 180, "degrees"),
+    "elevation": Bounds(-90, 90, "degrees"),
+    "height": Bounds(-5, 5, "torso lengths"),
+    "distance": Bounds(0, 5, "torso lengths"),
+    "side_match": Bounds(0, 1),
+}
+# Durations. The shipped templates settle phases and form rules in 0.2-1 s, hold 5-15 s (the
+# advice is 5-30 s) and allow 30 s at most; these bounds leave room and still catch typos.
+SETTLE_SECONDS = Bounds(0, 10, "seconds")  # phases' min_seconds and grace_seconds, form rules' min_seconds
+HOLD_SECONDS = Bounds(0, 300, "seconds", above_low=True)  # hold.target_seconds (and a routine's hold_seconds)
+HOLD_MAX_SECONDS = Bounds(0, 600, "seconds", above_low=True)  # hold.max_seconds, also at least the target
+REP_SECONDS = Bounds(0, 60, "seconds", above_low=True)  # tempo.min_rep_seconds
 
 
 @dataclass(frozen=True)
@@ -157,79 +221,194 @@ class Template:
         return next(p for p in self.phases if p.name == name)
 
 
+def signal_values(signal: Signal, signals: dict[str, Signal]) -> Bounds:
+    """What `signal` can read; a sum reads the sum of its two signals' ranges."""
+    if signal.kind != "sum":
+        return SIGNAL_VALUES[signal.kind]
+    first, second = (signal_values(signals[name], signals) for name in signal.signals)
+    unit = first.unit if first.unit == second.unit else ""
+    return Bounds(first.low + second.low, first.high + second.high, unit)
+
+
+# ---- Reading fields --------------------------------------------------------------------------
+
+
+def field_path(path: str, key: Any) -> str:
+    """`path.key`, with odd keys quoted so that the path stays short and on one line."""
+    name = key if isinstance(key, str) and _PLAIN_KEY.fullmatch(key) else quote(key)
+    return f"{path}.{name}" if path else name
+
+
+def quote(text: Any, limit: int = 40) -> str:
+    """repr() of a text, cut short when long."""
+    if isinstance(text, str) and len(text) > limit:
+        text = text[:limit - 3] + "..."
+    return repr(text)
+
+
+def describe(value: Any) -> str:
+    """A value as the person who wrote the file would recognise it: "text 'ten'", "a table"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"text {quote(value)}"
+    if isinstance(value, int):
+        return str(value) if abs(value) < 10**15 else "a number with more than 15 digits"
+    if isinstance(value, float):
+        short = f"{value:g}"  # 15 rather than 15.0, but never 30 for 30.0000001
+        return short if not math.isfinite(value) or float(short) == value else repr(value)
+    if isinstance(value, list):
+        return "a list" if value else "an empty list"
+    if isinstance(value, dict):
+        return "a table" if value else "an empty table"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return f"the {'time' if isinstance(value, datetime.time) else 'date'} {value.isoformat()}"
+    return type(value).__name__
+
+
+def _kind_name(kind) -> str:
+    return {str: "text", float: "a number", int: "a whole number", list: "a list",
+            dict: "a table", bool: "true or false"}[kind]
+
+
+def _is_kind(value: Any, kind) -> bool:
+    if isinstance(value, bool):  # a bool is an int to Python, never a number in a template
+        return kind is bool
+    if kind is float:
+        return isinstance(value, (int, float))
+    return isinstance(value, kind)
+
+
+def _either(options) -> str:
+    quoted = [repr(option) for option in options]
+    if len(quoted) == 2:
+        return " or ".join(quoted)
+    return f"one of {', '.join(quoted)}"
+
+
 class _Reader:
-    """Reads typed fields out of nested dicts, raising TemplateError with the full field path."""
+    """Reads typed fields out of nested tables. Every problem raises `error` (TemplateError
+    unless told otherwise) naming the file (`source`) and the field's full path."""
 
-    def __init__(self, source: str):
-        self.source = source
+    def __init__(self, source: str, error: type[DataError] = TemplateError):
+        self.source, self.error = source, error
 
-    def fail(self, path: str, problem: str):
-        raise TemplateError(self.source, path, problem)
+    def fail(self, path: str, problem: str) -> NoReturn:
+        raise self.error(self.source, path, problem)
 
     def get(self, table: dict, key: str, path: str, kind, default=...):
-        full = f"{path}.{key}" if path else key
+        """table[key], checked to be of `kind` (str, float, int, bool, list or dict); `default`
+        when absent (no default: the field is required)."""
+        full = field_path(path, key)
         if key not in table:
             if default is ...:
                 self.fail(full, "is missing")
             return default
         value = table[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
-            self.fail(full, f"must be {_kind_name(kind)}, got {type(value).__name__} {value!r}")
+        if not _is_kind(value, kind):
+            self.fail(full, f"must be {_kind_name(kind)}, got {describe(value)}")
+        if kind is float:
+            return self._finite(full, value)
         if kind is str and not value.strip():
             self.fail(full, "must not be empty")
         return value
 
-    def strings(self, table, key, path, default=...):
+    def _finite(self, full: str, value: int | float) -> float:
+        if isinstance(value, int) and abs(value) >= 10**15:  # would overflow or lose digits as a float
+            self.fail(full, f"must be a number of sensible size, got {describe(value)}")
+        if not math.isfinite(value):
+            self.fail(full, f"must be a finite number, got {describe(value)}")
+        return float(value)
+
+    def number(self, table: dict, key: str, path: str, bounds: Bounds, default=..., kind=float):
+        """A number within `bounds` (kind=int: a whole number); `default` when absent."""
+        if key not in table and default is not ...:
+            return default
+        value = self.get(table, key, path, kind)
+        if not bounds.allows(value):
+            self.fail(field_path(path, key), f"must be {bounds}, got {describe(value)}")
+        return value
+
+    def choice(self, table: dict, key: str, path: str, options, default=...) -> str:
+        value = self.get(table, key, path, str, default)
+        if value not in options:
+            self.fail(field_path(path, key), f"must be {_either(options)}, got {describe(value)}")
+        return value
+
+    def slug(self, table: dict, key: str, path: str) -> str:
+        """A name like 'bird-dog': lower-case words joined by '-'."""
+        value = self.get(table, key, path, str)
+        if not NAME_PATTERN.fullmatch(value):
+            self.fail(field_path(path, key), "must be lower-case words joined by '-' (like 'bird-dog'), "
+                      f"got {describe(value)}")
+        return value
+
+    def strings(self, table: dict, key: str, path: str, default=..., at_least_one=False) -> tuple[str, ...]:
+        full = field_path(path, key)
         values = self.get(table, key, path, list, default)
+        if at_least_one and not values:
+            self.fail(full, "must list at least one item")
         for i, item in enumerate(values):
             if not isinstance(item, str) or not item.strip():
-                self.fail(f"{path}.{key}[{i}]" if path else f"{key}[{i}]", "must be a non-empty string")
+                self.fail(f"{full}[{i}]", f"must be non-empty text, got {describe(item)}")
         return tuple(values)
 
+    def table(self, value: Any, path: str, example: str = "") -> dict:
+        """`value` (a list's item, or the file's top level) checked to be a table."""
+        if not isinstance(value, dict):
+            self.fail(path, f"must be a table{example}, got {describe(value)}")
+        return value
 
-def _kind_name(kind) -> str:
-    return {str: "text", float: "a number", int: "a whole number", list: "a list",
-            dict: "a table", bool: "true or false"}.get(kind, kind.__name__)
+    def only(self, table: dict, path: str, known) -> None:
+        """Fails on a field that is not in `known`: a misspelt optional field would otherwise be
+        silently ignored."""
+        for key in table:
+            if key not in known:
+                self.fail(field_path(path, key), f"is not a known field (known fields: {', '.join(known)})")
+
+
+def names_no(what: str, value: str, known) -> str:
+    """The problem of a reference to nothing: "names no phase: 'fly'. Defined phases: reach."."""
+    return f"names no {what}: {quote(value)}. Defined {what}s: {', '.join(known) or 'none'}."
+
+
+# ---- The template ----------------------------------------------------------------------------
+
+TEMPLATE_FIELDS = ("name", "title", "summary", "instructions", "camera", "safety", "view", "sides",
+                   "key_signal", "look_alikes", "signals", "position", "phases", "counting", "range",
+                   "identity", "hold", "form", "tempo")
+CONDITION_FIELDS = ("signal", "above", "below", "release", "hidden_ok", "hidden_part", "any_side")
+CONDITION_EXAMPLE = ' like { signal = "name", above = 150, release = 130 }'
 
 
 def parse_template(data: dict[str, Any], source: str = "<template>") -> Template:
     """Validate a template's data and build it. Raises TemplateError on the first problem."""
     r = _Reader(source)
-    known = {"name", "title", "summary", "instructions", "camera", "safety", "view", "sides",
-             "key_signal", "signals", "position", "phases", "counting", "hold", "form", "tempo",
-             "range", "identity", "look_alikes"}
-    for key in data:
-        if key not in known:
-            r.fail(key, f"is not a template field (known fields: {', '.join(sorted(known))})")
-    name = r.get(data, "name", "", str)
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
-        r.fail("name", f"must be lower-case words joined by '-', got {name!r}")
-    view = r.get(data, "view", "", str, "side")
-    if view not in ("side", "any"):
-        r.fail("view", f"must be 'side' or 'any', got {view!r}")
+    r.table(data, "", " of fields")
+    r.only(data, "", TEMPLATE_FIELDS)
+    name = r.slug(data, "name", "")
+    view = r.choice(data, "view", "", ("side", "any"), "side")
     signals = _parse_signals(r, r.get(data, "signals", "", dict))
     position = _parse_position(r, r.get(data, "position", "", dict), signals)
     phases = _parse_phases(r, r.get(data, "phases", "", list), signals)
     phase_names = [p.name for p in phases]
     counting = _parse_counting(r, r.get(data, "counting", "", dict), phase_names)
-    hold = _parse_hold(r, data.get("hold"), phase_names) if "hold" in data else None
+    hold = _parse_hold(r, data["hold"], phase_names) if "hold" in data else None
     form = _parse_form(r, r.get(data, "form", "", list, []), signals, phases)
     tempo = _parse_tempo(r, data["tempo"]) if "tempo" in data else None
     key_signal = r.get(data, "key_signal", "", str)
     if key_signal not in signals:
-        r.fail("key_signal", f"names no signal; defined signals: {', '.join(signals)}")
-    range_spec = _parse_range(r, data["range"], phases, counting, key_signal) if "range" in data else None
+        r.fail("key_signal", names_no("signal", key_signal, signals))
+    range_spec = _parse_range(r, data["range"], phases, counting, signals[key_signal], signals) \
+        if "range" in data else None
     identity = _parse_identity(r, r.get(data, "identity", "", list, []), signals, phase_names)
-    look_alikes = r.strings(data, "look_alikes", "", ())
     return Template(
         name=name,
         title=r.get(data, "title", "", str),
         summary=r.get(data, "summary", "", str),
-        instructions=r.strings(data, "instructions", ""),
+        instructions=r.strings(data, "instructions", "", at_least_one=True),
         camera=r.get(data, "camera", "", str),
-        safety=r.strings(data, "safety", ""),
+        safety=r.strings(data, "safety", "", at_least_one=True),
         view=view,
         sides=r.get(data, "sides", "", bool, False),
         key_signal=key_signal,
@@ -242,7 +421,7 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
         tempo=tempo,
         range=range_spec,
         identity=identity,
-        look_alikes=look_alikes,
+        look_alikes=r.strings(data, "look_alikes", "", ()),
         source=source,
     )
 
@@ -250,49 +429,54 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
 def _parse_signals(r: _Reader, table: dict) -> dict[str, Signal]:
     if not table:
         r.fail("signals", "must define at least one signal")
-    signals = {}
+    kinds = {}
     for name, spec in table.items():
-        path = f"signals.{name}"
-        if not isinstance(spec, dict):
-            r.fail(path, "must be a table like { kind = \"angle\", points = [...] }")
-        kind = r.get(spec, "kind", path, str)
-        if kind in DERIVED_KINDS:
-            signals[name] = _parse_derived(r, spec, path, name, kind, table)
-            continue
-        if kind not in SIGNAL_KINDS:
-            r.fail(f"{path}.kind", f"must be one of {', '.join((*SIGNAL_KINDS, *DERIVED_KINDS))}, got {kind!r}")
-        points = r.strings(spec, "points", path)
-        if len(points) != SIGNAL_KINDS[kind]:
-            r.fail(f"{path}.points", f"a {kind} signal takes {SIGNAL_KINDS[kind]} points, got {len(points)}")
-        for i, point in enumerate(points):
-            if not _valid_point(point):
-                r.fail(f"{path}.points[{i}]", f"unknown landmark {point!r} (use names like "
-                       "'left_knee', 'mid_hip', '{side}_wrist' or '{other}_hip')")
-        per_side = any("{" in p for p in points)
-        space = r.get(spec, "space", path, str, DEFAULT_SPACE[kind])
-        if space not in SPACES:
-            r.fail(f"{path}.space", f"must be 'image' or 'world', got {space!r}")
-        signals[name] = Signal(name, kind, points, r.get(spec, "label", path, str, name), per_side,
-                               space=space)
-    return signals
+        path = field_path("signals", name)
+        r.table(spec, path, ' like { kind = "angle", points = [...] }')
+        kinds[name] = r.choice(spec, "kind", path, (*SIGNAL_KINDS, *DERIVED_KINDS))
+    # Measured signals first: a derived signal combines measured ones listed anywhere.
+    measured = {name: _parse_measured(r, table[name], name, kind)
+                for name, kind in kinds.items() if kind in SIGNAL_KINDS}
+    derived = {name: _parse_derived(r, table[name], name, kind, measured)
+               for name, kind in kinds.items() if kind in DERIVED_KINDS}
+    parsed = measured | derived
+    return {name: parsed[name] for name in table}
 
 
-def _parse_derived(r: _Reader, spec: dict, path: str, name: str, kind: str, table: dict) -> Signal:
+def _parse_measured(r: _Reader, spec: dict, name: str, kind: str) -> Signal:
+    path = field_path("signals", name)
+    r.only(spec, path, ("kind", "points", "label", "space"))
+    points = r.strings(spec, "points", path)
+    if len(points) != SIGNAL_KINDS[kind]:
+        r.fail(f"{path}.points", f"must list {SIGNAL_KINDS[kind]} landmarks for the kind {kind!r}, "
+               f"got {len(points)}")
+    for i, point in enumerate(points):
+        if not _valid_point(point):
+            r.fail(f"{path}.points[{i}]", f"names an unknown landmark {quote(point)} (use names like "
+                   "'left_knee', 'mid_hip', '{side}_wrist' or '{other}_hip')")
+    space = r.choice(spec, "space", path, SPACES, DEFAULT_SPACE[kind])
+    per_side = any("{" in p for p in points)  # uses {side} / {other}: measured once for each side
+    return Signal(name, kind, points, r.get(spec, "label", path, str, name), per_side, space=space)
+
+
+def _parse_derived(r: _Reader, spec: dict, name: str, kind: str, measured: dict[str, Signal]) -> Signal:
+    path = field_path("signals", name)
+    known = ("kind", "signals", "label", "margin") if kind == "side_match" else ("kind", "signals", "label")
+    r.only(spec, path, known)
     combined = r.strings(spec, "signals", path)
     if len(combined) != 2:
-        r.fail(f"{path}.signals", f"a {kind} signal combines 2 signals, got {len(combined)}")
-    per_side = []
+        r.fail(f"{path}.signals", f"must list the 2 signals it combines, got {len(combined)}")
     for i, other in enumerate(combined):
-        other_spec = table.get(other)
-        if not isinstance(other_spec, dict) or other_spec.get("kind") in DERIVED_KINDS:
-            r.fail(f"{path}.signals[{i}]", f"{other!r} names no measured signal")
-        per_side.append(any("{" in p for p in other_spec.get("points", [])))
-        if kind == "side_match" and not per_side[-1]:
-            r.fail(f"{path}.signals[{i}]", f"{other!r} is not measured per side")
+        if other not in measured:
+            r.fail(f"{path}.signals[{i}]", names_no("measured signal", other, measured))
+        if kind == "side_match" and not measured[other].per_side:
+            r.fail(f"{path}.signals[{i}]", f"must name a signal measured per side, and {other!r} is not")
     label = r.get(spec, "label", path, str, name)
     if kind == "sum":
-        return Signal(name, "sum", (), label, any(per_side), combined)
-    return Signal(name, "side_match", (), label, False, combined, r.get(spec, "margin", path, float, 20.0))
+        return Signal(name, "sum", (), label, any(measured[other].per_side for other in combined), combined)
+    values = signal_values(measured[combined[0]], measured)
+    margin = r.number(spec, "margin", path, Bounds(0, values.high - values.low, values.unit), 20.0)
+    return Signal(name, "side_match", (), label, False, combined, margin)
 
 
 def _valid_point(point: str) -> bool:
@@ -305,38 +489,51 @@ def _valid_point(point: str) -> bool:
     return f"left_{base}" in INDEX
 
 
-def _parse_condition(r: _Reader, spec, path: str, signals: dict[str, Signal]) -> Condition:
-    if not isinstance(spec, dict):
-        r.fail(path, "must be a table like { signal = \"name\", above = 150, release = 130 }")
+def _parse_condition(r: _Reader, spec, path: str, signals: dict[str, Signal], relative=False) -> Condition:
+    """`relative`: the threshold is on the signal's change from its value at rest."""
+    r.table(spec, path, CONDITION_EXAMPLE)
+    r.only(spec, path, CONDITION_FIELDS)
     signal = r.get(spec, "signal", path, str)
     if signal not in signals:
-        r.fail(f"{path}.signal", f"names no signal; defined signals: {', '.join(signals)}")
+        r.fail(f"{path}.signal", names_no("signal", signal, signals))
     directions = [d for d in ("above", "below") if d in spec]
     if len(directions) != 1:
         r.fail(path, "needs exactly one of 'above' or 'below'")
     direction = directions[0]
-    threshold = r.get(spec, direction, path, float)
-    release = r.get(spec, "release", path, float, threshold)
+    bounds = _condition_bounds(signals[signal], signals, relative)
+    threshold = r.number(spec, direction, path, bounds)
+    release = r.number(spec, "release", path, bounds, threshold)
     if direction == "above" and release > threshold:
-        r.fail(f"{path}.release", f"must be at or below 'above' ({threshold}) so the state cannot flicker")
+        r.fail(f"{path}.release", f"must be at or below 'above' ({describe(threshold)}) so that the state "
+               f"cannot flicker, got {describe(release)}")
     if direction == "below" and release < threshold:
-        r.fail(f"{path}.release", f"must be at or above 'below' ({threshold}) so the state cannot flicker")
+        r.fail(f"{path}.release", f"must be at or above 'below' ({describe(threshold)}) so that the state "
+               f"cannot flicker, got {describe(release)}")
     any_side = r.get(spec, "any_side", path, bool, False)
     if any_side and not signals[signal].per_side:
-        r.fail(f"{path}.any_side", f"signal {signal!r} is not measured per side")
+        r.fail(f"{path}.any_side", f"needs a signal measured per side, and {signal!r} is not")
     return Condition(signal, direction, threshold, release,
                      r.get(spec, "hidden_ok", path, bool, False),
                      r.get(spec, "hidden_part", path, str, signals[signal].label), any_side)
 
 
-def _conditions(r, table, key, path, signals) -> tuple[Condition, ...]:
+def _condition_bounds(signal: Signal, signals: dict[str, Signal], relative: bool) -> Bounds:
+    values = signal_values(signal, signals)
+    if not relative:
+        return values
+    span = values.high - values.low
+    return Bounds(-span, span, values.unit)
+
+
+def _conditions(r: _Reader, table: dict, key: str, path: str, signals) -> tuple[Condition, ...]:
     items = r.get(table, key, path, list)
     if not items:
         r.fail(f"{path}.{key}", "must list at least one condition")
     return tuple(_parse_condition(r, c, f"{path}.{key}[{i}]", signals) for i, c in enumerate(items))
 
 
-def _parse_position(r, table, signals) -> Position:
+def _parse_position(r: _Reader, table: dict, signals) -> Position:
+    r.only(table, "position", ("label", "guidance", "when"))
     return Position(
         label=r.get(table, "label", "position", str),
         guidance=r.get(table, "guidance", "position", str),
@@ -344,138 +541,150 @@ def _parse_position(r, table, signals) -> Position:
     )
 
 
-def _parse_phases(r, items, signals) -> tuple[Phase, ...]:
+def _parse_phases(r: _Reader, items: list, signals) -> tuple[Phase, ...]:
     if not items:
         r.fail("phases", "must list at least one phase")
     phases, seen = [], set()
     for i, spec in enumerate(items):
         path = f"phases[{i}]"
-        if not isinstance(spec, dict):
-            r.fail(path, "must be a table")
+        r.table(spec, path, " (write each phase under its own [[phases]])")
+        r.only(spec, path, ("name", "label", "cue", "when", "min_seconds", "grace_seconds"))
         name = r.get(spec, "name", path, str)
         if name in seen:
-            r.fail(f"{path}.name", f"phase {name!r} is defined twice")
+            r.fail(f"{path}.name", f"repeats the phase name {quote(name)}")
         seen.add(name)
-        min_seconds = r.get(spec, "min_seconds", path, float, 0.3)
-        if min_seconds < 0:
-            r.fail(f"{path}.min_seconds", "must not be negative")
         phases.append(Phase(
             name=name,
             label=r.get(spec, "label", path, str, name),
             cue=r.get(spec, "cue", path, str, ""),
             conditions=_conditions(r, spec, "when", path, signals),
-            min_seconds=min_seconds,
-            grace_seconds=r.get(spec, "grace_seconds", path, float, 0.3),
+            min_seconds=r.number(spec, "min_seconds", path, SETTLE_SECONDS, 0.3),
+            grace_seconds=r.number(spec, "grace_seconds", path, SETTLE_SECONDS, 0.3),
         ))
     return tuple(phases)
 
 
-def _parse_counting(r, table, phase_names) -> Counting:
-    rule = r.get(table, "rule", "counting", str)
-    if rule not in ("reach", "cycle"):
-        r.fail("counting.rule", f"must be 'reach' or 'cycle', got {rule!r}")
-    phases = r.strings(table, "phases", "counting")
-    for i, name in enumerate(phases):
+def _phase_names(r: _Reader, table: dict, path: str, phase_names) -> tuple[str, ...]:
+    """table.phases: at least one, each naming a phase, none twice."""
+    names = r.strings(table, "phases", path, at_least_one=True)
+    for i, name in enumerate(names):
         if name not in phase_names:
-            r.fail(f"counting.phases[{i}]", f"names no phase; phases are: {', '.join(phase_names)}")
+            r.fail(f"{path}.phases[{i}]", names_no("phase", name, phase_names))
+        if name in names[:i]:
+            r.fail(f"{path}.phases[{i}]", f"repeats the phase {quote(name)}")
+    return names
+
+
+def _parse_counting(r: _Reader, table: dict, phase_names) -> Counting:
+    r.only(table, "counting", ("rule", "phases"))
+    rule = r.choice(table, "rule", "counting", ("reach", "cycle"))
+    phases = _phase_names(r, table, "counting", phase_names)
     if rule == "reach" and len(phases) != 1:
-        r.fail("counting.phases", "a 'reach' rule counts on exactly one phase")
+        r.fail("counting.phases", f"must list exactly one phase for the rule 'reach', got {len(phases)}")
     if rule == "cycle" and len(phases) < 2:
-        r.fail("counting.phases", "a 'cycle' rule needs at least two phases")
+        r.fail("counting.phases", "must list at least two phases for the rule 'cycle', got 1")
     return Counting(rule, phases)
 
 
-def _parse_hold(r, table, phase_names) -> Hold:
-    if not isinstance(table, dict):
-        r.fail("hold", "must be a table")
-    phases = r.strings(table, "phases", "hold")
-    for i, name in enumerate(phases):
-        if name not in phase_names:
-            r.fail(f"hold.phases[{i}]", f"names no phase; phases are: {', '.join(phase_names)}")
-    target = r.get(table, "target_seconds", "hold", float)
-    if target <= 0:
-        r.fail("hold.target_seconds", "must be more than 0")
-    maximum = r.get(table, "max_seconds", "hold", float, None)
+def _parse_hold(r: _Reader, table, phase_names) -> Hold:
+    r.table(table, "hold")
+    r.only(table, "hold", ("phases", "target_seconds", "max_seconds"))
+    phases = _phase_names(r, table, "hold", phase_names)
+    target = r.number(table, "target_seconds", "hold", HOLD_SECONDS)
+    maximum = r.number(table, "max_seconds", "hold", HOLD_MAX_SECONDS, None)
     if maximum is not None and maximum < target:
-        r.fail("hold.max_seconds", f"must be at least target_seconds ({target})")
+        r.fail("hold.max_seconds", f"must be at least target_seconds ({describe(target)}), "
+               f"got {describe(maximum)}")
     return Hold(phases, target, maximum)
 
 
-def _phase_rule(r, spec, path: str, signals, phase_names) -> tuple[str, Condition]:
+def _phase_rule(r: _Reader, spec, path: str, signals, phase_names, relative=False) -> tuple[str, Condition]:
     """The `phase` and `when` of a rule table (form and identity rules share them)."""
-    if not isinstance(spec, dict):
-        r.fail(path, "must be a table")
     phase = r.get(spec, "phase", path, str)
     if phase not in phase_names:
-        r.fail(f"{path}.phase", f"names no phase; phases are: {', '.join(phase_names)}")
-    return phase, _parse_condition(r, r.get(spec, "when", path, dict), f"{path}.when", signals)
+        r.fail(f"{path}.phase", names_no("phase", phase, phase_names))
+    when = r.get(spec, "when", path, dict)
+    return phase, _parse_condition(r, when, f"{path}.when", signals, relative)
 
 
-def _parse_form(r, items, signals, phases) -> tuple[FormRule, ...]:
+def _parse_form(r: _Reader, items: list, signals, phases) -> tuple[FormRule, ...]:
     phase_names = [p.name for p in phases]
     rules = []
     for i, spec in enumerate(items):
         path = f"form[{i}]"
+        r.table(spec, path, " (write each rule under its own [[form]])")
+        r.only(spec, path, ("id", "phase", "when", "at", "min_seconds", "message"))
+        rule_id = r.get(spec, "id", path, str)
+        if rule_id in (rule.id for rule in rules):
+            r.fail(f"{path}.id", f"repeats the form rule id {quote(rule_id)}")
         phase, condition = _phase_rule(r, spec, path, signals, phase_names)
-        at = r.get(spec, "at", path, str, "during")
-        if at not in ("during", "peak"):
-            r.fail(f"{path}.at", f"must be 'during' or 'peak', got {at!r}")
+        at = r.choice(spec, "at", path, ("during", "peak"), "during")
         entered_by = {c.signal for p in phases if p.name == phase for c in p.conditions}
         if at == "peak" and condition.signal not in entered_by:
-            r.fail(f"{path}.when.signal", f"a peak rule judges a signal its phase is entered by "
-                   f"({', '.join(sorted(entered_by))}), got {condition.signal!r}")
+            r.fail(f"{path}.when.signal", f"must be a signal its phase is entered by for a peak rule "
+                   f"({', '.join(sorted(entered_by))}), got {quote(condition.signal)}")
         rules.append(FormRule(
-            id=r.get(spec, "id", path, str),
+            id=rule_id,
             phase=phase,
             condition=condition,
-            min_seconds=r.get(spec, "min_seconds", path, float, 0.4),
+            min_seconds=r.number(spec, "min_seconds", path, SETTLE_SECONDS, 0.4),
             message=r.get(spec, "message", path, str),
             at=at,
         ))
     return tuple(rules)
 
 
-def _parse_range(r, table, phases, counting, key_signal) -> RangeSpec:
+def _parse_range(r: _Reader, table, phases, counting, key_signal: Signal, signals) -> RangeSpec:
     """[range]: rest = the key signal at rest; full and least = per counted phase, the key
     signal at the full position and the smallest movement from rest that still counts."""
-    if not isinstance(table, dict):
-        r.fail("range", "must be a table like { rest = 90, full = { reach = 175 }, least = { reach = 15 } }")
-    rest = r.get(table, "rest", "range", float)
+    r.table(table, "range", " like { rest = 90, full = { reach = 175 }, least = { reach = 15 } }")
+    r.only(table, "range", ("rest", "full", "least"))
+    values = signal_values(key_signal, signals)
+    rest = r.number(table, "rest", "range", values)
     full = r.get(table, "full", "range", dict)
     least = r.get(table, "least", "range", dict)
+    r.only(full, "range.full", counting.phases)
+    r.only(least, "range.least", counting.phases)
     out_full, out_least = {}, {}
     for name in counting.phases:
         phase = next(p for p in phases if p.name == name)
-        condition = next((c for c in phase.conditions if c.signal == key_signal), None)
+        condition = next((c for c in phase.conditions if c.signal == key_signal.name), None)
         if condition is None:
-            r.fail("range", f"phase {name!r} is not entered by the key signal {key_signal!r}")
-        out_full[name] = r.get(full, name, "range.full", float)
-        out_least[name] = r.get(least, name, "range.least", float)
+            r.fail("range", f"needs the phase {name!r} to be entered by the key signal {key_signal.name!r}")
         way = 1 if condition.direction == "above" else -1
+        if way * (condition.threshold - rest) <= 0:
+            side = "below" if way > 0 else "above"
+            r.fail("range.rest", f"must lie {side} the {name!r} phase's threshold "
+                   f"({describe(condition.threshold)}), got {describe(rest)}")
+        out_full[name] = r.number(full, name, "range.full", values)
         if way * (out_full[name] - rest) <= 0:
-            r.fail(f"range.full.{name}", f"must lie {condition.direction} the rest value {rest}")
-        if not 0 < out_least[name] <= way * (condition.threshold - rest):
-            r.fail(f"range.least.{name}", "must be above 0 and no more than the phase's own "
-                   f"threshold from rest ({abs(condition.threshold - rest):g})")
+            r.fail(f"range.full.{name}", f"must lie {condition.direction} the rest value {describe(rest)}, "
+                   f"got {describe(out_full[name])}")
+        out_least[name] = r.get(least, name, "range.least", float)
+        reach = way * (condition.threshold - rest)
+        if not 0 < out_least[name] <= reach:
+            r.fail(f"range.least.{name}", f"must be more than 0 and no more than the {name!r} threshold's "
+                   f"distance from rest ({reach:g}), got {describe(out_least[name])}")
     return RangeSpec(rest, out_full, out_least)
 
 
-def _parse_identity(r, items, signals, phase_names) -> tuple[Identity, ...]:
+def _parse_identity(r: _Reader, items: list, signals, phase_names) -> tuple[Identity, ...]:
     rules = []
     for i, spec in enumerate(items):
         path = f"identity[{i}]"
-        phase, condition = _phase_rule(r, spec, path, signals, phase_names)
-        rules.append(Identity(phase, condition, r.get(spec, "message", path, str),
-                              r.get(spec, "relative", path, bool, False),
+        r.table(spec, path, " (write each rule under its own [[identity]])")
+        r.only(spec, path, ("phase", "when", "relative", "if_unseen", "absolute", "message"))
+        relative = r.get(spec, "relative", path, bool, False)
+        phase, condition = _phase_rule(r, spec, path, signals, phase_names, relative)
+        values = signal_values(signals[condition.signal], signals)
+        rules.append(Identity(phase, condition, r.get(spec, "message", path, str), relative,
                               r.get(spec, "if_unseen", path, bool, False),
-                              r.get(spec, "absolute", path, float, None)))
+                              r.number(spec, "absolute", path, values, None)))
     return tuple(rules)
 
 
-def _parse_tempo(r, table) -> Tempo:
-    if not isinstance(table, dict):
-        r.fail("tempo", "must be a table")
-    seconds = r.get(table, "min_rep_seconds", "tempo", float)
-    if seconds <= 0:
-        r.fail("tempo.min_rep_seconds", "must be more than 0")
-    return Tempo(seconds, r.get(table, "message", "tempo", str))
+def _parse_tempo(r: _Reader, table) -> Tempo:
+    r.table(table, "tempo")
+    r.only(table, "tempo", ("min_rep_seconds", "message"))
+    return Tempo(r.number(table, "min_rep_seconds", "tempo", REP_SECONDS),
+                 r.get(table, "message", "tempo", str))

@@ -31,20 +31,34 @@ class Frame:
     rgb: np.ndarray
 
 
+MIN_VIDEO_FPS = 4.0  # fewer frames a second cannot follow a movement (a slideshow, a 3-frame GIF)
+MIN_VIDEO_SECONDS = 1.0
+# How much shorter than its stated length a file may decode before it is called cut off.
+CUT_OFF_TOLERANCE = (1.0, 0.03)  # seconds, or this fraction of the length if more
+
+
 def _open(path: Path):
     import av
 
+    if path.is_dir():
+        raise VideoError(f"{path} is a folder, not a video file")
     if not path.exists():
         raise VideoError(f"Video file not found: {path}")
     if path.stat().st_size == 0:
-        raise VideoError(f"Video file is empty: {path}")
+        raise VideoError(f"{path.name} is empty (0 bytes): it holds no video")
     try:
         container = av.open(str(path))
-    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise VideoError(f"Not a readable video: {path.name} ({exc})") from exc
+    except av.error.InvalidDataError as exc:
+        raise VideoError(f"{path.name} is not a video posecheck can read: it is in no video format "
+                         "FFmpeg knows (MP4, MOV, WebM, AVI, MKV, GIF ...), or it is badly damaged") from exc
+    except (av.error.FFmpegError, UnicodeDecodeError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise VideoError(f"{path.name} could not be opened: {reason}") from exc
     if not container.streams.video:
+        kinds = sorted({stream.type for stream in container.streams})
         container.close()
-        raise VideoError(f"{path.name} has no video stream")
+        held = f" (only {' and '.join(kinds)})" if kinds else ""
+        raise VideoError(f"{path.name} has no video in it{held}: posecheck needs a recording of the exercise")
     return container
 
 
@@ -53,6 +67,10 @@ def probe(path: str | Path) -> VideoInfo:
     container = _open(path)
     try:
         stream = container.streams.video[0]
+        if _is_still_picture(container):
+            kind = container.format.name.removesuffix("_pipe").upper()
+            raise VideoError(f"{path.name} is a still picture ({kind}), not a video: posecheck needs a "
+                             "recording of the exercise")
         duration = None
         if stream.duration is not None and stream.time_base is not None:
             duration = float(stream.duration * stream.time_base)
@@ -63,6 +81,39 @@ def probe(path: str | Path) -> VideoInfo:
         return VideoInfo(path, stream.width, stream.height, duration, frames or None, fps)
     finally:
         container.close()
+
+
+def _is_still_picture(container) -> bool:
+    """A PNG, JPEG or WebP picture (read by FFmpeg's image demuxers), whatever its file name."""
+    name = container.format.name
+    return name.endswith("_pipe") or name == "image2"
+
+
+def check_video(path: str | Path) -> VideoInfo:
+    """`probe`, and refuse what cannot show an exercise: a picture, a clip too short or with too
+    few frames a second. Cheap: call it before loading the pose model."""
+    info = probe(path)
+    name = info.path.name
+    if info.frame_count == 1 or info.duration is not None and info.duration < MIN_VIDEO_SECONDS:
+        length = "a single frame" if info.frame_count == 1 else f"{info.duration:.1f} s"
+        raise VideoError(f"{name} is only {length} long: too short to show an exercise")
+    rate = info.frame_count / info.duration if info.frame_count and info.duration else info.fps
+    if rate is not None and rate < MIN_VIDEO_FPS:
+        raise VideoError(f"{name} has only {rate:.1f} frames a second: too few to follow a movement "
+                         f"(posecheck needs at least {MIN_VIDEO_FPS:.0f}; record at 15 or more)")
+    return info
+
+
+def cut_off_warning(info: VideoInfo, read_until: float, frame_gap: float) -> str | None:
+    """A sentence for a file that decodes to much less than its stated length (a copy or a
+    download cut off), naming both lengths; None when it reads to (about) its end."""
+    if not info.duration:
+        return None
+    seconds, fraction = CUT_OFF_TOLERANCE
+    if read_until + frame_gap >= info.duration - max(seconds, fraction * info.duration):
+        return None
+    return (f"{info.path.name} ends early: only {read_until:.1f} s of its {info.duration:.1f} s could be read "
+            "(the file is cut off or damaged); the part before was analysed.")
 
 
 def read_frames(path: str | Path, max_side: int | None = None, max_fps: float | None = None,
@@ -87,7 +138,7 @@ def read_frames(path: str | Path, max_side: int | None = None, max_fps: float | 
         origin = float(stream.start_time * stream.time_base) if stream.start_time is not None else None
         if start > 0:
             container.seek(int(((origin or 0.0) + start) / stream.time_base), stream=stream, backward=True)
-        decoded = 0
+        decoded, timestamp = 0, 0.0
         # With max_fps, frames are kept on a fixed grid of 1/max_fps from the stream's start, so
         # that parts read apart keep the same frames as the whole: the first frame at or after
         # each grid time.
@@ -110,12 +161,10 @@ def read_frames(path: str | Path, max_side: int | None = None, max_fps: float | 
                 yield Frame(timestamp=timestamp, rgb=_to_rgb(frame, max_side))
         except av.error.FFmpegError as exc:
             if decoded == 0:
-                raise VideoError(f"Could not decode any frame of {path.name}: {exc}") from exc
-            raise VideoError(
-                f"{path.name} is damaged after {decoded} frames ({exc}); the part before was analysed."
-            ) from exc
-        if decoded == 0:
-            raise VideoError(f"{path.name} contains no decodable video frames")
+                raise VideoError(f"{path.name} could not be decoded: its video data is damaged") from exc
+            raise VideoError(f"{path.name} is damaged after {timestamp:.1f} s; the part before was analysed.") from exc
+        if decoded == 0 and start == 0:
+            raise VideoError(f"{path.name} holds no video frames that can be decoded")
     finally:
         container.close()
 
