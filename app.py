@@ -19,8 +19,8 @@ from posecheck.analysis import BackgroundAnalysis  # noqa: E402
 from posecheck.io.store import Store, StoreError  # noqa: E402
 from posecheck.ui.history import history_page  # noqa: E402
 from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps  # noqa: E402
-from posecheck.core.template import TemplateError  # noqa: E402
-from posecheck.io.templates import load_all  # noqa: E402
+from posecheck.core.template import DataError  # noqa: E402
+from posecheck.io.templates import load_available  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
 from posecheck.live import LiveCoach  # noqa: E402
 from posecheck.memory import limit_malloc_arenas  # noqa: E402
@@ -37,7 +37,8 @@ st.set_page_config(page_title="posecheck", page_icon="🧘", layout="wide")
 
 @st.cache_resource
 def templates():
-    return load_all()
+    """The exercises that load, and each broken file's problem (its exercise is unavailable)."""
+    return load_available()
 
 
 def open_store() -> Store | None:
@@ -239,13 +240,18 @@ def show_live(counts, status, snapshot, template) -> None:
 
 def exercise_page() -> None:
     try:
-        available = templates()
-    except TemplateError as exc:
-        st.error(f"An exercise file is broken: {exc}")
+        available, broken = templates()
+    except DataError as exc:
+        st.error(f"The exercises could not be loaded: {exc}")
         return
     st.title("posecheck")
     st.caption("A camera coach for lower-back-pain exercises. Your video never leaves this computer.")
     st.warning(PAIN_WARNING)
+    for name, problem in broken.items():
+        st.sidebar.warning(f"{name} is unavailable: {problem}")
+    if not available:
+        st.error("No exercise could be loaded: see the problems listed in the sidebar.")
+        return
     name = st.sidebar.selectbox("Exercise", list(available), format_func=lambda n: available[n].title)
     template = available[name]
     exercise_guide(template)
@@ -258,8 +264,8 @@ def exercise_page() -> None:
 
 def history() -> None:
     try:
-        available = templates()
-    except TemplateError:
+        available, _ = templates()
+    except DataError:
         available = {}  # the history still opens; sessions show their exercise names
     history_page(available)
 

@@ -14,6 +14,7 @@ from posecheck.core.events import Event, Rep, reps_by_side
 from posecheck.core.keypoints import Detection
 from posecheck.core.signals import point_name
 from posecheck.core.template import Template
+from posecheck.io.names import fit_file_name
 from posecheck.io.store import StoreError, save_result
 from posecheck.io.threads import BackgroundWorker, prefetched
 from posecheck.io.video import Frame, VideoError, VideoInfo, VideoWriter, check_video, cut_off_warning, read_frames
@@ -241,7 +242,7 @@ class BackgroundAnalysis:
 
         with tempfile.TemporaryDirectory(prefix="posecheck-") as work:
             if data is not None:
-                path = Path(work) / self.name
+                path = Path(work) / fit_file_name(self.name)
                 path.write_bytes(data)
             annotated = Path(work) / "annotated.mp4"
             try:

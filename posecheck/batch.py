@@ -11,9 +11,9 @@ from typing import Callable, Iterator
 
 from posecheck.analysis import AnalysisResult
 from posecheck.core.template import DataError
+from posecheck.io.names import fit_name
 from posecheck.io.video import VideoError, probe
 
-MAX_NAME_BYTES = 200  # output names stay well inside the usual 255-byte limit, with room for a suffix
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".gif", ".mpg", ".mpeg", ".wmv"}
 
 
@@ -44,7 +44,7 @@ def output_names(files: list[Path]) -> dict[Path, str]:
     names: dict[Path, str] = {}
     taken: set[str] = set()
     for path in files:
-        base = path.stem.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore") or "video"
+        base = fit_name(path.stem) or "video"
         name, number = base, 2
         while name.casefold() in taken:
             name, number = f"{base}-{number}", number + 1
