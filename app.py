@@ -28,7 +28,18 @@ from posecheck.memory import limit_malloc_arenas  # noqa: E402
 limit_malloc_arenas()  # long analyses in worker threads: keep memory flat
 
 SAMPLES = Path(__file__).parent / "samples"
-MAX_UPLOAD_MB = 200
+CAMERA_WORDS = {  # streamlit-webrtc's messages, in plain words
+    "start": "START", "stop": "STOP", "select_device": "SELECT DEVICE",
+    "media_api_not_available": "This browser cannot use a camera here. Open posecheck at http://localhost "
+                               "(or over https), or choose \"A sample video\" above.",
+    "device_ask_permission": "Please allow this page to use your camera.",
+    "device_not_available": "No camera was found. Plug one in, close other apps using it, or choose "
+                            "\"A sample video\" above.",
+    "device_access_denied": "Camera access was refused. Allow it for this page (the camera icon in the "
+                            "address bar), then press START again",
+}
+CAMERA_HELP = ("Camera not starting? Allow camera access for this page (the camera icon in the address bar), "
+               "close other apps that use the camera, or choose \"A sample video\" to try posecheck without one.")
 PAIN_WARNING = ("Stop if an exercise hurts. posecheck is a coach, not a doctor: see a doctor or "
                 "physiotherapist about back pain that is severe, lasting or getting worse.")
 
@@ -111,9 +122,7 @@ def analyse_section(template) -> None:
         uploaded = st.file_uploader("Video file (MP4, MOV, WebM, AVI, GIF)",
                                     type=["mp4", "mov", "m4v", "webm", "avi", "mkv", "gif"])
     if st.button("Analyse", type="primary", disabled=video_path is None and uploaded is None):
-        if uploaded is not None and uploaded.size > MAX_UPLOAD_MB * 1024 * 1024:
-            st.error(f"That file is {uploaded.size / 1e6:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
-        elif uploaded is not None:
+        if uploaded is not None:
             st.session_state.job = BackgroundAnalysis(template, data=bytes(uploaded.getbuffer()), name=uploaded.name,
                                                       store=open_store())
         else:
@@ -203,11 +212,16 @@ def live_section(template) -> None:
         ctx = webrtc_streamer(key=key, mode=WebRtcMode.RECVONLY, media_stream_constraints={"video": True, "audio": False},
                               player_factory=lambda: MediaPlayer(str(samples[0])), **options)
     else:
-        ctx = webrtc_streamer(key=key, mode=WebRtcMode.SENDRECV, **options,
+        ctx = webrtc_streamer(key=key, mode=WebRtcMode.SENDRECV, **options, translations=CAMERA_WORDS,
                               media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False})
+        if not ctx.state.playing:
+            st.caption(CAMERA_HELP)
     status, counts, speech = st.empty(), st.empty(), st.empty()
     while ctx.state.playing:
         show_live(counts, status, coach.snapshot(), template)
+        if coach.stalled():
+            status.warning("The camera stopped sending pictures. What you did so far is saved: press STOP, "
+                           "then START to go on.")
         while not coach.spoken.empty():
             phrase = coach.spoken.get()
             if not muted:

@@ -27,6 +27,7 @@ from posecheck.overlay import annotate
 LIVE_MAX_SIDE = 640  # frames are scaled to this before pose estimation
 SPEECH_COOLDOWN = 2.5  # seconds between spoken phrases, so they never pile up
 SERIES_STEP = 0.1  # seconds between stored points of the key angle (enough for the history chart)
+STALL_SECONDS = 3.0  # no frame for this long during a session: the camera has stopped
 
 
 @dataclass
@@ -36,6 +37,7 @@ class LiveSnapshot:
     fps: float = 0.0
     frames: int = 0
     running: bool = True
+    last_frame_at: float | None = None  # the coach's clock when the last frame arrived
 
 
 class LiveCoach:
@@ -79,12 +81,18 @@ class LiveCoach:
             out = annotate(small, self.engine.pose, state, self.template.title,
                            key_joint(self.template, state.side or None))
             self._snapshot = LiveSnapshot(copy.deepcopy(state), list(self.engine.reps), self._fps(),
-                                          self._snapshot.frames + 1)
+                                          self._snapshot.frames + 1, last_frame_at=now)
         return out if small.shape == rgb.shape else cv2.resize(out, (rgb.shape[1], rgb.shape[0]))
 
     def snapshot(self) -> LiveSnapshot:
         with self._lock:
             return copy.deepcopy(self._snapshot)
+
+    def stalled(self) -> bool:
+        """Frames came, then stopped: a camera unplugged, taken by another app, or a lost connection."""
+        with self._lock:
+            last = self._snapshot.last_frame_at
+            return not self._finished and last is not None and self._clock() - last > STALL_SECONDS
 
     def finish(self) -> dict:
         """End the session: close open holds, store the summary. Safe to call more than once."""

@@ -71,3 +71,20 @@ def test_snapshots_are_safe_to_read_while_the_worker_runs(templates):
     thread.join()
     assert seen == sorted(seen)  # the count only goes up, never a torn read
     assert coach.snapshot().frames == len(detections)
+
+
+def test_a_camera_that_stops_sending_frames_is_noticed(templates):
+    now = [100.0]
+    detections = knee_hug_detections()
+    coach = LiveCoach(templates["knee-to-chest"], ScriptedEstimator(detections), clock=lambda: now[0])
+    assert not coach.stalled()  # not started: nothing to miss
+    frame = np.zeros((240, 320, 3), np.uint8)
+    for d in detections[:30]:
+        now[0] += 1 / 30
+        coach.process(frame, d.timestamp)
+    now[0] += 1.0
+    assert not coach.stalled()  # a second without frames: a hiccup
+    now[0] += 3.0
+    assert coach.stalled()
+    coach.finish()
+    assert not coach.stalled()  # a finished session waits for nothing

@@ -16,18 +16,18 @@ from posecheck.core.events import Event, Rep, reps_by_side
 from posecheck.core.hold_timer import HoldTimer
 from posecheck.core.identity import IdentityCheck
 from posecheck.core.keypoints import INDEX, Detection, Pose
+from posecheck.core.main_person import MainPerson, People
 from posecheck.core.personal_range import PersonalRange
 from posecheck.core.signals import measure_all, point_name, visible_mask
 from posecheck.core.smoothing import OneEuroFilter
 from posecheck.core.template import SIDES, Condition, Phase, Template
-from posecheck.core.view_quality import ViewWatch
+from posecheck.core.view_quality import ABSENT_SECONDS, ViewWatch
 
 # How long a situation must last before the user is told about it (s): brief glitches say nothing.
 GUIDANCE_DELAY = {"no_person": 1.0, "two_people": 1.0, "turn_side_on": 1.5, "out_of_frame": 1.0,
                   "position": 2.0, "too_small": 1.5}
 GUIDANCE_TEXT = {
     "no_person": "I can't see you: move into the camera's view.",
-    "two_people": "More than one person is in view: only the person exercising should be in the frame.",
     "turn_side_on": "Turn side-on to the camera: I need to see you from the side for this exercise.",
     "too_small": "You are small in the picture: move the camera closer so I can check your form.",
 }
@@ -35,7 +35,6 @@ GUIDANCE_TEXT = {
 VIEW_ISSUES = ("turn_side_on", "too_small")
 POSITION_ENTER_SECONDS = 0.25
 POSITION_LEAVE_SECONDS = 1.0
-SECOND_PERSON_AREA_RATIO = 0.35  # a second body at least this big (vs the first) is a person
 SIDE_ON_MAX_SHOULDER_RATIO = 0.65  # shoulder span / torso length above this means facing the camera
 CUE_MIN_SECONDS = 2.5
 FORM_SETTLE_SECONDS = 0.5  # form is judged once a position has been held this long
@@ -98,22 +97,30 @@ class Engine:
         self._issues_told: dict[str, str] = {}
         self._cue_since = -math.inf
         self._last_hold_tick = 0
-        self._last_time = 0.0
+        self._last_time = -math.inf
         self._key_low = _key_extreme_is_low(template)
         self._peak_conditions = _peak_conditions(template)
         self._required_parts = _required_parts(template)
         self.range = PersonalRange(template.range, _key_thresholds(template)) if template.range else None
         self.identity = IdentityCheck(template)
         self.view = ViewWatch()
+        self.people = MainPerson()
 
     # ----- the per-frame entry point -----------------------------------------------------------
     def update(self, detection: Detection) -> list[Event]:
-        t = detection.timestamp
+        # Time never runs backwards here: a frame stamped before the last one (a glitching clock)
+        # is taken as at the last one's time, so no hold or rep can get a negative length.
+        t = max(detection.timestamp, self._last_time)
+        new: list[Event] = []
+        if t - self._last_time >= ABSENT_SECONDS:
+            # No frames for a while (a stalled camera, a cut in a video): a position that was only
+            # beginning must be seen afresh, for its min_seconds, not credited with the unseen gap.
+            self._candidate = None
         self._last_time = t
         self.state.time = t
-        new: list[Event] = []
-        pose = detection.pose
-        self._check_people(detection, t, new)
+        people = self.people.choose(detection.poses, t)
+        pose = people.main
+        self._check_people(people, t, new)
         view = self.view.update(pose, t)
         if view.changed:  # another view or another person: learn afresh
             self.identity.reset()
@@ -152,13 +159,12 @@ class Engine:
         return self._emit(new)
 
     # ----- people, view and framing ------------------------------------------------------------
-    def _check_people(self, detection: Detection, t: float, new: list[Event]) -> None:
-        self._issue("no_person", detection.pose is None, t, new)
-        crowded = False
-        if len(detection.poses) > 1:
-            areas = [p.area for p in detection.poses]
-            crowded = areas[1] >= SECOND_PERSON_AREA_RATIO * areas[0]
-        self._issue("two_people", crowded, t, new)
+    def _check_people(self, people: People, t: float, new: list[Event]) -> None:
+        self._issue("no_person", people.main is None, t, new)
+        crowded = people.main is not None and people.others > 0
+        self._issue("two_people", crowded, t, new,
+                    f"Someone else is in view: I'm following the person on the {people.main_side}. Only the "
+                    "person exercising should be in the frame." if crowded else "")
 
     def _check_view(self, pose: Pose, t: float, new: list[Event]) -> None:
         visible = visible_mask(pose)

@@ -1,0 +1,97 @@
+"""Shared by the browser tests: Debian's Chromium driven by Playwright, the app served by
+Streamlit on a free port with its own history file, and a fake webcam fed from a clip."""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+PADDING_SECONDS = 4.0  # an empty room after the clip, so one pass can be stopped cleanly
+
+
+def require_browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def to_y4m(clip: Path, out: Path, max_side: int = 480, fps: int = 30) -> float:
+    """Re-encode a clip as Y4M (Chromium's fake camera format) at a steady rate, then pad it
+    with blank frames. Returns the clip's duration."""
+    import av
+
+    from posecheck.io.video import read_frames
+
+    frames = list(read_frames(clip, max_side=max_side))
+    height, width = (d // 2 * 2 for d in frames[0].rgb.shape[:2])
+    duration = frames[-1].timestamp
+    container = av.open(str(out), "w", format="yuv4mpegpipe")
+    stream = container.add_stream("rawvideo", rate=fps)
+    stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+    blank = np.full((height, width, 3), 40, np.uint8)
+    index = 0
+    for i in range(int((duration + PADDING_SECONDS) * fps)):
+        t = i / fps
+        while index + 1 < len(frames) and frames[index + 1].timestamp <= t:
+            index += 1
+        rgb = frames[index].rgb[:height, :width] if t <= duration else blank
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24").reformat(format="yuv420p")
+        for packet in stream.encode(frame):
+            container.mux(packet)
+    container.close()
+    return duration
+
+
+@contextlib.contextmanager
+def running_app(db_path: Path, *streamlit_args: str):
+    """The app on a free port, storing its history in `db_path`; yields its URL."""
+    require_browser()
+    port = free_port()
+    env = dict(os.environ, POSECHECK_DB=str(db_path))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false", *streamlit_args],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+BASE_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run")
+
+
+def launch(p, extra_args=()):
+    return p.chromium.launch(executable_path=CHROMIUM, args=[*BASE_ARGS, *extra_args])
+
+
+def table_rows(page, which: int = 0) -> int:
+    """Rows in a data table (Streamlit's grid reports its rows, header included)."""
+    grid = page.get_by_test_id("stDataFrame").nth(which).locator("[role=grid]").first
+    return int(grid.get_attribute("aria-rowcount")) - 1
