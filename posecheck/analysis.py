@@ -251,6 +251,8 @@ class BackgroundAnalysis:
                 self.video = annotated.read_bytes() if annotated.exists() else None
             except VideoError as exc:
                 self.error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - the page shows a sentence, never a dead thread
+                self.error = f"something went wrong while analysing it ({type(exc).__name__}: {exc})"
             self.seconds = time.monotonic() - self.started
         if self.result is not None and self._store is not None:
             try:
