@@ -111,6 +111,33 @@ def test_a_schema_1_file_is_migrated_and_keeps_its_sessions(tmp_path):
     assert store.session(1)["series"] == []  # the column schema 2 added, empty for old sessions
     store.save_series(1, [(0.0, 10.0), (0.1, None)])
     assert store.session(1)["series"] == [[0.0, 10.0], [0.1, None]]
+    assert session["pain_before"] is None and session["routine_run"] is None  # schema 3's columns
+    store.set_pain(1, before=4, after=2)
+    assert store.pain_records()[0].change == -2
+
+
+def test_pain_stop_reason_and_routine_runs_are_kept(tmp_path):
+    store = Store(tmp_path / "h.db")
+    run = store.start_routine_run("core-three")
+    store.set_pain(run, before=5, table="routine_runs")
+    first = SessionRecorder(store, "cat-cow", "live", routine_run=run).session_id
+    store.set_pain(first, before=5, after=3)
+    second = SessionRecorder(store, "bird-dog", "live", routine_run=run).session_id
+    store.set_pain(second, before=3)
+    store.stop_session(second, "pain")
+    store.stop_session(run, "pain", table="routine_runs")
+    store.set_pain(run, after=6, table="routine_runs")
+    (stored_run,) = store.routine_runs()
+    assert stored_run["sessions"] == [first, second]
+    assert (stored_run["pain_before"], stored_run["pain_after"], stored_run["stop_reason"]) == (5, 6, "pain")
+    assert stored_run["ended_at"] is not None
+    stopped = store.session(second)
+    assert stopped["stop_reason"] == "pain" and stopped["ended_at"] is not None
+    assert [(r.exercise, r.change) for r in store.pain_records()] == [("cat-cow", -2), ("bird-dog", None)]
+    with pytest.raises(ValueError, match="from 0 to 10"):
+        store.set_pain(first, after=11)
+    store.delete_session(first)
+    assert store.routine_runs()[0]["sessions"] == [second]
 
 
 def test_path_from_the_settings_file(tmp_path, monkeypatch):

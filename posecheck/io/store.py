@@ -21,7 +21,7 @@ from posecheck.core.events import Event, Rep
 
 DB_ENV = "POSECHECK_DB"
 STORED_EVENTS = ("form", "hold", "guidance")  # what a session keeps besides its reps
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,7 +33,20 @@ CREATE TABLE IF NOT EXISTS sessions (
     source TEXT NOT NULL,              -- 'live' or 'video'
     video_name TEXT,
     summary TEXT,                      -- JSON, written when the session ends
-    series TEXT                        -- JSON [[t, key angle], ...] (schema 2), for the chart
+    series TEXT,                       -- JSON [[t, key angle], ...] (schema 2), for the chart
+    pain_before INTEGER,               -- 0-10, as the user rated it (schema 3)
+    pain_after INTEGER,
+    stop_reason TEXT,                  -- e.g. 'pain' when the user stopped because it hurt
+    routine_run INTEGER REFERENCES routine_runs(id) ON DELETE SET NULL
+);
+CREATE TABLE IF NOT EXISTS routine_runs (  -- schema 3: one run of a routine, its exercises are sessions
+    id INTEGER PRIMARY KEY,
+    routine TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    ended_at REAL,
+    pain_before INTEGER,
+    pain_after INTEGER,
+    stop_reason TEXT
 );
 CREATE TABLE IF NOT EXISTS reps (
     session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -110,6 +123,10 @@ class Store:
         # A fresh file (version 0) already has the current tables; older files step up in order.
         if 0 < version < 2:
             db.execute("ALTER TABLE sessions ADD COLUMN series TEXT")
+        if 0 < version < 3:
+            for column in ("pain_before INTEGER", "pain_after INTEGER", "stop_reason TEXT",
+                           "routine_run INTEGER REFERENCES routine_runs(id) ON DELETE SET NULL"):
+                db.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def schema_version(self) -> int:
@@ -118,11 +135,40 @@ class Store:
 
     # ----- writing, one small transaction each ------------------------------------------------
     def start_session(self, exercise: str, source: str, video_name: str | None = None,
-                      started_at: float | None = None) -> int:
+                      started_at: float | None = None, routine_run: int | None = None) -> int:
         with closing(self._connect()) as db, db:
-            cursor = db.execute("INSERT INTO sessions (started_at, exercise, source, video_name) VALUES (?,?,?,?)",
-                                (started_at or time.time(), exercise, source, video_name))
+            cursor = db.execute("INSERT INTO sessions (started_at, exercise, source, video_name, routine_run) "
+                                "VALUES (?,?,?,?,?)", (started_at or time.time(), exercise, source, video_name,
+                                                       routine_run))
             return int(cursor.lastrowid)
+
+    def set_pain(self, session_id: int, before: int | None = None, after: int | None = None,
+                 table: str = "sessions") -> None:
+        """Store a pain rating (0-10) given before or after a session (or a routine run)."""
+        from posecheck.core.pain import check_pain
+
+        assert table in ("sessions", "routine_runs")
+        with closing(self._connect()) as db, db:
+            for column, value in (("pain_before", before), ("pain_after", after)):
+                if value is not None:
+                    db.execute(f"UPDATE {table} SET {column}=? WHERE id=?", (check_pain(value), session_id))
+
+    def stop_session(self, session_id: int, reason: str, table: str = "sessions") -> None:
+        """Record why a session (or a routine run) was stopped early, e.g. 'pain'."""
+        assert table in ("sessions", "routine_runs")
+        with closing(self._connect()) as db, db:
+            db.execute(f"UPDATE {table} SET stop_reason=?, ended_at=COALESCE(ended_at, ?) WHERE id=?",
+                       (reason, time.time(), session_id))
+
+    def start_routine_run(self, routine: str, started_at: float | None = None) -> int:
+        with closing(self._connect()) as db, db:
+            cursor = db.execute("INSERT INTO routine_runs (routine, started_at) VALUES (?,?)",
+                                (routine, started_at or time.time()))
+            return int(cursor.lastrowid)
+
+    def finish_routine_run(self, run_id: int) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("UPDATE routine_runs SET ended_at=COALESCE(ended_at, ?) WHERE id=?", (time.time(), run_id))
 
     def save_rep(self, session_id: int, rep: Rep) -> None:
         """Insert or update a rep (a rep is saved when counted, and again when it ends)."""
@@ -155,7 +201,8 @@ class Store:
         """Every session, newest first, without its series; `summary` is decoded."""
         with closing(self._connect()) as db:
             rows = db.execute("""SELECT s.id, s.started_at, s.ended_at, s.exercise, s.source, s.video_name,
-                                        s.summary, COUNT(r.number) AS rep_count,
+                                        s.summary, s.pain_before, s.pain_after, s.stop_reason, s.routine_run,
+                                        COUNT(r.number) AS rep_count,
                                         COALESCE(SUM(r.hold_seconds), 0) AS hold_seconds
                                  FROM sessions s LEFT JOIN reps r ON r.session_id = s.id
                                  GROUP BY s.id ORDER BY s.started_at DESC""").fetchall()
@@ -177,6 +224,24 @@ class Store:
         return [Rep(number=r["number"], side=r["side"], start=r["start"], counted_at=r["counted_at"], end=r["end"],
                     range_of_motion=r["range_of_motion"], peak=r["peak"], hold_seconds=r["hold_seconds"],
                     faults=json.loads(r["faults"]), notes=json.loads(r["notes"])) for r in rows]
+
+    def routine_runs(self) -> list[dict]:
+        """Every routine run, newest first, with the ids of its exercise sessions in order."""
+        with closing(self._connect()) as db:
+            runs = [dict(r) for r in db.execute("SELECT * FROM routine_runs ORDER BY started_at DESC")]
+            for run in runs:
+                run["sessions"] = [r["id"] for r in db.execute(
+                    "SELECT id FROM sessions WHERE routine_run=? ORDER BY started_at, id", (run["id"],))]
+        return runs
+
+    def pain_records(self) -> list:
+        """Each session's exercise and pain ratings, oldest first (for charts and suggestions)."""
+        from posecheck.core.pain import PainRecord
+
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT exercise, pain_before, pain_after FROM sessions "
+                              "WHERE pain_before IS NOT NULL OR pain_after IS NOT NULL ORDER BY started_at, id")
+            return [PainRecord(r["exercise"], r["pain_before"], r["pain_after"]) for r in rows]
 
     def events(self, session_id: int) -> list[dict]:
         with closing(self._connect()) as db:
@@ -206,9 +271,10 @@ def save_result(store: Store, result, video_name: str | None) -> int:
 class SessionRecorder:
     """Feeds one session's engine events into the store as they happen."""
 
-    def __init__(self, store: Store, exercise: str, source: str, video_name: str | None = None):
+    def __init__(self, store: Store, exercise: str, source: str, video_name: str | None = None,
+                 routine_run: int | None = None):
         self.store = store
-        self.session_id = store.start_session(exercise, source, video_name)
+        self.session_id = store.start_session(exercise, source, video_name, routine_run=routine_run)
 
     def record(self, events: list[Event], reps: list[Rep]) -> None:
         for event in events:
