@@ -18,6 +18,8 @@ import streamlit as st  # noqa: E402
 from posecheck.analysis import BackgroundAnalysis  # noqa: E402
 from posecheck.io.store import Store, StoreError  # noqa: E402
 from posecheck.ui.history import history_page  # noqa: E402
+from posecheck.ui.pain import (STOPPED_FOR_PAIN, ask_pain_after, pain_rating, safety_check,  # noqa: E402
+                               show_suggestion_for)
 from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps  # noqa: E402
 from posecheck.core.template import DataError  # noqa: E402
 from posecheck.io.templates import load_available  # noqa: E402
@@ -184,40 +186,31 @@ def speak(placeholder, text: str) -> None:
 
 
 def live_section(template) -> None:
-    from streamlit_webrtc import WebRtcMode, webrtc_streamer
-
     st.markdown("### Live coaching")
     samples = sorted(SAMPLES.glob("*.mp4"))
     source = st.radio("Camera", ["My webcam", "A sample video (no webcam needed)"], horizontal=True,
                       key="live_source")
-    use_sample = source.startswith("A sample") and samples
+    sample = samples[0] if source.startswith("A sample") and samples else None
     muted = st.toggle("Mute spoken feedback", key="muted")
-    key = f"live-{template.name}-{'sample' if use_sample else 'webcam'}"
-    if st.session_state.get("coach_key") != key or st.session_state.get("coach_done"):
-        st.session_state.coach = new_coach(template, samples[0].name if use_sample else "webcam")
-        st.session_state.coach_key, st.session_state.coach_done = key, False
-    coach: LiveCoach = st.session_state.coach
-
-    def on_frame(frame):
-        import av
-
-        rgb = frame.to_ndarray(format="rgb24")
-        return av.VideoFrame.from_ndarray(coach.process(rgb), format="rgb24")
-
-    options = dict(video_frame_callback=on_frame, rtc_configuration=rtc_configuration(),
-                   async_processing=True)  # async: stale frames are dropped, never queued
-    if use_sample:
-        from aiortc.contrib.media import MediaPlayer
-
-        ctx = webrtc_streamer(key=key, mode=WebRtcMode.RECVONLY, media_stream_constraints={"video": True, "audio": False},
-                              player_factory=lambda: MediaPlayer(str(samples[0])), **options)
-    else:
-        ctx = webrtc_streamer(key=key, mode=WebRtcMode.SENDRECV, **options, translations=CAMERA_WORDS,
-                              media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False})
-        if not ctx.state.playing:
-            st.caption(CAMERA_HELP)
+    if not safety_check():
+        if not st.session_state.get("safety_answers"):
+            st.info("Live coaching starts once the check above is answered.")
+        return
+    pain_before = pain_rating("How is your back pain right now?", key=f"pain-before-{template.name}")
+    key = f"live-{template.name}-{'sample' if sample else 'webcam'}"
+    coach = current_coach(template, key, sample.name if sample else "webcam")
+    ctx = start_camera(key, coach, sample)
+    if ctx.state.playing and not st.session_state.get("coach_done"):
+        if st.button("Stop: it hurts", key=f"hurts-{key}"):
+            stop_for_pain(coach)
+    hurt = st.session_state.get("stopped_for_pain") == id(coach)
+    if hurt:
+        st.error(STOPPED_FOR_PAIN)
+        if not ctx.state.playing:  # the camera is off: the next START is a new session
+            st.session_state.stopped_for_pain = None
     status, counts, speech = st.empty(), st.empty(), st.empty()
-    while ctx.state.playing:
+    while ctx.state.playing and not st.session_state.get("coach_done"):
+        save_pain_before(coach, pain_before)
         show_live(counts, status, coach.snapshot(), template)
         if coach.stalled():
             status.warning("The camera stopped sending pictures. What you did so far is saved: press STOP, "
@@ -228,14 +221,78 @@ def live_section(template) -> None:
                 speak(speech, phrase)
         time.sleep(0.3)
     snapshot = coach.snapshot()
-    if snapshot.frames:
-        summary = coach.finish()
-        st.session_state.coach_done = True
+    if snapshot.frames and not ctx.state.playing:
+        save_pain_before(coach, pain_before)
         show_live(counts, status, snapshot, template)
-        st.success(f"Session saved: {summary['reps']} reps"
-                   + (f", holds {', '.join(f'{h:.0f} s' for h in summary['holds_s'])}" if summary["holds_s"] else ""))
+        show_session_end(coach, hurt)
+    ask_pain_after(open_store())
+
+
+def current_coach(template, key: str, source_name: str) -> LiveCoach:
+    """This page's coach: a new one for a new exercise or camera, or once a session has ended
+    (but not while a session stopped for pain still has its camera on)."""
+    previous = st.session_state.get("coach")
+    stopped_for_pain = previous is not None and st.session_state.get("stopped_for_pain") == id(previous)
+    if st.session_state.get("coach_key") != key or st.session_state.get("coach_done") and not stopped_for_pain:
+        st.session_state.coach = new_coach(template, source_name)
+        st.session_state.coach_key, st.session_state.coach_done = key, False
+    return st.session_state.coach
+
+
+def start_camera(key: str, coach: LiveCoach, sample: Path | None):
+    """The webcam (or a sample video played by the server) through streamlit-webrtc."""
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    def on_frame(frame):
+        import av
+
+        rgb = frame.to_ndarray(format="rgb24")
+        return av.VideoFrame.from_ndarray(coach.process(rgb), format="rgb24")
+
+    options = dict(video_frame_callback=on_frame, rtc_configuration=rtc_configuration(),
+                   async_processing=True)  # async: stale frames are dropped, never queued
+    if sample is not None:
+        from aiortc.contrib.media import MediaPlayer
+
+        return webrtc_streamer(key=key, mode=WebRtcMode.RECVONLY, media_stream_constraints={"video": True, "audio": False},
+                               player_factory=lambda: MediaPlayer(str(sample)), **options)
+    ctx = webrtc_streamer(key=key, mode=WebRtcMode.SENDRECV, **options, translations=CAMERA_WORDS,
+                          media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False})
+    if not ctx.state.playing:
+        st.caption(CAMERA_HELP)
+    return ctx
+
+
+def show_session_end(coach: LiveCoach, hurt: bool) -> None:
+    """The camera stopped: close the session, say what was saved, and ask for the pain after."""
+    summary = coach.finish()
+    st.session_state.coach_done = True
+    if coach.recorder is not None:
+        st.session_state.pain_after_pending = coach.recorder.session_id
+    reps = summary["reps"]
+    st.success(f"Session saved: {reps} rep{'' if reps == 1 else 's'}"
+               + (f", holds {', '.join(f'{h:.0f} s' for h in summary['holds_s'])}" if summary["holds_s"] else ""))
+    if not hurt:  # no "hold longer" after "it hurts"
         for fault in summary["faults"]:
             st.markdown(f"- {fault}")
+
+
+def save_pain_before(coach: LiveCoach, pain: int | None) -> None:
+    """The pain rated before the session goes with it once it exists (at the camera's first frame)."""
+    recorder = coach.recorder
+    if pain is not None and recorder is not None and st.session_state.get("pain_before_saved") != recorder.session_id:
+        recorder.store.set_pain(recorder.session_id, before=pain)
+        st.session_state.pain_before_saved = recorder.session_id
+
+
+def stop_for_pain(coach: LiveCoach) -> None:
+    """"Stop: it hurts": counting ends at once, what was done is kept, and why it stopped."""
+    coach.finish()
+    st.session_state.coach_done = True
+    st.session_state.stopped_for_pain = id(coach)
+    if coach.recorder is not None:
+        coach.recorder.store.stop_session(coach.recorder.session_id, "pain")
+        st.session_state.pain_after_pending = coach.recorder.session_id
 
 
 def show_live(counts, status, snapshot, template) -> None:
@@ -269,6 +326,7 @@ def exercise_page() -> None:
     name = st.sidebar.selectbox("Exercise", list(available), format_func=lambda n: available[n].title)
     template = available[name]
     exercise_guide(template)
+    show_suggestion_for(open_store(), template.name, template.title)
     live, recorded = st.tabs(["Live coaching", "Analyse a video"])
     with recorded:
         analyse_section(template)

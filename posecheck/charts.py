@@ -64,3 +64,14 @@ def progress_chart(rows: list[dict], period: str) -> alt.Chart:
         y=alt.Y("sum(reps):Q", title="reps"),
         color=alt.Color("exercise:N", title="exercise"),
         tooltip=["period", "exercise", "reps"]).properties(height=260)
+
+
+def pain_chart(rows: list[dict]) -> alt.Chart:
+    """Pain (0-10) before and after each rated session over time: two lines, points per session."""
+    data = pd.DataFrame(rows, columns=["date", "time", "exercise", "moment", "pain"])
+    data["time"] = pd.to_datetime(data["time"], unit="s")
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("time:T", title="session", axis=alt.Axis(format="%d %b %H:%M", labelAngle=0)),
+        y=alt.Y("pain:Q", title="pain (0-10)", scale=alt.Scale(domain=[0, 10])),
+        color=alt.Color("moment:N", title="rated", sort=["before", "after"]),
+        tooltip=["date", "exercise", "moment", "pain"]).properties(height=240)

@@ -95,3 +95,8 @@ def table_rows(page, which: int = 0) -> int:
     """Rows in a data table (Streamlit's grid reports its rows, header included)."""
     grid = page.get_by_test_id("stDataFrame").nth(which).locator("[role=grid]").first
     return int(grid.get_attribute("aria-rowcount")) - 1
+
+
+def pass_safety_check(page) -> None:
+    """Answer the check before live coaching: none of the reasons not to exercise applies."""
+    page.get_by_text("None of these apply to me today").click()

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from browser import ARTIFACTS, CHROMIUM, PADDING_SECONDS, launch, running_app, table_rows, to_y4m
+from browser import ARTIFACTS, CHROMIUM, PADDING_SECONDS, launch, pass_safety_check, running_app, table_rows, to_y4m
 from conftest import CORPUS, require_corpus
 
 
@@ -43,6 +43,7 @@ def test_live_page_counts_a_fake_webcam_clip(app_url, tmp_path, clip, exercise, 
         page.get_by_test_id("stSelectbox").first.click()
         page.get_by_role("option", name=title).click()
         page.wait_for_selector(f"h3:has-text('{title}')", timeout=30000)
+        pass_safety_check(page)
         webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
         webrtc.get_by_role("button", name="START").click()
         page.wait_for_selector("text=Processed", timeout=60000)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import ARTIFACTS, launch, running_app, to_y4m
+from browser import ARTIFACTS, launch, pass_safety_check, running_app, to_y4m
 from conftest import ROOT
 
 SAMPLES = ROOT / "samples"
@@ -58,6 +58,7 @@ def test_a_refused_camera_gets_a_plain_explanation(app):
         browser = camera_browser(p, allow=False)
         page = browser.new_page(viewport={"width": 1280, "height": 1500})
         page.goto(url)
+        pass_safety_check(page)
         webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
         webrtc.get_by_role("button", name="START").click()
         page.wait_for_timeout(3000)
@@ -99,6 +100,7 @@ def run_then_lose_the_camera(url: str, db: Path, tmp_path: Path) -> tuple[int, s
         context.add_init_script(KEEP_STREAMS)
         page = context.new_page()
         open_exercise(page, url, "Knee-to-chest")
+        pass_safety_check(page)
         webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
         webrtc.get_by_role("button", name="START").click()
         page.wait_for_selector("text=Processed", timeout=60000)

@@ -12,12 +12,12 @@ from typing import Iterable
 
 # The programme's reasons not to exercise today: any "yes" means see a doctor first.
 CONTRAINDICATIONS: tuple[tuple[str, str], ...] = (
-    ("fever", "Do you have a fever?"),
-    ("chills", "Do you have chills?"),
-    ("cold_sweat", "Are you in a cold sweat?"),
-    ("blood_pressure", "Is your blood pressure very high or very low?"),
-    ("heart_rate", "Is your heart racing, or beating very slowly?"),
-    ("sudden_pain", "Did severe pain come on suddenly?"),
+    ("fever", "Fever"),
+    ("chills", "Chills"),
+    ("cold_sweat", "Cold sweat"),
+    ("blood_pressure", "Very high or very low blood pressure"),
+    ("heart_rate", "A racing or a very slow heart"),
+    ("sudden_pain", "Sudden, severe pain"),
 )
 SEE_A_DOCTOR = ("Please don't exercise today. {reasons} can be a sign that something else is going on, "
                 "and exercise could make it worse. Rest, and see a doctor (or call your local emergency "

@@ -9,6 +9,7 @@ from posecheck.charts import progress_chart
 from posecheck.core.template import Template
 from posecheck.io.store import Store, StoreError
 from posecheck.report import history_csv, history_json, reps_by_period, totals_by_exercise, when
+from posecheck.ui.pain import show_pain_history
 from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps
 
 
@@ -26,6 +27,7 @@ def history_page(templates: dict[str, Template]) -> None:
         return
     title = {name: t.title for name, t in templates.items()}
     show_overview(sessions, title)
+    show_pain_history(store, title)
     show_session_list(sessions, title)
     show_exports(store)
     st.divider()
@@ -53,8 +55,15 @@ def show_session_list(sessions: list[dict], title: dict[str, str]) -> None:
     rows = [{"Session": s["id"], "Date": when(s["started_at"]), "Exercise": title.get(s["exercise"], s["exercise"]),
              "Source": s["source"], "Video": s["video_name"] or "-", "Reps": s["rep_count"],
              "Hold time (s)": round(s["hold_seconds"], 1),
-             "Finished": "yes" if s["ended_at"] else "cut off (reps so far kept)"} for s in sessions]
+             "Pain before": s["pain_before"], "Pain after": s["pain_after"],
+             "Finished": finished(s)} for s in sessions]
     st.dataframe(rows, use_container_width=True, hide_index=True)
+
+
+def finished(session: dict) -> str:
+    if session["stop_reason"] == "pain":
+        return "stopped: it hurt"
+    return "yes" if session["ended_at"] else "cut off (reps so far kept)"
 
 
 def show_exports(store: Store) -> None:

@@ -1,0 +1,63 @@
+"""Pain and safety in the browser (headless Chromium, a fake webcam playing a rendered sample):
+the check before exercising blocks live coaching on any "yes"; pain is rated before and after
+with one tap; "Stop: it hurts" ends the session at once and keeps why; the History page shows it.
+"""
+
+import pytest
+
+from browser import ARTIFACTS, launch, pass_safety_check, running_app, table_rows, to_y4m
+from conftest import ROOT
+
+
+def tap(page, group: int, label: str) -> None:
+    """Tap one option of the page's `group`-th row of pills (Streamlit's button group)."""
+    page.get_by_test_id("stButtonGroup").nth(group).get_by_text(label, exact=True).click()
+
+
+@pytest.mark.browser
+def test_the_safety_check_pain_ratings_and_stop_it_hurts(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from posecheck.io.store import Store
+
+    db = tmp_path / "history.db"
+    y4m = tmp_path / "camera.y4m"
+    to_y4m(ROOT / "samples" / "knee-to-chest__synth-correct.mp4", y4m)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_app(db) as url, sync_playwright() as p:
+        browser = launch(p, ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                             f"--use-file-for-fake-video-capture={y4m}", "--allow-loopback-in-peer-connection"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page.goto(url)
+        page.get_by_test_id("stSelectbox").first.click()
+        page.get_by_role("option", name="Knee-to-chest").click()
+
+        tap(page, 0, "Fever")
+        page.wait_for_selector("text=Please don't exercise today", timeout=20000)
+        blocked_camera = page.locator("iframe[title*='streamlit_webrtc']").count()
+        page.screenshot(path=str(ARTIFACTS / "safety-check-blocks.png"), full_page=True)
+
+        tap(page, 0, "Fever")  # answered wrongly: untapped
+        pass_safety_check(page)
+        tap(page, 1, "6")  # pain before
+        webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
+        webrtc.get_by_role("button", name="START").click()
+        page.wait_for_selector("text=Processed", timeout=60000)
+        page.wait_for_timeout(3000)
+        page.get_by_role("button", name="Stop: it hurts").click()
+        page.wait_for_selector("text=Stopped because it hurts", timeout=20000)
+        tap(page, 2, "3")  # pain after
+        page.wait_for_selector("text=saved with the session", timeout=20000)
+        webrtc.get_by_role("button", name="STOP").click()
+        page.wait_for_timeout(2000)
+
+        page.get_by_role("link", name="History").click()
+        page.wait_for_selector("text=Totals per exercise", timeout=30000)
+        pain_heading = page.get_by_role("heading", name="Pain").count()
+        relief_rows = table_rows(page, 1)  # totals, then the pain change per exercise
+        page.screenshot(path=str(ARTIFACTS / "history-pain.png"), full_page=True)
+        browser.close()
+    assert blocked_camera == 0  # no camera while a reason not to exercise is ticked
+    (session,) = Store(db).sessions()
+    assert (session["pain_before"], session["pain_after"], session["stop_reason"]) == (6, 3, "pain")
+    assert pain_heading == 1 and relief_rows == 1
