@@ -1,0 +1,114 @@
+"""The live camera's pieces shared by the Exercises and Routines pages: the history store, the
+demonstration video, the coach for one session, the webcam through streamlit-webrtc, the live
+counts and spoken feedback."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from posecheck.io.store import Store, StoreError
+from posecheck.live import LiveCoach
+
+CAMERA_WORDS = {  # streamlit-webrtc's messages, in plain words
+    "start": "START", "stop": "STOP", "select_device": "SELECT DEVICE",
+    "media_api_not_available": "This browser cannot use a camera here. Open posecheck at http://localhost "
+                               "(or over https), or choose \"A sample video\" above.",
+    "device_ask_permission": "Please allow this page to use your camera.",
+    "device_not_available": "No camera was found. Plug one in, close other apps using it, or choose "
+                            "\"A sample video\" above.",
+    "device_access_denied": "Camera access was refused. Allow it for this page (the camera icon in the "
+                            "address bar), then press START again",
+}
+CAMERA_HELP = ("Camera not starting? Allow camera access for this page (the camera icon in the address bar), "
+               "close other apps that use the camera, or choose \"A sample video\" to try posecheck without one.")
+def open_store() -> Store | None:
+    """The history database, or None (with a message) if it cannot be opened: coaching still works."""
+    try:
+        return Store()
+    except (StoreError, OSError) as exc:
+        st.error(f"Your history could not be opened, so this session will not be saved: {exc}")
+        return None
+
+
+@st.cache_data(show_spinner="Preparing the demonstration…", max_entries=16)
+def demo_video(name: str) -> bytes | None:
+    """The correct movement, rendered from the exercise's motion data (None if it has none)."""
+    from posecheck.synth import render_demo
+
+    try:
+        return render_demo(name)
+    except FileNotFoundError:
+        return None
+
+
+def show_demo(template) -> None:
+    video = demo_video(template.name)
+    if video:
+        st.video(video, format="video/mp4", loop=True, autoplay=True, muted=True)
+        st.caption("The correct movement (an animated figure; the holds are shortened).")
+
+
+def rtc_configuration() -> dict:
+    """No STUN/TURN by default: localhost needs none and nothing goes out to the internet.
+    Set POSECHECK_ICE_SERVERS to a JSON list (e.g. a TURN server) for a remote deployment."""
+    return {"iceServers": json.loads(os.environ.get("POSECHECK_ICE_SERVERS", "[]"))}
+
+
+def new_coach(template, source_name: str, routine_run: int | None = None) -> LiveCoach:
+    from posecheck.estimator import MediaPipePose
+    from posecheck.io.store import SessionRecorder
+
+    store = open_store()
+    return LiveCoach(template, MediaPipePose(max_people=2),
+                     lambda: SessionRecorder(store, template.name, "live", source_name, routine_run) if store else None)
+
+
+def speak(placeholder, text: str) -> None:
+    import streamlit.components.v1 as components
+
+    with placeholder:
+        components.html(
+            "<script>const s = window.parent.speechSynthesis; if (s) { s.cancel(); "
+            f"s.speak(new SpeechSynthesisUtterance({json.dumps(text)})); }}</script>", height=0)
+
+
+def start_camera(key: str, coach: LiveCoach, sample: Path | None):
+    """The webcam (or a sample video played by the server) through streamlit-webrtc."""
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    def on_frame(frame):
+        import av
+
+        rgb = frame.to_ndarray(format="rgb24")
+        return av.VideoFrame.from_ndarray(coach.process(rgb), format="rgb24")
+
+    options = dict(video_frame_callback=on_frame, rtc_configuration=rtc_configuration(),
+                   async_processing=True)  # async: stale frames are dropped, never queued
+    if sample is not None:
+        from aiortc.contrib.media import MediaPlayer
+
+        return webrtc_streamer(key=key, mode=WebRtcMode.RECVONLY, media_stream_constraints={"video": True, "audio": False},
+                               player_factory=lambda: MediaPlayer(str(sample)), **options)
+    ctx = webrtc_streamer(key=key, mode=WebRtcMode.SENDRECV, **options, translations=CAMERA_WORDS,
+                          media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False})
+    if not ctx.state.playing:
+        st.caption(CAMERA_HELP)
+    return ctx
+
+
+def show_live(counts, status, snapshot, template) -> None:
+    state = snapshot.state
+    with counts.container():
+        cols = st.columns(4)
+        cols[0].metric("Reps", state.reps)
+        sides = ", ".join(f"{k} {v}" for k, v in sorted(state.reps_by_side.items()) if k != "all")
+        cols[1].metric("By side", sides or "-")
+        hold = f"{state.hold_elapsed:.0f} / {state.hold_target:.0f} s" if state.hold_elapsed is not None else "-"
+        cols[2].metric("Hold", hold)
+        cols[3].metric("Processed", f"{snapshot.fps:.0f} fps")
+    message = state.guidance or state.cue or (state.phase or ("Ready" if state.in_position else template.position.guidance))
+    status.info(message)
