@@ -239,5 +239,18 @@ def history() -> None:
     history_page(available)
 
 
+def routines() -> None:
+    from posecheck.ui.routine import routine_page
+
+    try:
+        available, _ = templates()
+    except DataError as exc:
+        st.error(f"The exercises could not be loaded: {exc}")
+        return
+    st.warning(PAIN_WARNING)
+    routine_page(available)
+
+
 st.navigation([st.Page(exercise_page, title="Exercises", icon="🧘", default=True),
+               st.Page(routines, title="Routines", icon="📋", url_path="routines"),
                st.Page(history, title="History", icon="📈", url_path="history")]).run()

@@ -287,6 +287,7 @@ def _exercises(args) -> int:
 def _routines(args) -> int:
     from posecheck.io.routines import load_available_routines
     from posecheck.io.templates import load_available
+    from posecheck.report import step_text
 
     available, _ = load_available(args.exercises_dir)
     routines, broken = load_available_routines(available)
@@ -299,18 +300,6 @@ def _routines(args) -> int:
     if not routines and not broken:
         print("No routines found.")
     return 1 if broken else 0
-
-
-def step_text(step, template) -> str:
-    """One routine step in words: "bird-dog: 5 holds of 15 s on each side, then rest 30 s"."""
-    if step.reps is not None:
-        amount = f"{step.reps} reps"
-    else:
-        seconds = step.hold_seconds or (template.hold.target_seconds if template.hold else None)
-        amount = f"{step.holds} holds" + (f" of {seconds:.0f} s" if seconds else "")
-    side = " on each side" if step.per_side else ""
-    rest = f", then rest {step.rest_seconds:.0f} s" if step.rest_seconds else ""
-    return f"{template.title}: {amount}{side}{rest}"
 
 
 def _eval(args) -> int:

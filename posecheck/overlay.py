@@ -22,16 +22,21 @@ def draw_skeleton(rgb: np.ndarray, pose: Pose) -> None:
     thickness = max(2, rgb.shape[0] // 240)
     for a, b in BONES:
         ia, ib = INDEX[a], INDEX[b]
-        colour = BONE_COLOUR if visible[ia] and visible[ib] else HIDDEN_COLOUR
-        cv2.line(rgb, _pt(pose.xy[ia]), _pt(pose.xy[ib]), colour, thickness, cv2.LINE_AA)
+        start, end = _pt(pose.xy[ia]), _pt(pose.xy[ib])
+        if start and end:
+            colour = BONE_COLOUR if visible[ia] and visible[ib] else HIDDEN_COLOUR
+            cv2.line(rgb, start, end, colour, thickness, cv2.LINE_AA)
     for i in range(11, 33):
-        cv2.circle(rgb, _pt(pose.xy[i]), thickness + 1, JOINT_COLOUR if visible[i] else HIDDEN_COLOUR,
-                   -1, cv2.LINE_AA)
+        if point := _pt(pose.xy[i]):
+            cv2.circle(rgb, point, thickness + 1, JOINT_COLOUR if visible[i] else HIDDEN_COLOUR, -1, cv2.LINE_AA)
 
 
 def draw_angle_label(rgb: np.ndarray, pose: Pose, joint: str, value: float) -> None:
     scale = rgb.shape[0] / 720
-    x, y = _pt(pose.xy[INDEX[joint]])
+    point = _pt(pose.xy[INDEX[joint]])
+    if point is None:
+        return
+    x, y = point
     _text(rgb, f"{value:.0f} deg", (x + 10, y - 10), 0.6 * scale, BONE_COLOUR)
 
 
@@ -76,8 +81,15 @@ def annotate(rgb: np.ndarray, pose: Pose | None, state: EngineState, title: str,
     return out
 
 
-def _pt(xy) -> tuple[int, int]:
-    return int(round(float(xy[0]))), int(round(float(xy[1])))
+MAX_PIXEL = 100_000  # far outside any frame, well inside what OpenCV's integer points take
+
+
+def _pt(xy) -> tuple[int, int] | None:
+    """A landmark as a pixel, or None when it has no place (NaN or infinite: nothing is drawn)."""
+    x, y = float(xy[0]), float(xy[1])
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return None
+    return int(round(np.clip(x, -MAX_PIXEL, MAX_PIXEL))), int(round(np.clip(y, -MAX_PIXEL, MAX_PIXEL)))
 
 
 def _text(rgb, text, origin, scale, colour) -> None:

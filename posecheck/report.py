@@ -164,3 +164,15 @@ def reps_by_period(sessions: list[dict], period: str = "day") -> list[dict]:
         counts[key] = counts.get(key, 0) + session["rep_count"]
     return [{"period": start.isoformat(), "exercise": exercise, "reps": reps}
             for (start, exercise), reps in sorted(counts.items())]
+
+
+def step_text(step, template: Template) -> str:
+    """One routine step in words: "bird-dog: 5 holds of 15 s on each side, then rest 30 s"."""
+    if step.reps is not None:
+        amount = f"{step.reps} rep{'' if step.reps == 1 else 's'}"
+    else:
+        seconds = step.hold_seconds or (template.hold.target_seconds if template.hold else None)
+        amount = f"{step.holds} hold{'' if step.holds == 1 else 's'}" + (f" of {seconds:.0f} s" if seconds else "")
+    side = " on each side" if step.per_side else ""
+    rest = f", then rest {step.rest_seconds:.0f} s" if step.rest_seconds else ""
+    return f"{template.title}: {amount}{side}{rest}"

@@ -60,11 +60,11 @@ def to_y4m(clip: Path, out: Path, max_side: int = 480, fps: int = 30) -> float:
 
 
 @contextlib.contextmanager
-def running_app(db_path: Path, *streamlit_args: str):
+def running_app(db_path: Path, *streamlit_args: str, env: dict | None = None):
     """The app on a free port, storing its history in `db_path`; yields its URL."""
     require_browser()
     port = free_port()
-    env = dict(os.environ, POSECHECK_DB=str(db_path))
+    env = dict(os.environ, POSECHECK_DB=str(db_path), **(env or {}))
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false", *streamlit_args],

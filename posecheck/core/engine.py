@@ -91,7 +91,9 @@ class Engine:
         self._candidate: tuple[str, str | None] | None = None
         self._candidate_since = 0.0
         self._reached: dict[str, ActivePhase] = {}
-        self._rep_window: list[float] = []  # key signal values since the last rep ended
+        # The key signal's lowest and highest values since the last rep ended (only these two: a
+        # list of every value grew with every frame while no rep ended, e.g. through a long pause).
+        self._rep_extremes = (math.inf, -math.inf)
         self._form_since: dict[str, float] = {}
         self._issues_since: dict[str, float] = {}
         self._issues_told: dict[str, str] = {}
@@ -108,9 +110,12 @@ class Engine:
 
     # ----- the per-frame entry point -----------------------------------------------------------
     def update(self, detection: Detection) -> list[Event]:
-        # Time never runs backwards here: a frame stamped before the last one (a glitching clock)
-        # is taken as at the last one's time, so no hold or rep can get a negative length.
-        t = max(detection.timestamp, self._last_time)
+        t = detection.timestamp
+        if not (math.isfinite(t) and t > self._last_time):
+            # Stamped at or before the last frame (a repeating or glitching clock): it tells nothing
+            # new in time. Skipped, no duration can come out negative and, should the clock stand
+            # still, no window kept over time (range, view, hold) can grow with every frame.
+            return []
         new: list[Event] = []
         if t - self._last_time >= ABSENT_SECONDS:
             # No frames for a while (a stalled camera, a cut in a video): a position that was only
@@ -141,7 +146,8 @@ class Engine:
         self._check_form(values, t, new)
         key_value = self._key_value(values)
         if key_value is not None:
-            self._rep_window.append(key_value)
+            low, high = self._rep_extremes
+            self._rep_extremes = (min(low, key_value), max(high, key_value))
         if self._in_position:
             if self._current is None:
                 self.identity.observe_rest(values)
@@ -402,7 +408,7 @@ class Engine:
                 rep.notes.append(f"counted without seeing your {' or '.join(current.partial)}")
             self._judge_tempo(rep, new)
             new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
-            self._rep_window = []
+            self._rep_extremes = (math.inf, -math.inf)
 
     def _sample_hold(self, key_value: float | None, t: float) -> None:
         current = self._current
@@ -490,11 +496,10 @@ class Engine:
         return min(found) if self._key_low else max(found)
 
     def _range_of_motion(self) -> tuple[float | None, float | None]:
-        if not self._rep_window:
+        low, high = self._rep_extremes
+        if low > high:  # no value seen
             return None, None
-        values = np.array(self._rep_window)
-        peak = values.min() if self._key_low else values.max()
-        return round(float(values.max() - values.min()), 1), round(float(peak), 1)
+        return round(high - low, 1), round(low if self._key_low else high, 1)
 
     # ----- form rules --------------------------------------------------------------------------
     def _check_form(self, values, t: float, new: list[Event]) -> None:

@@ -28,6 +28,7 @@ def history_page(templates: dict[str, Template]) -> None:
     title = {name: t.title for name, t in templates.items()}
     show_overview(sessions, title)
     show_pain_history(store, title)
+    show_routine_runs(store, sessions, title)
     show_session_list(sessions, title)
     show_exports(store)
     st.divider()
@@ -57,6 +58,24 @@ def show_session_list(sessions: list[dict], title: dict[str, str]) -> None:
              "Hold time (s)": round(s["hold_seconds"], 1),
              "Pain before": s["pain_before"], "Pain after": s["pain_after"],
              "Finished": finished(s)} for s in sessions]
+    st.dataframe(rows, use_container_width=True, hide_index=True)
+
+
+def show_routine_runs(store: Store, sessions: list[dict], title: dict[str, str]) -> None:
+    """Each routine run, with each exercise's count and the pain before and after the run."""
+    runs = store.routine_runs()
+    if not runs:
+        return
+    st.subheader("Routine runs")
+    by_id = {s["id"]: s for s in sessions}
+    rows = []
+    for run in runs:
+        done = [by_id[i] for i in run["sessions"] if i in by_id]
+        rows.append({"Run": run["id"], "Date": when(run["started_at"]), "Routine": run["routine"],
+                     "Exercises": "; ".join(f"{title.get(s['exercise'], s['exercise'])} {s['rep_count']}" for s in done),
+                     "Pain before": run["pain_before"], "Pain after": run["pain_after"],
+                     "Finished": "stopped: it hurt" if run["stop_reason"] == "pain"
+                     else run["stop_reason"] or ("yes" if run["ended_at"] else "cut off")})
     st.dataframe(rows, use_container_width=True, hide_index=True)
 
 

@@ -1,0 +1,77 @@
+"""A routine from start to end in the browser (headless Chromium, a fake webcam looping the
+rendered knee-to-chest sample): pain before, each step counted against its target with a rest
+between, pain after, and the run with each exercise's count and the pain in the History page.
+
+The routine here is a short one written for the test (two single knee holds, 3 s apart) so the
+run takes under a minute; the shipped routines use the same steps, only longer."""
+
+import pytest
+
+from browser import ARTIFACTS, launch, pass_safety_check, running_app, to_y4m
+from conftest import ROOT
+
+ROUTINE = """name = "two-knee-holds"
+title = "Two knee holds"
+summary = "One knee hold, a short rest, and another."
+situation = "general"
+
+[[steps]]
+exercise = "knee-to-chest"
+holds = 1
+rest_seconds = 3
+
+[[steps]]
+exercise = "knee-to-chest"
+holds = 1
+rest_seconds = 0
+"""
+
+
+def tap(page, group: int, label: str) -> None:
+    page.get_by_test_id("stButtonGroup").nth(group).get_by_text(label, exact=True).click()
+
+
+@pytest.mark.browser
+def test_a_routine_runs_from_start_to_end_and_lands_in_the_history(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from posecheck.io.store import Store
+
+    routines = tmp_path / "routines"
+    routines.mkdir()
+    (routines / "two-knee-holds.toml").write_text(ROUTINE)
+    db = tmp_path / "history.db"
+    y4m = tmp_path / "camera.y4m"
+    to_y4m(ROOT / "samples" / "knee-to-chest__synth-correct.mp4", y4m)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_app(db, env={"POSECHECK_ROUTINES": str(routines)}) as url, sync_playwright() as p:
+        browser = launch(p, ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                             f"--use-file-for-fake-video-capture={y4m}", "--allow-loopback-in-peer-connection"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page.goto(url)
+        page.get_by_role("link", name="Routines").click()
+        page.wait_for_selector("h3:has-text('Two knee holds')", timeout=30000)
+        pass_safety_check(page)
+        tap(page, 1, "5")  # pain before
+        page.get_by_role("button", name="Start the routine").click()
+        page.wait_for_selector("text=Step 1 of 2", timeout=30000)
+        page.frame_locator("iframe[title*='streamlit_webrtc']").first.get_by_role("button", name="START").click()
+        page.wait_for_selector("text=Well done. Rest", timeout=60000)
+        page.screenshot(path=str(ARTIFACTS / "routine-rest.png"), full_page=True)
+        page.wait_for_selector("text=Step 2 of 2", timeout=30000)
+        page.wait_for_selector("text=Two knee holds: done", timeout=90000)
+        tap(page, 0, "2")  # pain after
+        page.wait_for_selector("text=saved with the routine", timeout=20000)
+        page.screenshot(path=str(ARTIFACTS / "routine-done.png"), full_page=True)
+        page.get_by_role("link", name="History").click()
+        page.wait_for_selector("text=Routine runs", timeout=30000)
+        table = page.locator("h3:has-text('Routine runs')").locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+        runs_rows = int(table.locator("[role=grid]").first.get_attribute("aria-rowcount")) - 1
+        page.screenshot(path=str(ARTIFACTS / "history-routine.png"), full_page=True)
+        browser.close()
+    store = Store(db)
+    (run,) = store.routine_runs()
+    assert (run["routine"], run["pain_before"], run["pain_after"], run["stop_reason"]) == ("two-knee-holds", 5, 2, None)
+    assert run["ended_at"] is not None and len(run["sessions"]) == 2
+    assert [len(store.reps(i)) for i in run["sessions"]] == [1, 1]
+    assert runs_rows == 1
