@@ -134,7 +134,7 @@ def test_analyze_a_folder_writes_each_video_and_one_table(tmp_path, capsys):
                  "--out", str(out)])
     text = capsys.readouterr().out
     assert code == 1, "one video could not be analysed"
-    assert "2 of 3 videos analysed" in text and "Not a readable video: broken.mp4" in text
+    assert "2 of 3 videos analysed" in text and "broken.mp4 is not a video posecheck can read" in text
     for name in ("monday", "tuesday"):
         summary = json.loads((out / f"{name}.json").read_text())["summary"]
         assert summary["reps"] == 2

@@ -79,7 +79,10 @@ class Pose:
     @property
     def area(self) -> float:
         """Area of the landmarks' bounding box (px^2): how big the person is in the frame."""
-        span = np.nanmax(self.xy, axis=0) - np.nanmin(self.xy, axis=0)
+        placed = self.xy[np.isfinite(self.xy).all(axis=1)]
+        if len(placed) == 0:
+            return 0.0
+        span = placed.max(axis=0) - placed.min(axis=0)
         return float(span[0] * span[1])
 
     def with_xy(self, xy: np.ndarray, world: np.ndarray | None = None) -> "Pose":

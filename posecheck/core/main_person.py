@@ -75,5 +75,6 @@ def _people_among(others: list[Pose] | tuple[Pose, ...], main: Pose) -> int:
 
 def _hips_and_torso(pose: Pose) -> tuple[np.ndarray, float]:
     ls, rs, lh, rh = (pose.xy[i] for i in _TORSO)
-    hips = (lh + rh) / 2
-    return hips, float(np.linalg.norm((ls + rs) / 2 - hips))
+    with np.errstate(invalid="ignore", over="ignore"):  # landmarks without a place give NaN: no match
+        hips = (lh + rh) / 2
+        return hips, float(np.linalg.norm((ls + rs) / 2 - hips))

@@ -72,5 +72,6 @@ class ViewWatch:
 
 def _torso_and_centre(pose: Pose) -> tuple[float, np.ndarray]:
     ls, rs, lh, rh = (pose.xy[i] for i in _TORSO)
-    shoulders, hips = (ls + rs) / 2, (lh + rh) / 2
-    return float(np.linalg.norm(shoulders - hips)), hips
+    with np.errstate(invalid="ignore", over="ignore"):  # landmarks without a place: NaN, skipped by the caller
+        shoulders, hips = (ls + rs) / 2, (lh + rh) / 2
+        return float(np.linalg.norm(shoulders - hips)), hips
