@@ -52,8 +52,8 @@ def test_the_safety_check_pain_ratings_and_stop_it_hurts(tmp_path):
         page.wait_for_timeout(2000)
 
         page.get_by_role("link", name="History").click()
-        page.wait_for_selector("text=Totals per exercise", timeout=30000)
-        pain_heading = page.get_by_role("heading", name="Pain").count()
+        page.wait_for_selector("text=Export all sessions (CSV)", timeout=30000)  # below the pain section
+        pain_heading = page.get_by_role("heading", name="Pain", exact=True).count()
         relief_rows = table_rows(page, 1)  # totals, then the pain change per exercise
         page.screenshot(path=str(ARTIFACTS / "history-pain.png"), full_page=True)
         browser.close()

@@ -151,3 +151,10 @@ def test_one_video_on_two_workers_counts_as_on_one(templates):
     assert len(one.reps) == len(two.reps) == 2
     assert [r.side for r in one.reps] == [r.side for r in two.reps]
     assert abs(one.frames - two.frames) <= 1
+
+
+def test_a_closed_pipe_ends_the_output_quietly():
+    """`posecheck routines | true`: the reader is gone before anything is written; no traceback."""
+    run = subprocess.run(f"{sys.executable} -m posecheck routines | true; {sys.executable} -m posecheck exercises | true",
+                         shell=True, capture_output=True, text=True, cwd=ROOT)
+    assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr, run.stderr
