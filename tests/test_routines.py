@@ -229,3 +229,16 @@ def test_random_files_raise_routine_error(scratch, content):
         load_routine_file(path, TEMPLATES)
     except RoutineError as error:
         assert_one_sentence(error, str(path))
+
+
+def test_a_step_per_side_is_done_only_when_each_side_has_its_number():
+    from posecheck.core.routine import Step, step_done, step_target
+
+    per_side = Step("bird-dog", reps=None, holds=2, hold_seconds=None, per_side=True, rest_seconds=30)
+    assert step_target(per_side) == 4
+    assert not step_done(per_side, {"left": 3, "right": 1})  # the easy side does not stand in for the other
+    assert step_done(per_side, {"left": 2, "right": 2})
+    plain = Step("cat-cow", reps=3, holds=None, hold_seconds=None, per_side=False, rest_seconds=0)
+    assert step_target(plain) == 3
+    assert not step_done(plain, {"all": 2}) and step_done(plain, {"all": 3})
+    assert step_done(plain, {"left": 2, "right": 1})  # sides counted together when the step does not ask

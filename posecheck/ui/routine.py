@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from posecheck.core.pain import helpful_exercises, suggestion
-from posecheck.core.routine import Routine, Step
+from posecheck.core.routine import Routine, step_done, step_target
 from posecheck.core.template import Template
 from posecheck.io.routines import load_available_routines
 from posecheck.live import LiveCoach
@@ -30,11 +30,6 @@ class RoutineRun:
     stop_reason: str = ""
     finished: bool = False
     pain_after_saved: bool = False
-
-
-def target(step: Step) -> int:
-    """Reps (or holds, each counted as a rep) to do in this step, both sides together."""
-    return (step.reps or step.holds or 1) * (2 if step.per_side else 1)
 
 
 def routine_page(templates: dict[str, Template]) -> None:
@@ -116,7 +111,7 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
     while ctx.state.playing:
         snapshot = coach.snapshot()
         show_live(counts, status, snapshot, template)
-        if run.rest_until is None and snapshot.state.reps >= target(step):
+        if run.rest_until is None and step_done(step, snapshot.state.reps_by_side):
             end_step(run, coach, "done")
             if run.finished:
                 st.rerun()
@@ -128,16 +123,24 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
             upcoming = templates[steps[run.step + 1].exercise].title
             progress.info(f"Well done. Rest {left_s:.0f} s, then: {upcoming}.")
         else:
-            progress.progress(min(snapshot.state.reps / target(step), 1.0),
-                              text=f"{snapshot.state.reps} of {target(step)}")
+            progress.progress(min(snapshot.state.reps / step_target(step), 1.0),
+                              text=f"{snapshot.state.reps} of {step_target(step)}" + per_side_text(step, snapshot))
         time.sleep(0.3)
+
+
+def per_side_text(step, snapshot) -> str:
+    if not step.per_side:
+        return ""
+    each = step.reps or step.holds
+    counts = snapshot.state.reps_by_side
+    return f" (left {counts.get('left', 0)} of {each}, right {counts.get('right', 0)} of {each})"
 
 
 def end_step(run: RoutineRun, coach: LiveCoach, how: str) -> None:
     """Close this step's session and rest before the next (or end the run after the last)."""
     summary = coach.finish()
     step = run.routine.steps[run.step]
-    run.results.append({"exercise": step.exercise, "reps": summary["reps"], "target": target(step), "ended": how,
+    run.results.append({"exercise": step.exercise, "reps": summary["reps"], "target": step_target(step), "ended": how,
                         "holds_s": summary["holds_s"]})
     if run.step + 1 >= len(run.routine.steps):
         end_run(run, None, "")
@@ -158,7 +161,7 @@ def end_run(run: RoutineRun, coach: LiveCoach | None, reason: str) -> None:
     if coach is not None:
         summary = coach.finish()
         step = run.routine.steps[run.step]
-        run.results.append({"exercise": step.exercise, "reps": summary["reps"], "target": target(step),
+        run.results.append({"exercise": step.exercise, "reps": summary["reps"], "target": step_target(step),
                             "ended": reason, "holds_s": summary["holds_s"]})
         if store and coach.recorder is not None and reason:
             store.stop_session(coach.recorder.session_id, reason)
