@@ -117,6 +117,13 @@ def run_then_lose_the_camera(url: str, db: Path, tmp_path: Path) -> tuple[int, s
     return counted, before
 
 
+def upload(page, uploader, path: Path) -> None:
+    """Choose a file and wait until the page has it: Analyse before that would analyse the last one."""
+    uploader.set_input_files(str(path))
+    page.get_by_text(path.name[-7:]).first.wait_for(timeout=30000)  # the end: the uploader may shorten a long name
+    page.wait_for_timeout(500)  # the rerun that hands the page the new file
+
+
 @pytest.mark.browser
 def test_uploads_too_big_oddly_named_or_not_a_video(app, tmp_path):
     from playwright.sync_api import sync_playwright
@@ -139,12 +146,12 @@ def test_uploads_too_big_oddly_named_or_not_a_video(app, tmp_path):
         uploader.set_input_files(str(big))
         page.wait_for_selector("text=File must be 1.0MB or smaller", timeout=15000)
 
-        uploader.set_input_files(str(text))
+        upload(page, uploader, text)
         page.get_by_role("button", name="Analyse").click()
         page.wait_for_selector("text=This file could not be analysed", timeout=60000)
         refused = page.get_by_text("This file could not be analysed").inner_text()
 
-        uploader.set_input_files(str(odd))
+        upload(page, uploader, odd)
         page.get_by_role("button", name="Analyse").click()
         page.wait_for_selector("text=Download reps", timeout=120000)
         reps = page.get_by_test_id("stMetricValue").first.inner_text()
