@@ -5,7 +5,7 @@ with one tap; "Stop: it hurts" ends the session at once and keeps why; the Histo
 
 import pytest
 
-from browser import ARTIFACTS, launch, pass_safety_check, running_app, table_rows, to_y4m
+from browser import ARTIFACTS, launch, pass_safety_check, running_app, table_rows, to_y4m, wait_for_text
 from conftest import ROOT
 
 
@@ -42,7 +42,7 @@ def test_the_safety_check_pain_ratings_and_stop_it_hurts(tmp_path):
         tap(page, 1, "6")  # pain before
         webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
         webrtc.get_by_role("button", name="START").click()
-        page.wait_for_selector("text=Processed", timeout=60000)
+        wait_for_text(page, "Processed", 60)
         page.wait_for_timeout(3000)
         page.get_by_role("button", name="Stop: it hurts").click()
         page.wait_for_selector("text=Stopped because it hurts", timeout=20000)
