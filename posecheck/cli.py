@@ -349,7 +349,7 @@ def eval_table(outcomes, summary) -> str:
         if o.case.holds or o.holds:
             labelled = ", ".join(f"{b - a:.1f}" for a, b in o.case.holds) or "-"
             holds = f"{labelled} -> {', '.join(f'{h:.1f}' for h in o.holds) or '-'}"
-        verdict = "ok" if o.passed else "FAIL"
+        verdict = "ok" if o.passed else ("HOLD" if o.count_passed else "FAIL")
         lines.append(f"{o.case.name[:62]:<62} {o.case.exercise:<14} {o.case.reps:>6} {accept:>7} {found:>5}  {verdict:<4} {holds}")
         if o.error:
             lines.append(f"    error: {o.error}")

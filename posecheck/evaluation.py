@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+HOLD_TOLERANCE_S = 1.0  # a timed hold passes within this of the labelled one
+
 
 @dataclass(frozen=True)
 class Case:
@@ -19,6 +21,7 @@ class Case:
     sides: tuple[str, ...] = ()
     hard: bool = False
     negative: bool = False  # analysed with another exercise's template: must count `reps` (0)
+    hold_only: bool = False  # labelled with holds alone: each hold is one rep
 
     @property
     def name(self) -> str:
@@ -37,6 +40,10 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
+        return self.count_passed and self.holds_passed
+
+    @property
+    def count_passed(self) -> bool:
         if self.found is None:
             return False
         low, high = self.case.accept
@@ -44,6 +51,12 @@ class Outcome:
             return True
         # A clip marked hard may instead report that a limb is out of frame, within the maximum.
         return self.case.hard and self.out_of_frame and self.found <= high
+
+    @property
+    def holds_passed(self) -> bool:
+        """Every labelled hold that was timed is within HOLD_TOLERANCE_S of its label."""
+        labelled = [end - start for start, end in self.case.holds]
+        return all(abs(a - b) <= HOLD_TOLERANCE_S for a, b in zip(labelled, self.holds))
 
     @property
     def hold_error(self) -> float | None:
@@ -62,7 +75,8 @@ def outcome_of(case: Case, result, seconds: float = 0.0) -> Outcome:
 
 
 def load_cases(labels_path: str | Path, known_exercises: set[str]) -> list[Case]:
-    """Every countable clip (with `reps`) for a known exercise, and every negative (`as`)."""
+    """Every countable clip (with `reps`, or only `holds`: one rep each) for a known exercise,
+    and every negative (`as`)."""
     labels_path = Path(labels_path)
     data = tomllib.loads(labels_path.read_text(encoding="utf-8"))
     cases = []
@@ -73,6 +87,9 @@ def load_cases(labels_path: str | Path, known_exercises: set[str]) -> list[Case]
             cases.append(Case(file, clip["exercise"], clip["reps"], (accept[0], accept[1]),
                               tuple(tuple(h) for h in clip.get("holds", [])),
                               tuple(clip.get("sides", [])), bool(clip.get("hard", False))))
+        elif clip.get("exercise") in known_exercises and clip.get("holds"):
+            holds = tuple(tuple(h) for h in clip["holds"])
+            cases.append(Case(file, clip["exercise"], len(holds), (len(holds), len(holds)), holds, hold_only=True))
         for exercise, count in clip.get("as", {}).items():
             if exercise in known_exercises:
                 cases.append(Case(file, exercise, count, (count, count), negative=True))
