@@ -22,6 +22,7 @@ class Case:
     hard: bool = False
     negative: bool = False  # analysed with another exercise's template: must count `reps` (0)
     hold_only: bool = False  # labelled with holds alone: each hold is one rep
+    synthetic: bool = False  # rendered: its holds are the script's still time, reported not judged
 
     @property
     def name(self) -> str:
@@ -54,7 +55,11 @@ class Outcome:
 
     @property
     def holds_passed(self) -> bool:
-        """Every labelled hold that was timed is within HOLD_TOLERANCE_S of its label."""
+        """Every labelled hold that was timed is within HOLD_TOLERANCE_S of its label (real
+        clips: a rendered hold's label is the script's still time, which the eased movement in
+        and out blurs by more than a real person's does)."""
+        if self.case.synthetic:
+            return True
         labelled = [end - start for start, end in self.case.holds]
         return all(abs(a - b) <= HOLD_TOLERANCE_S for a, b in zip(labelled, self.holds))
 
@@ -86,10 +91,12 @@ def load_cases(labels_path: str | Path, known_exercises: set[str]) -> list[Case]
             accept = clip.get("accept", [clip["reps"], clip["reps"]])
             cases.append(Case(file, clip["exercise"], clip["reps"], (accept[0], accept[1]),
                               tuple(tuple(h) for h in clip.get("holds", [])),
-                              tuple(clip.get("sides", [])), bool(clip.get("hard", False))))
+                              tuple(clip.get("sides", [])), bool(clip.get("hard", False)),
+                              synthetic=bool(clip.get("synthetic", False))))
         elif clip.get("exercise") in known_exercises and clip.get("holds"):
             holds = tuple(tuple(h) for h in clip["holds"])
-            cases.append(Case(file, clip["exercise"], len(holds), (len(holds), len(holds)), holds, hold_only=True))
+            cases.append(Case(file, clip["exercise"], len(holds), (len(holds), len(holds)), holds, hold_only=True,
+                              synthetic=bool(clip.get("synthetic", False))))
         for exercise, count in clip.get("as", {}).items():
             if exercise in known_exercises:
                 cases.append(Case(file, exercise, count, (count, count), negative=True))
