@@ -1,7 +1,8 @@
 """Generalization benchmark on synthetic clips: does counting hold up across views, bodies, tempos
 and ranges of motion, and does it stay at zero on look-alike exercises?
 
-    .venv/bin/python benchmarks/generalization.py [--quick] [--workers 2] [--seed N] [--json OUT] [--no-cache]
+    .venv/bin/python benchmarks/generalization.py [--suite core|programme] [--only NAME] [--quick]
+        [--workers 2] [--seed N] [--json OUT] [--no-cache]
 
 What it samples (seeded: the same --seed gives the same clips), for each of the app's exercises
 bird-dog, cat-cow and knee-to-chest, 2 reps per clip:
@@ -18,6 +19,11 @@ bird-dog, cat-cow and knee-to-chest, 2 reps per clip:
 Yaw, elevation, depth, move time and hold are Latin-hypercube samples: the clips are drawn as
 BLOCKS independent blocks, each of which spreads every one of those over its whole range. `--quick`
 runs only the first block (about 1/6 of the clips); a full run reuses its cached landmarks.
+
+`--suite programme` samples the same grid for every other exercise that has motion data in
+exercises/motion/ (3 clips per block, 18 per exercise) and the look-alikes written for them: a
+separate run, so that each suite stays near 20 minutes on 2 cores. `--only TEXT` keeps the
+exercises whose name contains TEXT.
 
 Look-alikes (same sampling) are analysed with the template they could be mistaken for and must
 count 0: fire-hydrant, donkey-kick, quadruped-hip-extension and superman as bird-dog; sit-up, crunch
@@ -63,13 +69,31 @@ from posecheck.synth import Build, MotionScript  # noqa: E402
 CACHE = Path.home() / ".cache" / "posecheck" / "generalization"
 MOTION_DIR = ROOT / "exercises" / "motion"
 
-REAL = ("bird-dog", "cat-cow", "knee-to-chest")
+REAL = ("bird-dog", "cat-cow", "knee-to-chest")  # the core three (--suite core)
 LOOK_ALIKES = {  # look-alike motion -> the app template it could be mistaken for
     "fire-hydrant": "bird-dog", "donkey-kick": "bird-dog", "quadruped-hip-extension": "bird-dog",
     "superman": "bird-dog", "sit-up": "knee-to-chest", "crunch": "knee-to-chest", "leg-pull-in": "knee-to-chest",
 }
 BLOCKS = 6  # the full grid is 6 independent Latin-hypercube blocks; --quick runs the first
 PER_BLOCK = {"bird-dog": 7, "cat-cow": 6, "knee-to-chest": 7} | {name: 2 for name in LOOK_ALIKES}
+# --suite programme: every other exercise with motion data, 3 clips per block (18 each), and the
+# look-alikes written for them. Its own run, so that each suite stays within about 20 minutes.
+PROGRAMME_PER_BLOCK = 3
+PROGRAMME_LOOK_ALIKES: dict[str, str] = {}
+SUITES = ("core", "programme")
+
+
+def programme_exercises() -> tuple[str, ...]:
+    """The app's exercises beyond the core three that the renderer can perform."""
+    names = {path.stem for path in (ROOT / "exercises").glob("*.toml")}
+    return tuple(sorted(n for n in names - set(REAL) if (MOTION_DIR / f"{n}.toml").exists()))
+
+
+def per_block(suite: str) -> dict[str, int]:
+    if suite == "core":
+        return PER_BLOCK
+    return ({name: PROGRAMME_PER_BLOCK for name in programme_exercises()}
+            | {name: 2 for name in PROGRAMME_LOOK_ALIKES})
 REPS = 2
 WIDTH, HEIGHT, FPS = 640, 360, 10.0
 
@@ -153,7 +177,7 @@ def sample_block(exercise: str, n: int, seed: int, block: int) -> list[Case]:
         build = Build(height=round(rng.uniform(*HEIGHT_M), 2), girth=round(rng.uniform(*GIRTH), 2),
                       legs=round(rng.uniform(*LIMBS), 2), arms=round(rng.uniform(*LIMBS), 2))
         cases.append(Case(
-            exercise=exercise, template=LOOK_ALIKES.get(exercise, exercise),
+            exercise=exercise, template=(LOOK_ALIKES | PROGRAMME_LOOK_ALIKES).get(exercise, exercise),
             yaw=round(float(yaws[i]), 1),
             elevation=None if elevations[i] < 0 else round(float(elevations[i]), 1),
             far=bool(rng.random() < 0.5), depth=round(float(depths[i]), 2),
@@ -168,11 +192,12 @@ def _pick(rng: np.random.Generator, palette: list[RGB]) -> RGB:
     return palette[int(rng.integers(len(palette)))]
 
 
-def sample_grid(seed: int = 0, quick: bool = False) -> list[Case]:
+def sample_grid(seed: int = 0, quick: bool = False, suite: str = "core") -> list[Case]:
     """Every case of the run: all blocks, or the first only for --quick."""
     blocks = range(1) if quick else range(BLOCKS)
-    return [case for block in blocks for exercise in PER_BLOCK
-            for case in sample_block(exercise, PER_BLOCK[exercise], seed, block)]
+    counts = per_block(suite)
+    return [case for block in blocks for exercise in counts
+            for case in sample_block(exercise, counts[exercise], seed, block)]
 
 
 # --- running one clip ---------------------------------------------------------------------------
@@ -414,23 +439,23 @@ def format_report(rows: list[Row], seconds: float) -> str:
     lines = []
     table = rate_table(rows)
     lines.append("\n(1) Exact rep count, per exercise x |camera yaw| x range of motion (depth)")
-    lines.append(f"{'exercise':<14} {'|yaw|':>6}  " + "  ".join(f"{b:>10}" for b in RANGE_BUCKETS) + f"  {'all':>10}")
-    for exercise in REAL:
+    lines.append(f"{'exercise':<20} {'|yaw|':>6}  " + "  ".join(f"{b:>10}" for b in RANGE_BUCKETS) + f"  {'all':>10}")
+    for exercise in sorted({row.case.exercise for row in rows if not row.case.look_alike}):
         for yb in YAW_BUCKETS:
             cells = [table.get((exercise, yb, rb), (0, 0)) for rb in RANGE_BUCKETS]
             total = (sum(c[0] for c in cells), sum(c[1] for c in cells))
-            lines.append(f"{exercise:<14} {yb:>6}  " + "  ".join(f"{rate(*c):>10}" for c in [*cells, total]))
+            lines.append(f"{exercise:<20} {yb:>6}  " + "  ".join(f"{rate(*c):>10}" for c in [*cells, total]))
 
     lines.append(f"\n(2) In bounds (|yaw| <= {IN_BOUNDS_YAW:.0f} and depth >= {IN_BOUNDS_DEPTH}) and outside")
-    lines.append(f"{'exercise':<14} {'in: exact':>11} {'within 1':>11}   {'out: exact':>11} {'within 1':>11}")
+    lines.append(f"{'exercise':<20} {'in: exact':>11} {'within 1':>11}   {'out: exact':>11} {'within 1':>11}")
     for exercise, sets in bounds_summary(rows).items():
         (ie, i1, i_n), (oe, o1, o_n) = sets["in"], sets["out"]
-        lines.append(f"{exercise:<14} {rate(ie, i_n):>11} {rate(i1, i_n):>11}   {rate(oe, o_n):>11} {rate(o1, o_n):>11}")
+        lines.append(f"{exercise:<20} {rate(ie, i_n):>11} {rate(i1, i_n):>11}   {rate(oe, o_n):>11} {rate(o1, o_n):>11}")
 
     lines.append("\n(3) Look-alikes (must count 0)")
-    lines.append(f"{'look-alike':<25} {'as':<14} {'counted 0':>10} {'false reps':>10}")
+    lines.append(f"{'look-alike':<25} {'as':<20} {'counted 0':>10} {'false reps':>10}")
     for name, (template, zero, n, false) in look_alike_summary(rows).items():
-        lines.append(f"{name:<25} {template:<14} {f'{zero}/{n}':>10} {false:>10}")
+        lines.append(f"{name:<25} {template:<20} {f'{zero}/{n}':>10} {false:>10}")
 
     cached = sum(row.cached for row in rows)
     lines.append(f"\n(4) Wall time {seconds / 60:.1f} min for {len(rows)} clips ({cached} from the landmark cache)")
@@ -466,9 +491,12 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="sampling seed (same seed, same clips)")
     parser.add_argument("--json", help="also write every clip's row here")
     parser.add_argument("--no-cache", action="store_true", help="run MediaPipe again (and refresh the cache)")
+    parser.add_argument("--suite", choices=SUITES, default="core",
+                        help="core: cat-cow, bird-dog, knee-to-chest and their look-alikes; programme: the others")
+    parser.add_argument("--only", default="", help="only exercises whose name contains this text")
     args = parser.parse_args(argv)
 
-    cases = sample_grid(args.seed, args.quick)
+    cases = [c for c in sample_grid(args.seed, args.quick, args.suite) if args.only in c.exercise]
     video = sum(clip_seconds(c) for c in cases)
     print(f"{len(cases)} clips, {video / 60:.1f} min of video at {FPS:g} fps ({video * FPS:.0f} frames), "
           f"{WIDTH}x{HEIGHT}, {args.workers} workers, seed {args.seed}", flush=True)

@@ -9,12 +9,13 @@ accuracy on people, rooms and cameras unlike these few clips.
 import numpy as np
 import pytest
 
-from conftest import CORPUS, require_corpus
+from conftest import CORPUS, ROOT, require_corpus
 from posecheck.analysis import analyze_detections, analyze_video
-from posecheck.evaluation import Outcome, load_cases
+from posecheck.evaluation import load_cases, outcome_of
+from posecheck.io.templates import load_all
 from posecheck.io.video import read_frames
 
-KNOWN = {"cat-cow", "bird-dog", "knee-to-chest"}
+KNOWN = set(load_all(ROOT / "exercises"))  # every shipped exercise with labelled clips
 CORPUS_HERE = (CORPUS / "labels.toml").exists()
 CASES = load_cases(CORPUS / "labels.toml", KNOWN) if CORPUS_HERE else []
 _results = {}
@@ -32,9 +33,10 @@ def analysed(case, templates):
 def test_labelled_clip_count_is_in_its_accept_range(case, templates):
     require_corpus()
     result = analysed(case, templates)
-    outcome = Outcome(case, found=len(result.reps),
-                      out_of_frame=any(e.code == "out_of_frame" for e in result.guidance))
-    assert outcome.passed, f"{case.name}: found {outcome.found}, accept {case.accept}"
+    outcome = outcome_of(case, result)
+    assert outcome.count_passed, f"{case.name}: found {outcome.found}, accept {case.accept}"
+    labelled = [round(end - start, 1) for start, end in case.holds]
+    assert outcome.holds_passed, f"{case.name}: holds {outcome.holds}, labelled {labelled}"
     assert len(result.reps) <= case.accept[1]
 
 

@@ -147,3 +147,16 @@ def test_report_prints_every_section_and_the_failures(bench):
     assert "leg-pull-in" in text and "1/1" in text
     assert bench.rate(1, 2).strip().startswith("50%") and math.isclose(len(bench.rate(0, 0)), len(bench.rate(1, 2)))
     assert bench.row_dict(rows[0])["in_bounds"] is True and bench.row_dict(rows[0])["yaw_bucket"] == "30-45"
+
+
+def test_the_programme_suite_covers_every_other_exercise_with_motion_data(bench):
+    programme = bench.programme_exercises()
+    assert not set(programme) & set(bench.REAL)
+    cases = bench.sample_grid(0, suite="programme")
+    for exercise in programme:
+        mine = [c for c in cases if c.exercise == exercise]
+        assert len(mine) == bench.BLOCKS * bench.PROGRAMME_PER_BLOCK
+        assert {bench.range_bucket(c.depth) for c in mine} == set(bench.RANGE_BUCKETS), exercise
+        assert any(c.yaw < -30 for c in mine) and any(c.yaw > 30 for c in mine), exercise
+    for look_alike, template in bench.PROGRAMME_LOOK_ALIKES.items():
+        assert {c.template for c in cases if c.exercise == look_alike} == {template}
