@@ -19,7 +19,9 @@ CONTACTS = ("plant_hand_", "plant_foot_", "grip_", "hands_chest")  # 0..1 weight
 
 
 def motion_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "exercises" / "motion"
+    """exercises/motion inside the installed package (a wheel), else in the source tree."""
+    packaged = Path(__file__).resolve().parents[1] / "exercises" / "motion"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "exercises" / "motion"
 
 
 @dataclass(frozen=True)
