@@ -41,7 +41,7 @@ def test_live_page_counts_a_fake_webcam_clip(app_url, tmp_path, clip, exercise, 
         page = browser.new_page(viewport={"width": 1280, "height": 1600})
         page.goto(app_url)
         page.get_by_test_id("stSelectbox").first.click()
-        page.get_by_role("option", name=title).click()
+        page.get_by_role("option", name=title, exact=True).click()
         page.wait_for_selector(f"h3:has-text('{title}')", timeout=30000)
         pass_safety_check(page)
         webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
@@ -98,7 +98,7 @@ def test_upload_a_clip_then_find_review_and_delete_it_in_the_history(app_url):
         page = browser.new_page(viewport={"width": 1280, "height": 1800})
         page.goto(app_url)
         page.get_by_test_id("stSelectbox").first.click()
-        page.get_by_role("option", name="Bird-dog").click()
+        page.get_by_role("option", name="Bird-dog", exact=True).click()
         page.get_by_role("tab", name="Analyse a video").click()
         page.get_by_text("Upload my own").click()
         page.locator("input[type=file]").set_input_files(str(clip))

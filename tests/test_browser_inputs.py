@@ -45,7 +45,7 @@ def camera_browser(p, y4m: Path | None = None, allow: bool = True):
 def open_exercise(page, url: str, title: str) -> None:
     page.goto(url)
     page.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name=title).click()
+    page.get_by_role("option", name=title, exact=True).click()
     page.wait_for_selector(f"h3:has-text('{title}')", timeout=30000)
 
 

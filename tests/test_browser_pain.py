@@ -30,7 +30,7 @@ def test_the_safety_check_pain_ratings_and_stop_it_hurts(tmp_path):
         page = browser.new_page(viewport={"width": 1280, "height": 1800})
         page.goto(url)
         page.get_by_test_id("stSelectbox").first.click()
-        page.get_by_role("option", name="Knee-to-chest").click()
+        page.get_by_role("option", name="Knee-to-chest", exact=True).click()
 
         tap(page, 0, "Fever")
         page.wait_for_selector("text=Please don't exercise today", timeout=20000)
