@@ -26,6 +26,11 @@ Joint angles (the keys of a pose dict; limb keys end in `_left` / `_right`):
   grip_left, grip_right  0..1: both hands pulled onto that shin, just below the knee
   hands_chest  0..1: both forearms folded onto the chest, hands towards the other shoulder (IK)
   pelvis_dy    metres added to the pelvis height
+  leg_roll_left, leg_roll_right  degrees both legs, hip joints included, turn about the body's long
+               axis (u) through the pelvis, towards that side (0 by default): lying on the back
+               with the knees bent, the knees fall to that side and the pelvis rolls with them
+  pelvis_dx    metres the pelvis moves along the mat (+u; 0 by default: sitting back on the heels
+               from all fours moves it back, towards -u, while planted hands stay put)
 """
 
 from __future__ import annotations
@@ -105,7 +110,7 @@ def trunk_chain(pose: dict, build: Build, base_pitch: float) -> dict[str, np.nda
     middle = lower - value(pose, "lumbar")
     upper = middle - value(pose, "thoracic")
     head = upper - value(pose, "neck")
-    pelvis = np.array([0.0, value(pose, "pelvis_dy"), 0.0])
+    pelvis = np.array([value(pose, "pelvis_dx"), value(pose, "pelvis_dy"), 0.0])
     waist = pelvis + build.length("lower_trunk") * direction(lower)
     chest = waist + build.length("middle_trunk") * direction(middle)
     neck_base = chest + build.length("upper_trunk") * direction(upper)
@@ -182,7 +187,21 @@ def forward_kinematics(pose: dict, build: Build, base_pitch: float) -> Skeleton:
     for side in SIDES:
         arm_chain(joints, pose, build, side, upper)
         leg_chain(joints, pose, build, side, lower)
+    roll = value(pose, "leg_roll_right") - value(pose, "leg_roll_left")
+    if roll:
+        roll_legs(joints, roll)
     return Skeleton(joints, head_up=direction(head), head_front=direction(head - 90))
+
+
+def roll_legs(joints: dict, angle: float) -> None:
+    """Turn both legs, hip joints included, about the long axis (u) through the pelvis by `angle`
+    degrees, towards the figure's right (+w) when positive."""
+    rotation = rotation_matrix(np.array([1.0, 0.0, 0.0]), math.radians(angle))
+    origin = joints["pelvis"]
+    for side in SIDES:
+        for part in ("hip", "knee", "ankle", "heel", "toe"):
+            name = f"{part}_{side}"
+            joints[name] = origin + rotation @ (joints[name] - origin)
 
 
 def two_bone_ik(root: np.ndarray, target: np.ndarray, len_a: float, len_b: float,
