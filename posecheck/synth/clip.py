@@ -44,7 +44,8 @@ class MotionScript:
     lead_in: float = 1.5
     tail: float = 1.0
     camera_yaw: float = 0.0
-    camera_height: float = 0.4  # metres above the floor (a laptop on the floor)
+    camera_height: float = 0.4  # metres above the floor (a laptop on the floor); raised, with the
+    # look-at point, by the posture's `camera_raise` for standing (0.58 m) and seated (0.15 m) exercises
     camera_elevation: float | None = None  # degrees above the look-at point; overrides camera_height
     distance: float | None = None  # metres from the figure; None = fit the movement in the frame
     hfov: float = 64.0  # horizontal field of view, degrees (typical laptop webcam)
@@ -159,9 +160,11 @@ class Clip:
         s = self.script
         head_way = self.heading * self.posture.front_sign  # world X direction the head points to
         yaw = math.radians(s.camera_yaw)
-        target = np.array([0.0, LOOK_AT_HEIGHT, 0.0])
+        raise_by = self.posture.camera_raise  # 0 on the floor; upright postures film from higher up
+        target = np.array([0.0, LOOK_AT_HEIGHT + raise_by, 0.0])
         if s.camera_elevation is None:
-            position = np.array([head_way * distance * math.sin(yaw), s.camera_height, -distance * math.cos(yaw)])
+            position = np.array([head_way * distance * math.sin(yaw), s.camera_height + raise_by,
+                                 -distance * math.cos(yaw)])
         else:
             # `distance` is then the straight-line distance to the look-at point.
             elevation = math.radians(s.camera_elevation)

@@ -3,6 +3,11 @@
 `settle` decides once per clip where the body rests (pelvis height, the trunk's base direction,
 where hands and feet touch the floor); `pose_figure` then turns any pose into a skeleton whose
 planted hands and feet stay put and whose gripping hands hold the shin.
+
+Upright postures: `standing` (trunk up, face towards +u; each pose is set on the floor by its
+lowest foot point, the toes kept where the start pose puts them, so bending the knees lowers the
+body and pointing the feet lifts it onto the toes) and `seated` (long-sitting on the floor: trunk
+up, the legs out along +u; the body rests on the pelvis like a lying one).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import numpy as np
 from posecheck.synth.body import (SIDES, Build, Skeleton, blend, forward_kinematics,
                                   lateral, set_foot, two_bone_ik, unit, value)
 
-POSTURES = ("quadruped", "supine", "prone")
+POSTURES = ("quadruped", "supine", "prone", "standing", "seated")
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,11 @@ class Posture:
     pelvis_height: float
     hand_contacts: dict = field(default_factory=dict)  # side -> wrist position on the floor
     foot_contacts: dict = field(default_factory=dict)  # side -> ankle position with the foot flat
-    front_sign: float = 1.0  # +1 when the head points to +u
+    front_sign: float = 1.0  # +1 when the head points to +u (upright postures: the face)
+    # Upright postures: how far the camera's look-at point and its default height are raised
+    # (a standing person is filmed at hip height, not from the floor); 0 for lying and kneeling.
+    camera_raise: float = 0.0
+    toe_u: float = 0.0  # standing: where the toes stay along the mat (the middle of the two)
 
 
 def grounded_offset(skeleton: Skeleton, build: Build, parts: tuple[str, ...]) -> float:
@@ -45,6 +54,10 @@ def settle(start_pose: dict, build: Build, kind: str) -> Posture:
         return _settle_supine(start_pose, build)
     if kind == "prone":
         return _settle_prone(start_pose, build)
+    if kind == "standing":
+        return _settle_standing(start_pose, build)
+    if kind == "seated":
+        return _settle_seated(start_pose, build)
     raise ValueError(f"unknown posture {kind!r}; known: {', '.join(POSTURES)}")
 
 
@@ -100,8 +113,60 @@ def _settle_prone(pose: dict, build: Build) -> Posture:
     return Posture("prone", 0.0, lift, hands, {}, 1.0)
 
 
+_FEET = ("heel_left", "heel_right", "toe_left", "toe_right")
+_STANDING_RAISE = 0.58  # standing: look at about 0.9 m (hip height), camera at about 1 m
+_SEATED_RAISE = 0.15  # long-sitting: look at about 0.47 m (chest height sitting)
+
+
+def _settle_standing(pose: dict, build: Build) -> Posture:
+    """Standing on both feet, trunk up, face towards +u; the toes stay where the start pose puts
+    them and every pose is set down on its lowest foot point (see `_pose_standing`)."""
+    skeleton = _standing_skeleton(pose, build)
+    lift = grounded_offset(skeleton, build, _FEET)
+    toe_u = float(np.mean([skeleton[f"toe_{side}"][0] for side in SIDES]))
+    return Posture("standing", 90.0, lift, {}, {}, 1.0, _STANDING_RAISE, toe_u)
+
+
+def _settle_seated(pose: dict, build: Build) -> Posture:
+    """Long-sitting on the floor: trunk up, legs out along +u, face towards +u; the body rests on
+    the pelvis, heels or knees, whichever is lowest in the start pose (the pelvis stays put)."""
+    skeleton = forward_kinematics(pose, build, 90.0)
+    lift = grounded_offset(skeleton, build, ("pelvis",) + _FEET + ("knee_left", "knee_right"))
+    return Posture("seated", 90.0, lift, {}, {}, 1.0, _SEATED_RAISE)
+
+
+def _standing_skeleton(pose: dict, build: Build) -> Skeleton:
+    """A standing pose before it is set on the floor: forward kinematics without `pelvis_dy`
+    (added after, so a pose may leave the floor), feet with `plant_foot` turned flat."""
+    skeleton = forward_kinematics({k: v for k, v in pose.items() if k != "pelvis_dy"}, build, 90.0)
+    joints = skeleton.joints
+    for side in SIDES:
+        weight = value(pose, f"plant_foot_{side}")
+        if weight > 0:
+            old_foot = unit(joints[f"toe_{side}"] - joints[f"heel_{side}"])
+            shank = unit(joints[f"ankle_{side}"] - joints[f"knee_{side}"])
+            set_foot(joints, build, side, shank, unit(blend(old_foot, np.array([1.0, 0.0, 0.0]), weight)))
+    return skeleton
+
+
+def _pose_standing(pose: dict, build: Build, posture: Posture) -> Skeleton:
+    """A standing pose set on the floor: its lowest foot point touches it, the toes stay at
+    `posture.toe_u` (a squat lowers the body, pointed feet lift it onto the toes), then
+    `pelvis_dy` lifts the whole body (a jump)."""
+    skeleton = _standing_skeleton(pose, build)
+    joints = dict(skeleton.joints)
+    for side in SIDES:
+        _place_arm(joints, pose, build, posture, side)
+    lift = grounded_offset(skeleton, build, _FEET)
+    toe_u = float(np.mean([joints[f"toe_{side}"][0] for side in SIDES]))
+    shift = np.array([posture.toe_u - toe_u, lift + value(pose, "pelvis_dy"), 0.0])
+    return Skeleton({k: v + shift for k, v in joints.items()}, skeleton.head_up, skeleton.head_front)
+
+
 def pose_figure(pose: dict, build: Build, posture: Posture) -> Skeleton:
     """The skeleton for one pose, on the floor (floor at v = 0)."""
+    if posture.kind == "standing":
+        return _pose_standing(pose, build, posture)
     skeleton = forward_kinematics(pose, build, posture.base_pitch)
     joints = dict(skeleton.joints)
     for side in SIDES:
