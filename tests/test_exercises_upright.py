@@ -98,6 +98,17 @@ def test_standing_pointed_feet_rise_onto_the_toes():
     assert top["head"][1] - flat["head"][1] > 0.04  # the whole body rises
 
 
+def test_standing_pelvis_dy_lifts_the_whole_body_off_the_floor():
+    """The mini jump (a heel-raise look-alike): `pelvis_dy` lifts the figure, feet and all."""
+    build = Build()
+    clip = render_clip(MotionScript(exercise="mini-jump", reps=1, holds=0.2, build=build, **SMALL))
+    start, end = clip.labels["holds"][1]  # the second key pose: in the air
+    air = clip.skeleton_at((start + end) / 2)
+    for side in ("left", "right"):
+        assert bottom(air, build, f"toe_{side}", "foot") > 0.05
+        assert bottom(air, build, f"heel_{side}", "foot") > bottom(air, build, f"toe_{side}", "foot")
+
+
 def test_seated_rests_pelvis_and_legs_on_the_floor_and_bends_over_them():
     build = Build()
     clip = render_clip(MotionScript(exercise="seated-forward-bend", reps=1, holds=1.0, build=build))
