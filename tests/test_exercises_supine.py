@@ -1,14 +1,15 @@
 """Exercises done lying on the back (issue 11): glute-bridge, lying-knee-twist, pelvic-tilt,
-double-knee-to-chest (and legs-up-the-wall where its template exists), and their renderer motions
+double-knee-to-chest and legs-up-the-wall, and their renderer motions
 (posture "supine"; the knee twist rolls both legs about the body's long axis with `leg_roll_*`).
 
 What this proves: every exercise's correct key pose, on the true landmarks (image and 3-D world
 points), reaches the template's phase, passes its identity rules and shows no form fault, while
 every scripted fault crosses the rule of the same id; the knee twist's bones keep their lengths
 while the legs roll; and small rendered clips go through MediaPipe and the engine to the exact
-count (with the knee twist's side), a person lying still counts nothing, look-alikes (a single
-knee-to-chest and a leg pull-in for the double one, a bent-knee fall-out for the knee twist on
-the true landmarks) are not counted, and scripted faults are cued on video.
+count (with the knee twist's side), a legs-up-the-wall stay is one timed hold, a person lying
+still counts nothing, look-alikes are not counted (a single knee-to-chest as the double one on
+video; a bent-knee fall-out fails the knee twist's identity on the true landmarks), and scripted
+faults are cued on video (a rushed pelvic tilt, lifted hips in legs-up-the-wall).
 
 What it does not prove: that real people are counted. The real clips are measured with
 benchmarks/corpus_engine.py (cached landmarks; tests/test_corpus.py runs the model on them).
@@ -30,23 +31,11 @@ from posecheck.synth.body import forward_kinematics
 from posecheck.synth.figure import pose_figure, settle
 from posecheck.synth.motion import load_motion
 
-SUPINE = ("glute-bridge", "lying-knee-twist", "pelvic-tilt", "double-knee-to-chest")
+SUPINE = ("glute-bridge", "lying-knee-twist", "pelvic-tilt", "double-knee-to-chest", "legs-up-the-wall")
 PURE_SIDE = dict(camera_height=0.32)  # level with the look-at point: the image plane is the sagittal plane
 SMALL = dict(width=320, height=180, fps=10.0)
 
-
-def exercises_with_templates(templates_all=None):
-    """The supine exercises, plus legs-up-the-wall once both of its files exist."""
-    from posecheck.io.templates import load_all
-    from posecheck.synth.motion import motion_dir
-
-    names = list(SUPINE)
-    if (motion_dir() / "legs-up-the-wall.toml").exists() and "legs-up-the-wall" in load_all():
-        names.append("legs-up-the-wall")
-    return names
-
-
-EXERCISES = exercises_with_templates()
+EXERCISES = SUPINE
 
 
 def truth_values(clip, template, index: int) -> dict:
@@ -218,10 +207,20 @@ def test_pelvic_tilt_leg_lowering_is_counted_and_a_rushed_one_is_cued(templates)
     assert rushed == [2]
 
 
+def test_legs_up_the_wall_is_one_timed_hold_and_lifted_hips_are_cued(templates):
+    clip = render_clip(MotionScript(exercise="legs-up-the-wall", reps=1, holds=4.0, faults="hips_lifted",
+                                    seed=6, **SMALL))
+    result = analyse(clip, templates)
+    assert len(result.reps) == 1
+    (start, end), = clip.labels["holds"]
+    assert [round(abs(e.seconds - (end - start))) for e in result.holds] == [0]  # within 0.5 s
+    assert any(e.code == "hips_lifted" for e in result.faults)
+
+
 def test_a_person_lying_still_counts_nothing(templates):
     clip = render_clip(MotionScript(exercise="glute-bridge", reps=0, lead_in=3.0, tail=1.0, seed=5, **SMALL))
     detections = detect(clip)
     assert sum(d.pose is not None for d in detections) >= len(detections) - 2
-    for exercise in ("glute-bridge", "lying-knee-twist", "double-knee-to-chest", "pelvic-tilt"):
+    for exercise in EXERCISES:
         result = analyze_detections(((d, None) for d in detections), templates[exercise])
         assert len(result.reps) == 0, exercise
