@@ -37,6 +37,20 @@ def test_the_shipped_routines_load_against_the_shipped_templates():
                 assert step.hold_seconds <= (template.hold.max_seconds or math.inf)
 
 
+def test_the_programme_has_a_routine_for_each_situation():
+    routines = load_all_routines(TEMPLATES, ROUTINES)
+    assert {r.situation for r in routines.values()} == set(SITUATIONS)
+    steps = {r.situation: [s.exercise for s in r.steps] for r in routines.values()}
+    # The programme's own lists: acute relief and prevention, as the advice gives them.
+    assert steps["acute"][:4] == ["cat-cow", "childs-pose", "lying-knee-twist", "shell-stretch"]
+    assert {"wall-squat", "knee-to-chest", "prone-press-up", "pelvic-tilt", "bird-dog"} <= set(steps["prevention"])
+    # Upright only at the desk; in pregnancy the bridge goes up and down without a hold.
+    assert all(TEMPLATES[name].position.label.startswith("standing") for name in steps["desk"]), \
+        [TEMPLATES[name].position.label for name in steps["desk"]]
+    bridge = next(s for s in load_routine("pregnancy", TEMPLATES, ROUTINES).steps if s.exercise == "glute-bridge")
+    assert bridge.reps and not bridge.holds
+
+
 def test_core_three_follows_the_exercises_advice():
     """cat-cow holds about 5 s (its own target), bird-dog about 15 s, knee-to-chest 10-20 s."""
     cat_cow, bird_dog, knee_to_chest = load_routine("core-three", TEMPLATES, ROUTINES).steps
@@ -156,7 +170,9 @@ def test_file_problems_name_the_file(tmp_path):
 def test_unknown_routine_names_the_known_ones():
     with pytest.raises(RoutineError) as error:
         load_routine("evening", TEMPLATES, ROUTINES)
-    assert str(error.value).startswith("There is no routine named 'evening'. Known routines: core-three")
+    known = ", ".join(sorted(path.stem for path in ROUTINES.glob("*.toml")))
+    assert "core-three" in known
+    assert str(error.value) == f"There is no routine named 'evening'. Known routines: {known}."
 
 
 def test_load_available_routines_keeps_the_good_and_names_the_broken(tmp_path):
