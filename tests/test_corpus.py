@@ -20,6 +20,23 @@ CORPUS_HERE = (CORPUS / "labels.toml").exists()
 CASES = load_cases(CORPUS / "labels.toml", KNOWN) if CORPUS_HERE else []
 _results = {}
 
+# Clips posecheck is known to get wrong, and why. Strict: if one starts passing, the test fails
+# until it is taken off this list. Both are in the issue notes.
+KNOWN_MISSES = {
+    "childs-pose__merged-exercise.mp4": "one still child's pose across a dissolve from a front-oblique to a side "
+    "camera: labelled as two holds, but nothing in the landmarks marks the cut (the torso reads 16 % longer, the "
+    "hips move 0.18 torso lengths), so it is timed as one hold of 13.5 s",
+    "glute-bridge__merged-exercise__ball.mp4": "close-up at hip height with a ball between the knees: when the "
+    "hips are down MediaPipe places them on the thighs (the trunk reads 38-42 degrees up, more than in the bridge), "
+    "so two false tops are counted (5 for 3)",
+}
+
+
+def corpus_param(case):
+    if case is not None and not case.negative and case.file.name in KNOWN_MISSES:
+        return pytest.param(case, marks=pytest.mark.xfail(reason=KNOWN_MISSES[case.file.name], strict=True))
+    return case
+
 
 def analysed(case, templates):
     key = (case.file, case.exercise)
@@ -29,7 +46,8 @@ def analysed(case, templates):
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("case", CASES or [None], ids=lambda c: c.name if c else "corpus-absent")
+@pytest.mark.parametrize("case", [corpus_param(c) for c in CASES] or [None],
+                         ids=lambda c: c.name if c else "corpus-absent")
 def test_labelled_clip_count_is_in_its_accept_range(case, templates):
     require_corpus()
     result = analysed(case, templates)
