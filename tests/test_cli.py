@@ -108,7 +108,7 @@ def test_analyze_saves_to_the_history_which_history_and_export_show(tmp_path, ca
     assert len(listing) == 2 and "bird-dog" in listing[1] and SAMPLE.name in listing[1]  # header + 1 session
     assert main(["--db", db, "history", "-s", "1"]) == 0
     detail = capsys.readouterr().out
-    assert "Rep: 2" in detail and "held 3 s of 15 s" in detail
+    assert "Rep: 2" in detail and "held 4 s of 15 s" in detail
     out = tmp_path / "all.json"
     assert main(["--db", db, "export", "-o", str(out)]) == 0
     (session,) = json.loads(out.read_text())["sessions"]
