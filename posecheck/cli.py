@@ -279,11 +279,13 @@ def _exercises(args) -> int:
     from posecheck.io.templates import load_available
 
     available, broken = load_available(args.exercises_dir)
+    name_width = max(map(len, [*available, *broken]), default=0)
+    title_width = max((len(t.title) for t in available.values()), default=0)
     for template in available.values():
         hold = f"hold {template.hold.target_seconds:.0f} s" if template.hold else "no hold"
-        print(f"{template.name:<16} {template.title:<16} {hold:<10} {template.summary}")
+        print(f"{template.name:<{name_width}}  {template.title:<{title_width}}  {hold:<10} {template.summary}")
     for name, problem in broken.items():
-        print(f"{name:<16} unavailable: {problem}")
+        print(f"{name:<{name_width}}  unavailable: {problem}")
     return 1 if broken else 0
 
 
