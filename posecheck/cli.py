@@ -343,7 +343,7 @@ def _outcome_dict(o) -> dict:
 
 
 def eval_table(outcomes, summary) -> str:
-    lines = [f"{'clip':<62} {'exercise':<14} {'expect':>6} {'accept':>7} {'found':>5}  {'ok':<4} holds (label -> found)"]
+    lines = [f"{'clip':<62} {'exercise':<21} {'expect':>6} {'accept':>7} {'found':>5}  {'ok':<4} holds (label -> found)"]
     for o in outcomes:
         accept = f"{o.case.accept[0]}-{o.case.accept[1]}"
         found = "-" if o.found is None else str(o.found)
@@ -352,7 +352,7 @@ def eval_table(outcomes, summary) -> str:
             labelled = ", ".join(f"{b - a:.1f}" for a, b in o.case.holds) or "-"
             holds = f"{labelled} -> {', '.join(f'{h:.1f}' for h in o.holds) or '-'}"
         verdict = "ok" if o.passed else ("HOLD" if o.count_passed else "FAIL")
-        lines.append(f"{o.case.name[:62]:<62} {o.case.exercise:<14} {o.case.reps:>6} {accept:>7} {found:>5}  {verdict:<4} {holds}")
+        lines.append(f"{o.case.name[:62]:<62} {o.case.exercise:<21} {o.case.reps:>6} {accept:>7} {found:>5}  {verdict:<4} {holds}")
         if o.error:
             lines.append(f"    error: {o.error}")
     s = summary
