@@ -172,7 +172,15 @@ def step_text(step, template: Template) -> str:
         amount = f"{step.reps} rep{'' if step.reps == 1 else 's'}"
     else:
         seconds = step.hold_seconds or (template.hold.target_seconds if template.hold else None)
-        amount = f"{step.holds} hold{'' if step.holds == 1 else 's'}" + (f" of {seconds:.0f} s" if seconds else "")
+        amount = f"{step.holds} hold{'' if step.holds == 1 else 's'}" + (f" of {duration(seconds)}" if seconds else "")
     side = " on each side" if step.per_side else ""
-    rest = f", then rest {step.rest_seconds:.0f} s" if step.rest_seconds else ""
+    rest = f", then rest {duration(step.rest_seconds)}" if step.rest_seconds else ""
     return f"{template.title}: {amount}{side}{rest}"
+
+
+def duration(seconds: float) -> str:
+    """"15 s", "2 min", "2 min 30 s": minutes from two minutes up, as people say them."""
+    if round(seconds) < 120:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min" + (f" {rest} s" if rest else "")

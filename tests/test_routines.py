@@ -256,3 +256,12 @@ def test_a_step_per_side_is_done_only_when_each_side_has_its_number():
     assert step_target(plain) == 3
     assert not step_done(plain, {"all": 2}) and step_done(plain, {"all": 3})
     assert step_done(plain, {"left": 2, "right": 1})  # sides counted together when the step does not ask
+
+
+def test_a_step_reads_in_words_with_long_holds_in_minutes():
+    from posecheck.report import duration, step_text
+
+    acute = load_routine("acute-relief", TEMPLATES, ROUTINES).steps
+    assert step_text(acute[2], TEMPLATES["lying-knee-twist"]) == "Lying knee twist: 5 holds of 5 s on each side, then rest 30 s"
+    assert step_text(acute[-1], TEMPLATES["legs-up-the-wall"]) == "Legs up the wall: 1 hold of 5 min"
+    assert [duration(s) for s in (45, 119.6, 120, 150)] == ["45 s", "2 min", "2 min", "2 min 30 s"]
