@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from exercise_checks import PURE_SIDE, SMALL, Detected, analyse, assert_counted_exactly, hold_index, met, scripted_faults
 
-from posecheck.analysis import analyze_detections
 from posecheck.synth import MotionScript, render_clip
 from posecheck.synth.body import forward_kinematics
 from posecheck.synth.figure import pose_figure, settle
 from posecheck.synth.motion import load_motion
 
 KNEELING = ("childs-pose", "shell-stretch", "downward-dog", "prone-press-up")
-PURE_SIDE = dict(camera_height=0.32)  # level with the look-at point: the image plane is the sagittal plane
-SMALL = dict(width=320, height=180, fps=10.0)
 
 
 def signals(clip, templates, index: int, exercise: str | None = None) -> dict:
@@ -37,17 +35,6 @@ def signals(clip, templates, index: int, exercise: str | None = None) -> dict:
     pose = clip.truth_pose(index)
     pose = pose.with_xy(pose.xy, clip.truth_world(index))
     return measure_all(templates[exercise or clip.script.exercise].signals, pose)
-
-
-def met(condition, values) -> bool:
-    """A condition on the true landmarks (these templates' signals are not per side)."""
-    value = values[(condition.signal, None)]
-    return bool(np.isfinite(value) and condition.enters(value))
-
-
-def hold_index(clip, rep: int = 1) -> int:
-    start, end = clip.labels["holds"][rep - 1]
-    return int(round((start + end) / 2 * clip.fps))
 
 
 # ---- the renderer ------------------------------------------------------------------------------
@@ -110,21 +97,7 @@ def test_correct_key_poses_reach_the_template_phases_without_form_faults(exercis
         assert abs(start[(template.key_signal, None)] - rest) < 0.35 * abs(full - rest)
 
 
-def scripted_faults():
-    from posecheck.io.templates import load_all
-
-    templates = load_all()
-    for exercise in KNEELING:
-        rules = {rule.id for rule in templates[exercise].form}
-        for fault in load_motion(exercise).faults:
-            if fault == "too_fast":  # a tempo fault: judged on the whole rep, not a pose
-                assert templates[exercise].tempo is not None
-                continue
-            assert fault in rules, f"{exercise}: the scripted fault {fault!r} has no form rule of that id"
-            yield pytest.param(exercise, fault, id=f"{exercise}-{fault}")
-
-
-@pytest.mark.parametrize("exercise,fault", list(scripted_faults()))
+@pytest.mark.parametrize("exercise,fault", list(scripted_faults(KNEELING)))
 def test_scripted_faults_cross_the_form_rule(exercise, fault, templates):
     template = templates[exercise]
     rule = next(r for r in template.form if r.id == fault)
@@ -165,33 +138,14 @@ def test_look_alikes_do_not_reach_the_position_and_its_identity(other, template_
 
 # ---- through MediaPipe and the engine ----------------------------------------------------------
 
-_DETECTED: dict = {}
-
-
-def detected(**script) -> tuple:
-    """The clip and its detections (MediaPipe, once per script in this test module)."""
-    key = repr(sorted(script.items()))
-    if key not in _DETECTED:
-        from posecheck.estimator import MediaPipePose
-
-        clip = render_clip(MotionScript(**{**dict(holds=2.0, seed=2, **SMALL), **script}))
-        with MediaPipePose(max_people=1) as estimator:
-            _DETECTED[key] = clip, [estimator(rgb, t) for rgb, t in clip.frames()]
-    return _DETECTED[key]
-
-
-def analyse(detections, template):
-    return analyze_detections(((d, None) for d in detections), template)
+detected = Detected(holds=2.0, seed=2)
 
 
 @pytest.mark.parametrize("exercise", ["downward-dog", "childs-pose"])
 def test_rendered_clip_counts_exactly_through_mediapipe(exercise, templates):
     clip, detections = detected(exercise=exercise, reps=2)
-    assert sum(d.pose is not None for d in detections) >= len(detections) - 2
-    result = analyse(detections, templates[exercise])
-    assert len(result.reps) == clip.labels["reps"] == 2
-    for rep, (start, end) in zip(result.reps, clip.labels["rep_times"]):
-        assert start <= rep.counted_at <= end  # each count lies within its labelled rep
+    assert clip.labels["reps"] == 2
+    assert_counted_exactly(clip, detections, templates[exercise])
 
 
 def test_still_on_all_fours_counts_nothing(templates):
