@@ -46,6 +46,11 @@ class Step:
     per_side: bool
     rest_seconds: float  # after this step, before the next
 
+    @property
+    def each(self) -> int:
+        """Reps or holds asked for (on each side when per_side)."""
+        return self.reps or self.holds or 1
+
 
 @dataclass(frozen=True)
 class Routine:
@@ -60,16 +65,15 @@ class Routine:
 
 def step_target(step: Step) -> int:
     """How many reps (a hold counts as a rep) the step asks for, both sides together."""
-    return (step.reps or step.holds or 1) * (2 if step.per_side else 1)
+    return step.each * (2 if step.per_side else 1)
 
 
 def step_done(step: Step, reps_by_side: Mapping[str, int]) -> bool:
     """Whether the reps counted so far meet the step: per side, each side its own number (a
     second set on the easy side does not stand in for the other)."""
-    each = step.reps or step.holds or 1
     if step.per_side:
-        return all(reps_by_side.get(side, 0) >= each for side in ("left", "right"))
-    return sum(reps_by_side.values()) >= each
+        return all(reps_by_side.get(side, 0) >= step.each for side in ("left", "right"))
+    return sum(reps_by_side.values()) >= step.each
 
 
 def parse_routine(data: dict[str, Any], templates: Mapping[str, Template], source: str = "<routine>") -> Routine:

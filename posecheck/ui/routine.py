@@ -131,17 +131,21 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
 def per_side_text(step, snapshot) -> str:
     if not step.per_side:
         return ""
-    each = step.reps or step.holds
     counts = snapshot.state.reps_by_side
-    return f" (left {counts.get('left', 0)} of {each}, right {counts.get('right', 0)} of {each})"
+    return f" (left {counts.get('left', 0)} of {step.each}, right {counts.get('right', 0)} of {step.each})"
+
+
+def record_step(run: RoutineRun, summary: dict, how: str) -> None:
+    """The current step's result, for the end-of-run summary."""
+    step = run.routine.steps[run.step]
+    run.results.append({"exercise": step.exercise, "reps": summary["reps"], "target": step_target(step),
+                        "ended": how, "holds_s": summary["holds_s"]})
 
 
 def end_step(run: RoutineRun, coach: LiveCoach, how: str) -> None:
     """Close this step's session and rest before the next (or end the run after the last)."""
-    summary = coach.finish()
+    record_step(run, coach.finish(), how)
     step = run.routine.steps[run.step]
-    run.results.append({"exercise": step.exercise, "reps": summary["reps"], "target": step_target(step), "ended": how,
-                        "holds_s": summary["holds_s"]})
     if run.step + 1 >= len(run.routine.steps):
         end_run(run, None, "")
     elif how == "skipped" or not step.rest_seconds:
@@ -159,10 +163,7 @@ def end_run(run: RoutineRun, coach: LiveCoach | None, reason: str) -> None:
     """The run ends: the last step is done, or the user stopped it (`reason` says why)."""
     store = open_store()
     if coach is not None:
-        summary = coach.finish()
-        step = run.routine.steps[run.step]
-        run.results.append({"exercise": step.exercise, "reps": summary["reps"], "target": step_target(step),
-                            "ended": reason, "holds_s": summary["holds_s"]})
+        record_step(run, coach.finish(), reason)
         if store and coach.recorder is not None and reason:
             store.stop_session(coach.recorder.session_id, reason)
     run.stop_reason, run.finished = reason, True
