@@ -149,7 +149,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
         from posecheck.estimator import MediaPipePose
 
         if estimator is None:
-            estimator = estimator_to_close = MediaPipePose(model_path=model)
+            estimator = estimator_to_close = MediaPipePose(model=model)
         pairs = _frames_with(lambda frame: estimator(frame.rgb, frame.timestamp), path, info, max_fps,
                              warnings, progress, 0.0)
     writer: VideoWriter | None = None

@@ -90,7 +90,7 @@ def _analyze_one(job: tuple[str, str, str | None, str | None]) -> BatchItem:
     item = BatchItem(Path(path))
     try:
         template = load_template(exercise, exercises_dir)
-        with MediaPipePose(model_path=model) as estimator:
+        with MediaPipePose(model=model) as estimator:
             item.result = analyze_video(path, template, estimator)
     except (VideoError, DataError) as exc:
         item.error = str(exc)

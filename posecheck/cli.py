@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="posecheck", description=__doc__)
-    parser.add_argument("--model", help="a MediaPipe pose .task file (default: the bundled full model; "
-                        "or set $POSECHECK_MODEL)")
+    parser.add_argument("--model", help="the pose model: lite (fastest), full (the default) or heavy (most "
+                        "exact), or a MediaPipe pose .task file; or set $POSECHECK_MODEL")
     parser.add_argument("--exercises-dir", help="folder of exercise templates (default: exercises/)")
     parser.add_argument("--db", help="the history database (default: $POSECHECK_DB, the `database` setting in "
                         "~/.config/posecheck/config.toml, or ~/.local/share/posecheck/history.db)")
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     analyze.add_argument("--no-save", action="store_true", help="do not add this analysis to the history")
     analyze.add_argument("--fps", type=float, default=None,
-                         help="analyse at most this many frames a second (default 20; 0: every frame)")
+                         help="analyse at most this many frames a second (default 15; 0: every frame)")
     analyze.add_argument("--workers", "-j", type=int, default=None,
                          help="worker processes, each with its own pose model (default: one per core)")
     analyze.add_argument("--out", metavar="DIR", default="posecheck-results",
@@ -104,7 +104,7 @@ def _template(args, name: str):
 def _estimator(args):
     from posecheck.estimator import MediaPipePose
 
-    return MediaPipePose(model_path=args.model)
+    return MediaPipePose(model=args.model)
 
 
 def _progress_bar(label: str, quiet: bool):

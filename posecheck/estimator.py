@@ -23,15 +23,23 @@ class PoseEstimator(Protocol):
 class MediaPipePose:
     """MediaPipe Tasks PoseLandmarker in VIDEO mode (tracking between frames).
 
+    `model` is a model name (lite, full, heavy) or a .task file; by default the full model.
+
     Timestamps are the frames' real times in seconds; they must increase. Up to `max_people`
     people are returned, largest first, so the caller can tell when a second person is in view.
     """
 
-    def __init__(self, model_path=None, max_people: int = 2, min_confidence: float = 0.5):
+    def __init__(self, model=None, max_people: int = 2, min_confidence: float = 0.5):
         from mediapipe.tasks.python import BaseOptions, vision
 
+        pose_model = resolve_model(model)
+        self.model_name = pose_model.name
+        if pose_model.data is not None:
+            base_options = BaseOptions(model_asset_buffer=pose_model.data)
+        else:
+            base_options = BaseOptions(model_asset_path=str(pose_model.path))
         options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(resolve_model(model_path))),
+            base_options=base_options,
             running_mode=vision.RunningMode.VIDEO,
             num_poses=max_people,
             min_pose_detection_confidence=min_confidence,

@@ -79,7 +79,7 @@ class _Landmarkers:
         from posecheck.estimator import MediaPipePose
 
         if not hasattr(self._local, "estimator"):
-            self._local.estimator = MediaPipePose(model_path=self.model)
+            self._local.estimator = MediaPipePose(model=self.model)
             with self._lock:
                 self._made.append(self._local.estimator)
         return self._local.estimator

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 MODEL_ENV = "POSECHECK_MODEL"
@@ -18,8 +19,22 @@ BUNDLED_RELATIVE_PATH = Path("models") / "pose_landmarker_full.task"
 BUNDLED_SHA256 = "4eaa5eb7a98365221087693fcc286334cf0858e2eb6e15b506aa4a7ecdcec4ad"
 
 
+# By name: lite is fastest, heavy the most exact; full (the default) sits between.
+MODEL_NAMES = ("lite", "full", "heavy")
+DEFAULT_MODEL = "full"
+
+
 class ModelError(RuntimeError):
     """The pose model is missing, unreadable or not the expected file."""
+
+
+@dataclass(frozen=True)
+class PoseModel:
+    """A verified pose model: a `.task` file on disk, or its bytes assembled in memory."""
+
+    name: str  # lite, full, heavy, or the user's file name
+    path: Path | None = None
+    data: bytes | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -41,28 +56,54 @@ def bundled_model_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / BUNDLED_RELATIVE_PATH
 
 
-def resolve_model(path: str | os.PathLike | None = None, expected_sha256: str | None = None) -> Path:
-    """Return a verified model path: the given one, else $POSECHECK_MODEL, else the bundled one.
+def available_models() -> list[str]:
+    """The model names this installation can load (full always, when set up)."""
+    from posecheck.io import model_variants
 
-    The bundled file must match its pinned hash. A user-given file is checked against
-    `expected_sha256` (or $POSECHECK_MODEL_SHA256) when one is given, and must be a .task file.
+    return [name for name in MODEL_NAMES if name == DEFAULT_MODEL or model_variants.is_installed(name)]
+
+
+def resolve_model(choice: str | os.PathLike | PoseModel | None = None,
+                  expected_sha256: str | None = None) -> PoseModel:
+    """Return a verified model: by name (lite, full, heavy), or a given .task file; by default
+    $POSECHECK_MODEL (a name or a file), else the bundled full model.
+
+    The bundled file must match its pinned hash, and so must the files the lite and heavy
+    models are built from. A user-given file is checked against `expected_sha256` (or
+    $POSECHECK_MODEL_SHA256) when one is given, and must be a .task file.
     """
-    given = path or os.environ.get(MODEL_ENV)
-    if given:
-        model = Path(given).expanduser()
-        expected = expected_sha256 or os.environ.get(MODEL_SHA256_ENV)
-    else:
-        model = bundled_model_path()
-        expected = BUNDLED_SHA256
+    if isinstance(choice, PoseModel):
+        return choice
+    choice = choice or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+    if str(choice) in MODEL_NAMES:
+        return _named_model(str(choice))
+    model = Path(choice).expanduser()
     if not model.is_file():
-        raise ModelError(f"Pose model file not found: {model}")
+        raise ModelError(f"Pose model file not found: {model} (or give a model by name: {', '.join(MODEL_NAMES)})")
     if model.suffix != ".task":
         raise ModelError(f"Pose model must be a MediaPipe '.task' file, got: {model.name}")
-    if expected:
-        actual = sha256_of(model)
-        if actual != expected.lower():
-            raise ModelError(
-                f"Pose model {model} has sha256 {actual}, expected {expected}: the file is "
-                "damaged or not the model it claims to be."
-            )
-    return model
+    _check_hash(model, expected_sha256 or os.environ.get(MODEL_SHA256_ENV))
+    return PoseModel(name=model.name, path=model)
+
+
+def _named_model(name: str) -> PoseModel:
+    full = bundled_model_path()
+    if not full.is_file():
+        raise ModelError(f"Pose model file not found: {full}. Set up again with ./dev.")
+    _check_hash(full, BUNDLED_SHA256)
+    if name == DEFAULT_MODEL:
+        return PoseModel(name=name, path=full)
+    from posecheck.io.model_variants import assemble_task
+
+    return PoseModel(name=name, data=assemble_task(name, full))
+
+
+def _check_hash(model: Path, expected: str | None) -> None:
+    if not expected:
+        return
+    actual = sha256_of(model)
+    if actual != expected.lower():
+        raise ModelError(
+            f"Pose model {model} has sha256 {actual}, expected {expected}: the file is "
+            "damaged or not the model it claims to be."
+        )
