@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from posecheck.analysis import AnalysisResult
-from posecheck.core.template import DataError
+from posecheck.core.template import Template
 from posecheck.io.names import fit_name
 from posecheck.io.video import VideoError, probe
 
@@ -53,17 +53,15 @@ def output_names(files: list[Path]) -> dict[Path, str]:
     return names
 
 
-def analyze_many(files: list[Path], exercise: str, exercises_dir: str | None = None,
-                 model: str | None = None, workers: int = 1,
+def analyze_many(files: list[Path], template: Template, model: str | None = None, workers: int = 1,
                  on_progress: Callable[[float], None] | None = None) -> Iterator[BatchItem]:
     """Yield one BatchItem per file as each finishes. `on_progress` gets the fraction of the
     files' total duration analysed so far (files without a known duration count as one second)."""
-    jobs = [(str(path), exercise, exercises_dir, model) for path in files]
     weights = {path: _duration(path) for path in files}
     total, done = sum(weights.values()) or 1.0, 0.0
     pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(files))), thread_name_prefix="posecheck-batch")
     try:
-        for future in as_completed([pool.submit(_analyze_one, job) for job in jobs]):
+        for future in as_completed([pool.submit(analyze_file, path, template, model) for path in files]):
             item = future.result()
             done += weights[item.path]
             if on_progress:
@@ -80,19 +78,17 @@ def _duration(path: Path) -> float:
         return 1.0
 
 
-def _analyze_one(job: tuple[str, str, str | None, str | None]) -> BatchItem:
-    """One file, in a worker thread: its own landmarker (timestamps start again at 0 for each video)."""
+def analyze_file(path: Path, template: Template, model=None) -> BatchItem:
+    """One file, with its own landmarker (timestamps start again at 0 for each video); a file
+    that cannot be analysed gives its reason instead of an exception."""
     from posecheck.analysis import analyze_video
     from posecheck.estimator import MediaPipePose
-    from posecheck.io.templates import load_template
 
-    path, exercise, exercises_dir, model = job
     item = BatchItem(Path(path))
     try:
-        template = load_template(exercise, exercises_dir)
         with MediaPipePose(model=model) as estimator:
             item.result = analyze_video(path, template, estimator)
-    except (VideoError, DataError) as exc:
+    except VideoError as exc:
         item.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one unexpected failure must not stop a whole archive
         item.error = f"{item.path.name} could not be analysed ({type(exc).__name__}: {exc})"

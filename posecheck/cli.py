@@ -18,6 +18,13 @@ from posecheck.io.model import ModelError, resolve_model  # noqa: E402
 from posecheck.io.store import StoreError  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
 
+LOCAL_RAY = "default"  # --ray without an address
+
+
+class UsageError(Exception):
+    """The command asks for something this installation cannot do."""
+
+
 def main(argv: list[str] | None = None) -> int:
     from posecheck.memory import limit_malloc_arenas
 
@@ -26,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (DataError, VideoError, ModelError, StoreError, FileNotFoundError) as exc:
+    except (DataError, VideoError, ModelError, StoreError, UsageError, FileNotFoundError) as exc:
         print(f"posecheck: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -59,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="analyse at most this many frames a second (default 15; 0: every frame)")
     analyze.add_argument("--workers", "-j", type=int, default=None,
                          help="worker processes, each with its own pose model (default: one per core)")
+    analyze.add_argument("--ray", nargs="?", const=LOCAL_RAY, metavar="ADDRESS",
+                         help="with several videos: hand them to a Ray cluster (the optional `ray` extra; "
+                         "without ADDRESS, Ray's own default: $RAY_ADDRESS or a local instance)")
     analyze.add_argument("--out", metavar="DIR", default="posecheck-results",
                          help="with several videos: where each video's JSON and CSV go (default: %(default)s)")
     analyze.set_defaults(run=_analyze)
@@ -126,7 +136,7 @@ def _analyze(args) -> int:
     from posecheck.batch import video_files
 
     files = video_files(args.videos)
-    if len(files) > 1 or Path(args.videos[0]).is_dir():
+    if len(files) > 1 or Path(args.videos[0]).is_dir() or args.ray:
         return _analyze_many(args, files)
     from posecheck.analysis import ANALYSIS_FPS, analyze_video
     from posecheck.io.store import save_result
@@ -161,7 +171,7 @@ def _analyze(args) -> int:
 def _analyze_many(args, files: list[Path]) -> int:
     """Several videos: one worker per core, one progress bar, one summary table, and a JSON and
     a CSV per video in --out; each analysis is stored in the history as its own session."""
-    from posecheck.batch import analyze_many, output_names
+    from posecheck.batch import output_names
     from posecheck.parallel import default_workers
     from posecheck.io.store import save_result
     from posecheck.report import reps_csv, result_json
@@ -169,7 +179,7 @@ def _analyze_many(args, files: list[Path]) -> int:
     if args.annotate or args.json or args.csv or args.fps is not None:
         raise VideoError("--annotate, --json, --csv and --fps work with one video; with several, "
                          "each video's JSON and CSV are written to --out")
-    _template(args, args.exercise)  # a broken template fails here, once, not in every worker
+    template = _template(args, args.exercise)  # a broken template fails here, once, not in every worker
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     store = None if args.no_save else _store(args)
@@ -178,7 +188,7 @@ def _analyze_many(args, files: list[Path]) -> int:
     started, rows, failed = time.perf_counter(), [], 0
     names = output_names(files)
     try:
-        for item in analyze_many(files, args.exercise, args.exercises_dir, args.model, workers, update):
+        for item in _batch(args, files, template, workers, update):
             name = item.path.name
             if item.result is None:
                 failed += 1
@@ -199,9 +209,25 @@ def _analyze_many(args, files: list[Path]) -> int:
     for name, length, reps, hold, note in sorted(rows):
         print(f"{name:<{width}}  {length:>7}  {reps:>4}  {hold:>12}  {note}")
     seconds = time.perf_counter() - started
-    print(f"\n{len(rows) - failed} of {len(rows)} videos analysed in {seconds:.0f} s on {min(workers, len(files))} "
-          f"worker(s); JSON and CSV per video in {out}/" + ("" if store is None else "; each saved to the history"))
+    where = "the Ray cluster" if args.ray else f"{min(workers, len(files))} worker(s)"
+    print(f"\n{len(rows) - failed} of {len(rows)} videos analysed in {seconds:.0f} s on {where}; JSON and CSV per video in {out}/" + ("" if store is None else "; each saved to the history"))
     return 1 if failed else 0
+
+
+def _batch(args, files: list[Path], template, workers: int, update):
+    if args.ray:
+        import importlib.util
+
+        from posecheck.distributed import RAY_MISSING, analyze_on_ray
+
+        if importlib.util.find_spec("ray") is None:
+            raise UsageError(RAY_MISSING)
+
+        address = None if args.ray == LOCAL_RAY else args.ray
+        return analyze_on_ray(files, template, args.model, address, update)
+    from posecheck.batch import analyze_many
+
+    return analyze_many(files, template, args.model, workers, update)
 
 
 def _store(args):
