@@ -13,7 +13,8 @@ corpus is there, letterboxed and looped to each size, rate and length:
   `--annotate`, and the peak resident memory of each;
 - start-up: from launching `posecheck analyze` to its first analysed frame;
 - peak memory for a long video (default 10 minutes of 1920x1080) against a 1-minute one;
-- batch: N clips through `posecheck analyze FOLDER` on 1 and on 2 workers.
+- batch: N clips through `posecheck analyze FOLDER` on 1 and on 2 workers;
+- the lite, full and heavy pose models: ms per frame, and `posecheck analyze` with each.
 The app's Analyse page and the live path have their own benchmarks (page_analysis.py, live_fps.py).
 """
 
@@ -94,16 +95,21 @@ def make_clip(frames: list[np.ndarray], period: float, width: int, height: int, 
     return out
 
 
+def pose_only_ms(frames, model: str | None = None) -> float:
+    """ms per frame of MediaPipe alone, on frames decoded beforehand (after one warm-up frame)."""
+    with MediaPipePose(model) as estimator:
+        estimator(frames[0].rgb, 0.0)
+        started = time.perf_counter()
+        for frame in frames:
+            estimator(frame.rgb, frame.timestamp + 1.0)
+        return (time.perf_counter() - started) / len(frames) * 1000
+
+
 def pose_only_and_pipeline(clip: Path) -> tuple[float, float, int]:
     """ms per analysed frame: MediaPipe alone on frames decoded beforehand, then the whole
     pipeline (analyze_video, decoding included) on the same frames."""
     frames = list(read_frames(clip, max_side=ANALYSIS_MAX_SIDE, max_fps=ANALYSIS_FPS))
-    with MediaPipePose() as estimator:
-        estimator(frames[0].rgb, 0.0)  # warm up outside the timing
-        started = time.perf_counter()
-        for frame in frames:
-            estimator(frame.rgb, frame.timestamp + 1.0)
-        pose = (time.perf_counter() - started) / len(frames)
+    pose = pose_only_ms(frames) / 1000
     template = load_template("bird-dog")
     with MediaPipePose() as estimator:
         estimator(frames[0].rgb, 0.0)
@@ -220,6 +226,20 @@ def speed_figures(clips: dict[str, Path], seconds: float, work: Path, db: Path) 
         print(f"{name:<18} {seconds / plain:>6.2f}x {plain_mb:>8.0f} {seconds / drawn:>10.2f}x {drawn_mb:>8.0f}")
 
     print(f"\nStart-up to the first analysed frame: {first_frame_seconds(clips['1920x1080 60 fps']):.2f} s")
+    model_costs(clips["1920x1080 60 fps"], seconds, db)
+
+
+def model_costs(clip: Path, seconds: float, db: Path) -> None:
+    """The lite, full and heavy models on the same frames, and `posecheck analyze --model` with each
+    (their accuracy on the corpus: `posecheck --model NAME eval ../shared/corpus/labels.toml`)."""
+    from posecheck.io.model import available_models
+
+    frames = list(read_frames(clip, max_side=ANALYSIS_MAX_SIDE, max_fps=ANALYSIS_FPS))[:150]
+    print(f"\nPose models ({len(frames)} frames of the 1080p60 clip; `posecheck analyze` on all of it)")
+    print(f"{'model':<7} {'ms/frame':>9} {'analyze':>8}")
+    for name in available_models():
+        wall, _ = run_cli(["--model", name, "analyze", str(clip), "-e", "bird-dog", "--no-save", "-q"], db)
+        print(f"{name:<7} {pose_only_ms(frames, name):>9.1f} {seconds / wall:>7.2f}x")
 
 
 def memory_and_batch(args, frames, period: float, clips: dict[str, Path], work: Path, db: Path) -> None:

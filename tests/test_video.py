@@ -67,12 +67,17 @@ def test_at_most_max_fps_frames_are_kept_on_their_real_times(tmp_path):
     write_clip(path, times)
     kept = [f.timestamp for f in read_frames(path, max_fps=15)]
     assert len(kept) == 30
-    assert kept == pytest.approx(times[::4], abs=0.002)
+    # B-frames of a 60 fps file are not decoded, so a kept frame may be one source frame late
+    for grid_time, time in zip(times[::4], kept):
+        assert grid_time - 0.002 <= time <= grid_time + 1 / 60 + 0.002
+    every_frame = [f.timestamp for f in read_frames(path)]
+    assert every_frame == pytest.approx(times, abs=0.002)  # without max_fps nothing is skipped
 
 
-def test_parts_read_apart_join_into_the_whole(tmp_path):
+@pytest.mark.parametrize("rate", [30, 60])
+def test_parts_read_apart_join_into_the_whole(tmp_path, rate):
     path = tmp_path / "parts.mp4"
-    times = [i / 30 for i in range(90)]
+    times = [i / rate for i in range(3 * rate)]
     write_clip(path, times)
     whole = [f.timestamp for f in read_frames(path, max_fps=15)]
     parts = [f.timestamp for f in read_frames(path, max_fps=15, end=1.3)]
