@@ -96,7 +96,7 @@ def _detect_part(job, landmarkers: _Landmarkers) -> tuple[list[Detection], str]:
     estimator = landmarkers.get()
     detections: list[Detection] = []
     try:
-        for frame in read_frames(path, max_side=max_side, max_fps=max_fps, start=start, end=end):
+        for frame in read_frames(path, max_side=max_side, max_fps=max_fps, start=start, end=end, single_thread=True):
             detections.append(estimator(frame.rgb, frame.timestamp))
     except VideoError as exc:
         return detections, str(exc)

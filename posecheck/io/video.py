@@ -117,7 +117,7 @@ def cut_off_warning(info: VideoInfo, read_until: float, frame_gap: float) -> str
 
 
 def read_frames(path: str | Path, max_side: int | None = None, max_fps: float | None = None,
-                start: float = 0.0, end: float | None = None) -> Iterator[Frame]:
+                start: float = 0.0, end: float | None = None, single_thread: bool = False) -> Iterator[Frame]:
     """Yield RGB frames with timestamps in seconds; rotation metadata is applied.
 
     `max_side` scales frames down so their longer side is at most that many pixels (pose
@@ -132,7 +132,10 @@ def read_frames(path: str | Path, max_side: int | None = None, max_fps: float | 
     container = _open(path)
     try:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        if single_thread:
+            stream.codec_context.thread_count = 1
+        else:
+            stream.thread_type = "AUTO"
         if max_fps and float(stream.average_rate or 0) >= 2 * max_fps:
             # Frames no other frame refers to (B-frames) are not even decoded: at 60 fps that
             # halves the decoding of most encoders' files, and a kept frame is still at most two
