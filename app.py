@@ -16,7 +16,8 @@ import streamlit as st  # noqa: E402
 
 from posecheck.analysis import BackgroundAnalysis  # noqa: E402
 from posecheck.ui.history import history_page  # noqa: E402
-from posecheck.ui.live import new_coach, open_store, show_demo, show_live, speak, start_camera  # noqa: E402
+from posecheck.ui.live import (new_coach, open_store, show_demo, show_live, speak, start_camera,  # noqa: E402
+                               wait_for_picture, warn_if_no_picture)
 from posecheck.ui.pain import (STOPPED_FOR_PAIN, ask_pain_after, pain_rating, safety_check,  # noqa: E402
                                show_suggestion_for)
 from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps  # noqa: E402
@@ -144,10 +145,11 @@ def live_section(template) -> None:
         if not ctx.state.playing:  # the camera is off: the next START is a new session
             st.session_state.stopped_for_pain = None
     status, counts, speech = st.empty(), st.empty(), st.empty()
+    wait_for_picture(ctx, coach, key, status)  # START pressed: say so if no picture comes
     while ctx.state.playing and not st.session_state.get("coach_done"):
         save_pain_before(coach, pain_before)
         show_live(counts, status, coach.snapshot(), template)
-        if coach.stalled():
+        if not warn_if_no_picture(ctx, coach, key, status) and coach.stalled():
             status.warning("The camera stopped sending pictures. What you did so far is saved: press STOP, "
                            "then START to go on.")
         while not coach.spoken.empty():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -23,8 +24,19 @@ CAMERA_WORDS = {  # streamlit-webrtc's messages, in plain words
     "device_access_denied": "Camera access was refused. Allow it for this page (the camera icon in the "
                             "address bar), then press START again",
 }
-CAMERA_HELP = ("Camera not starting? Allow camera access for this page (the camera icon in the address bar), "
-               "close other apps that use the camera, or choose \"A sample video\" to try posecheck without one.")
+CAMERA_HELP = ("Press START once: the camera takes a few seconds to start. If the button still says START after "
+               "that, press it again. Camera not starting? Allow camera access for this page (the camera icon in "
+               "the address bar), close other apps that use the camera, or choose \"A sample video\" to try "
+               "posecheck without one.")
+# START pressed (the browser's offer reached the app) and still no picture after this long: locally
+# the camera connects in 1 to 3 s, even on a busy 2-core machine. Seen after START pressed twice in
+# quick succession: the component does nothing visible for a moment after a press, a second press
+# then opens a second browser connection, and the app's answer goes to the wrong one.
+CONNECT_SECONDS = 10.0
+NO_PICTURE = ("The camera did not start: no picture has come {seconds:.0f} s after START. Press START again "
+              "(if the button says STOP, press STOP first), once, and give it a few seconds.")
+
+
 def open_store() -> Store | None:
     """The history database, or None (with a message) if it cannot be opened: coaching still works."""
     try:
@@ -80,6 +92,7 @@ def start_camera(key: str, coach: LiveCoach, sample: Path | None):
     """The webcam (or a sample video played by the server) through streamlit-webrtc."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
+
     def on_frame(frame):
         import av
 
@@ -98,6 +111,40 @@ def start_camera(key: str, coach: LiveCoach, sample: Path | None):
     if not ctx.state.playing:
         st.caption(CAMERA_HELP)
     return ctx
+
+
+def seconds_without_picture(ctx, coach: LiveCoach, key: str, clock=time.monotonic) -> float:
+    """How long the camera `key` has been starting without a picture: from the first run that saw
+    START (the browser's offer, or the connection) until the coach's first frame. 0 otherwise."""
+    mark = f"camera-starting-{key}"
+    starting = (ctx.state.signalling or ctx.state.playing) and coach.snapshot().frames == 0
+    if not starting:
+        st.session_state.pop(mark, None)
+        return 0.0
+    now = clock()
+    return now - st.session_state.setdefault(mark, now)
+
+
+def wait_for_picture(ctx, coach: LiveCoach, key: str, slot, poll: float = 0.3, clock=time.monotonic) -> None:
+    """While the camera connects (START pressed, not playing yet), keep this run going so that the
+    page can say plainly what to do if no picture comes within CONNECT_SECONDS. Returns at once
+    when the camera is not connecting; any rerun (the connection coming up) also ends it."""
+    while ctx.state.signalling and not ctx.state.playing:
+        waited = seconds_without_picture(ctx, coach, key, clock)
+        if waited > CONNECT_SECONDS:
+            slot.warning(NO_PICTURE.format(seconds=waited))
+            return
+        slot.info("Starting the camera…")  # each write is a point where a rerun can take over
+        time.sleep(poll)
+
+
+def warn_if_no_picture(ctx, coach: LiveCoach, key: str, status) -> bool:
+    """Inside a live loop: the camera is connected but has sent no picture for CONNECT_SECONDS."""
+    waited = seconds_without_picture(ctx, coach, key)
+    if waited > CONNECT_SECONDS:
+        status.warning(NO_PICTURE.format(seconds=waited))
+        return True
+    return False
 
 
 def show_live(counts, status, snapshot, template) -> None:

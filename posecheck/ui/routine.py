@@ -6,6 +6,7 @@ stored as a session of one routine run."""
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -16,7 +17,8 @@ from posecheck.core.template import Template
 from posecheck.io.routines import load_available_routines
 from posecheck.live import LiveCoach
 from posecheck.report import step_text
-from posecheck.ui.live import new_coach, open_store, show_demo, show_live, start_camera
+from posecheck.ui.live import (new_coach, open_store, show_demo, show_live, start_camera, wait_for_picture,
+                               warn_if_no_picture)
 from posecheck.ui.pain import STOPPED_FOR_PAIN, pain_rating, safety_check
 
 
@@ -30,6 +32,9 @@ class RoutineRun:
     stop_reason: str = ""
     finished: bool = False
     pain_after_saved: bool = False
+    # Names this run's camera and coaches: unique, unlike id(run), which a later run can reuse once
+    # this one is gone (it would then inherit this run's finished coach and camera state).
+    key: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
 
 def routine_page(templates: dict[str, Template]) -> None:
@@ -76,7 +81,7 @@ def preview(routine: Routine, templates: dict[str, Template]) -> None:
 
 def step_coach(run: RoutineRun, template: Template) -> LiveCoach:
     """One coach (one stored session) per step of the run."""
-    key = (id(run), run.step)
+    key = (run.key, run.step)
     if st.session_state.get("routine_coach_key") != key:
         st.session_state.routine_coach = new_coach(template, "webcam", run.run_id)
         st.session_state.routine_coach_key = key
@@ -94,7 +99,8 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
     with right:
         show_demo(template)
     with left:
-        ctx = start_camera(f"routine-{id(run)}", coach, None)  # one camera for the whole run
+        camera = f"routine-{run.key}"
+        ctx = start_camera(camera, coach, None)  # one camera for the whole run
     skip, stop, hurts = st.columns(3)
     if skip.button("Skip this exercise"):
         end_step(run, coach, "skipped")
@@ -105,12 +111,14 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
     if hurts.button("Stop: it hurts"):
         end_run(run, coach, "pain")
         st.rerun()
-    if not ctx.state.playing:
-        st.info("Press START when you are in position: the count starts with the camera.")
     status, counts, progress = st.empty(), st.empty(), st.empty()
+    if not ctx.state.playing:
+        status.info("Press START when you are in position: the count starts with the camera.")
+        wait_for_picture(ctx, coach, camera, status)
     while ctx.state.playing:
         snapshot = coach.snapshot()
         show_live(counts, status, snapshot, template)
+        warn_if_no_picture(ctx, coach, camera, status)
         if run.rest_until is None and step_done(step, snapshot.state.reps_by_side):
             end_step(run, coach, "done")
             if run.finished:
@@ -185,7 +193,7 @@ def show_run_end(run: RoutineRun, templates: dict[str, Template]) -> None:
                    "Holds (s)": ", ".join(f"{h:.0f}" for h in r["holds_s"]) or "-"} for r in run.results],
                  use_container_width=True, hide_index=True)
     if not run.pain_after_saved:
-        pain = pain_rating("How is your back pain now, after the routine?", key=f"routine-pain-after-{id(run)}")
+        pain = pain_rating("How is your back pain now, after the routine?", key=f"routine-pain-after-{run.key}")
         store = open_store()
         if pain is not None and store and run.run_id is not None:
             store.set_pain(run.run_id, after=pain, table="routine_runs")
