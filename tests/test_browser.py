@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from browser import ARTIFACTS, CHROMIUM, PADDING_SECONDS, launch, pass_safety_check, running_app, table_rows, to_y4m, wait_for_text
+from browser import (ARTIFACTS, CHROMIUM, PADDING_SECONDS, launch, pass_safety_check, running_app, start_camera,
+                     table_rows, to_y4m)
 from conftest import CORPUS, require_corpus
 
 
@@ -44,9 +45,7 @@ def test_live_page_counts_a_fake_webcam_clip(app_url, tmp_path, clip, exercise, 
         page.get_by_role("option", name=title, exact=True).click()
         page.wait_for_selector(f"h3:has-text('{title}')", timeout=30000)
         pass_safety_check(page)
-        webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
-        webrtc.get_by_role("button", name="START").click()
-        wait_for_text(page, "Processed", 60)
+        webrtc = start_camera(page)
         started = time.time()
         # The fake camera loops its file: stop during the blank padding after the first pass.
         time.sleep(max(0.0, duration + PADDING_SECONDS / 2 - (time.time() - started)))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import ARTIFACTS, launch, pass_safety_check, running_app, to_y4m, wait_for_text
+from browser import ARTIFACTS, launch, pass_safety_check, running_app, start_camera, to_y4m
 from conftest import ROOT
 
 SAMPLES = ROOT / "samples"
@@ -101,9 +101,7 @@ def run_then_lose_the_camera(url: str, db: Path, tmp_path: Path) -> tuple[int, s
         page = context.new_page()
         open_exercise(page, url, "Knee-to-chest")
         pass_safety_check(page)
-        webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
-        webrtc.get_by_role("button", name="START").click()
-        wait_for_text(page, "Processed", 60)
+        start_camera(page)
         deadline = time.time() + 40
         while time.time() < deadline and page.get_by_test_id("stMetricValue").first.inner_text() == "0":
             page.wait_for_timeout(500)

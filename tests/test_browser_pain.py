@@ -5,7 +5,7 @@ with one tap; "Stop: it hurts" ends the session at once and keeps why; the Histo
 
 import pytest
 
-from browser import ARTIFACTS, launch, pass_safety_check, running_app, table_rows, to_y4m, wait_for_text
+from browser import ARTIFACTS, launch, pass_safety_check, running_app, start_camera, table_rows, to_y4m
 from conftest import ROOT
 
 
@@ -40,9 +40,7 @@ def test_the_safety_check_pain_ratings_and_stop_it_hurts(tmp_path):
         tap(page, 0, "Fever")  # answered wrongly: untapped
         pass_safety_check(page)
         tap(page, 1, "6")  # pain before
-        webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
-        webrtc.get_by_role("button", name="START").click()
-        wait_for_text(page, "Processed", 60)
+        webrtc = start_camera(page)
         page.wait_for_timeout(3000)
         page.get_by_role("button", name="Stop: it hurts").click()
         page.wait_for_selector("text=Stopped because it hurts", timeout=20000)
