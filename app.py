@@ -61,10 +61,11 @@ def exercise_guide(template) -> None:
         st.markdown("\n".join(f"- {note}" for note in template.safety))
 
 
-@st.fragment(run_every=0.5)
+@st.fragment(run_every=1.0)
 def analysis_progress(job) -> None:
-    """Only this bar reruns while the analysis works (a whole-page rerun every half second took
-    CPU from the analysis: a 1-minute clip took 58 s); when it ends, the page shows the result."""
+    """Only this bar reruns, once a second, while the analysis works (a whole-page rerun every
+    half second took CPU from the analysis: a 1-minute clip took 58 s; see also runner.postScriptGC
+    in .streamlit/config.toml); when it ends, the page shows the result."""
     if job.running:
         st.progress(job.progress, text=f"Analysing {job.name}… {job.progress:.0%}")
     else:
