@@ -62,12 +62,14 @@ def exercise_guide(template) -> None:
 
 
 @st.fragment(run_every=1.0)
-def analysis_progress(job) -> None:
+def analysis_progress(job, counts_shown: bool) -> None:
     """Only this bar reruns, once a second, while the analysis works (a whole-page rerun every
     half second took CPU from the analysis: a 1-minute clip took 58 s; see also runner.postScriptGC
-    in .streamlit/config.toml); when it ends, the page shows the result."""
-    if job.running:
-        st.progress(job.progress, text=f"Analysing {job.name}… {job.progress:.0%}")
+    in .streamlit/config.toml); the whole page reruns when the counts are ready, and again when
+    the annotated video is."""
+    if job.running and (job.result is not None) == counts_shown:
+        doing = "Drawing the annotated video" if counts_shown else f"Analysing {job.name}"
+        st.progress(job.progress, text=f"{doing}… {job.progress:.0%}")
     else:
         st.rerun()
 
@@ -96,8 +98,8 @@ def analyse_section(template) -> None:
     job = st.session_state.get("job")
     if job is None or job.template.name != template.name:
         return
-    if job.running:
-        analysis_progress(job)
+    if job.result is None and job.running:
+        analysis_progress(job, counts_shown=False)
     elif job.error:
         st.error(f"This file could not be analysed: {job.error}")
     else:
@@ -112,8 +114,11 @@ def show_result(job: BackgroundAnalysis, template) -> None:
     st.success(took + saved)
     show_metrics(result.reps, summary["holds_s"], len(result.faults), template)
     video, chart = st.columns([2, 3])
-    if job.video:
-        video.video(job.video, format="video/mp4")
+    with video:
+        if job.running:
+            analysis_progress(job, counts_shown=True)
+        elif job.video:
+            st.video(job.video, format="video/mp4")
     with chart:
         show_chart(result.series, result.reps, template)
     show_reps(result.reps, template, result.to_dict(), key="analysis")

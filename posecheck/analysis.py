@@ -121,14 +121,17 @@ def analyze_detections(detections: Iterable[tuple[Detection, object]], template:
 def analyze_video(path: str | Path, template: Template, estimator=None,
                   progress: Callable[[float], None] | None = None,
                   annotate_path: str | Path | None = None, max_fps: float | None = ANALYSIS_FPS,
-                  workers: int = 1, model: str | None = None) -> AnalysisResult:
+                  workers: int = 1, model: str | None = None,
+                  on_counted: Callable[[AnalysisResult], None] | None = None) -> AnalysisResult:
     """Analyse a video file at up to `max_fps` frames a second (None: every frame).
 
     One worker: decoding runs on its own thread ahead of pose inference. With `workers` > 1, a
     video long enough is cut into parts whose landmarks are found on parallel threads (each
     with its own landmarker loading `model`; `estimator` is then unused); an annotated video is
-    then drawn in a second, lighter pass over the frames. The annotated video is encoded on its
-    own thread. A file damaged part-way keeps what was analysed, with a warning."""
+    then drawn in a second, lighter pass over the frames, and `on_counted` gets the result
+    before that pass starts (a page can show the counts while the video is drawn). The
+    annotated video is encoded on its own thread. A file damaged part-way keeps what was
+    analysed, with a warning."""
     path = Path(path)
     info = check_video(path)  # before the pose model loads: a file that cannot be analysed fails fast
     warnings: list[str] = []
@@ -143,8 +146,20 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
             result = analyze_detections(((d, None) for d in found), template, source=str(path))
             return _finish(result, warnings, progress, info, max_fps)
         landmarks = {d.timestamp: d for d in found}
+        # The engine is cheap next to pose inference: it runs once for the counts, then again
+        # (the same way) beside the drawing, which needs its state at every frame.
+        counted = _finish(analyze_detections(((d, None) for d in landmarks.values()), template, source=str(path)),
+                          warnings, None, info, max_fps)
+        if on_counted:
+            on_counted(counted)
+        already = set(warnings)  # the drawing pass meets a damaged file's error again
         pairs = _frames_with(lambda frame: landmarks.pop(frame.timestamp, Detection(frame.timestamp, ())),
                              path, info, max_fps, warnings, progress, share)
+        _draw_video(pairs, template, annotate_path, info, max_fps)
+        counted.warnings.extend(w for w in dict.fromkeys(warnings) if w not in already)
+        if progress:
+            progress(1.0)
+        return counted
     else:
         from posecheck.estimator import MediaPipePose
 
@@ -152,6 +167,21 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
             estimator = estimator_to_close = MediaPipePose(model=model)
         pairs = _frames_with(lambda frame: estimator(frame.rgb, frame.timestamp), path, info, max_fps,
                              warnings, progress, 0.0)
+    try:
+        if annotate_path:
+            result = _draw_video(pairs, template, annotate_path, info, max_fps, str(path))
+        else:
+            result = analyze_detections(pairs, template, source=str(path))
+    finally:
+        if estimator_to_close is not None:
+            estimator_to_close.close()
+    return _finish(result, warnings, progress, info, max_fps)
+
+
+def _draw_video(pairs, template: Template, annotate_path: str | Path, info: VideoInfo, max_fps: float | None,
+                source: str = "") -> AnalysisResult:
+    """Run the engine over (detection, frame) pairs, drawing each frame with its state into an
+    H.264 video encoded on its own thread."""
     writer: VideoWriter | None = None
     encoder: BackgroundWorker | None = None
 
@@ -166,7 +196,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
         encoder.submit((annotate(frame.rgb, engine.pose, engine.state, template.title, joint), frame.timestamp))
 
     try:
-        result = analyze_detections(pairs, template, draw if annotate_path else None, str(path))
+        return analyze_detections(pairs, template, draw, source)
     finally:
         try:
             if encoder is not None:
@@ -174,9 +204,6 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
         finally:
             if writer is not None:
                 writer.close()
-            if estimator_to_close is not None:
-                estimator_to_close.close()
-    return _finish(result, warnings, progress, info, max_fps)
 
 
 def _frames_with(detect: Callable[[Frame], Detection], path: Path, info, max_fps, warnings: list[str],
@@ -213,8 +240,9 @@ class BackgroundAnalysis:
     """`analyze_video` in a worker thread, so a page can poll its progress and survive reruns.
 
     Give either a path or the bytes of an uploaded file (written to a temporary folder that is
-    deleted when the analysis ends). The annotated video is kept in memory only. With a `store`,
-    the result is saved to the history as one session (`session_id`).
+    deleted when the analysis ends). `result` is set (and, with a `store`, saved to the history
+    as one session, `session_id`) as soon as the counts are ready; the annotated video, kept in
+    memory only, may still be drawing then: `running` stays true until it is done.
     """
 
     def __init__(self, template: Template, path: str | Path | None = None, data: bytes | None = None,
@@ -227,7 +255,7 @@ class BackgroundAnalysis:
         self.video: bytes | None = None
         self.error = ""
         self.started = time.monotonic()
-        self.seconds: float | None = None  # how long the analysis took
+        self.seconds: float | None = None  # how long the counting took (the video may take longer)
         self.session_id: int | None = None
         self._store = store
         self._thread = threading.Thread(target=self._run, args=(path, data), daemon=True)
@@ -246,19 +274,29 @@ class BackgroundAnalysis:
                 path.write_bytes(data)
             annotated = Path(work) / "annotated.mp4"
             try:
-                self.result = analyze_video(path, self.template, progress=self._set_progress,
-                                            annotate_path=annotated, workers=default_workers())
+                result = analyze_video(path, self.template, progress=self._set_progress, annotate_path=annotated,
+                                       workers=default_workers(), on_counted=self._counted)
+                if self.result is None:  # counted and drawn in one pass
+                    self._counted(result)
                 self.video = annotated.read_bytes() if annotated.exists() else None
             except VideoError as exc:
                 self.error = str(exc)
             except Exception as exc:  # noqa: BLE001 - the page shows a sentence, never a dead thread
                 self.error = f"something went wrong while analysing it ({type(exc).__name__}: {exc})"
-            self.seconds = time.monotonic() - self.started
-        if self.result is not None and self._store is not None:
+            if self.error and self.result is not None:  # the counts stand; only the video is missing
+                self.result.warnings.append(f"The annotated video could not be made: {self.error}")
+                self.error = ""
+            self.seconds = self.seconds or time.monotonic() - self.started
+
+    def _counted(self, result: AnalysisResult) -> None:
+        """The counts are ready (the annotated video may still be drawing): save them and show them."""
+        self.seconds = time.monotonic() - self.started
+        if self._store is not None:
             try:
-                self.session_id = save_result(self._store, self.result, self.name)
+                self.session_id = save_result(self._store, result, self.name)
             except (StoreError, sqlite3.Error) as exc:
-                self.result.warnings.append(f"This analysis could not be saved to the history: {exc}")
+                result.warnings.append(f"This analysis could not be saved to the history: {exc}")
+        self.result = result
 
     def _set_progress(self, fraction: float) -> None:
         self.progress = fraction

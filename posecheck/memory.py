@@ -5,24 +5,17 @@ from __future__ import annotations
 import ctypes
 import sys
 
-M_ARENA_MAX = -8  # glibc's mallopt parameters
-M_MMAP_THRESHOLD = -3
-MAPPED_BLOCK_BYTES = 256 * 1024
+M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 
 def limit_malloc_arenas(arenas: int = 2) -> None:
     """glibc gives each new thread's allocations an arena of their own (up to 8 per core); with
     decoder, landmarker and encoder threads coming and going over a long video, the arenas fill
     with freed but unreturned memory: 10 minutes of 1080p peaked at 593 MB against 481 MB for
-    1 minute; with two arenas, 455 against 428 MB, and no slower. Blocks of 256 kB or more
-    (frames) are always mapped and given back when freed: glibc otherwise raises that limit
-    after the first big free and keeps later frames in the arenas (a 1-minute 1080p analysis,
-    414 MB -> 401 MB). Call before threads start."""
+    1 minute; with two arenas, 455 against 428 MB, and no slower. Call before threads start."""
     if not sys.platform.startswith("linux"):
         return
     try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(M_ARENA_MAX, arenas)
-        libc.mallopt(M_MMAP_THRESHOLD, MAPPED_BLOCK_BYTES)
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas)
     except (OSError, AttributeError):  # not glibc (musl, ...): nothing to limit
         pass

@@ -98,6 +98,18 @@ def test_background_analysis_reports_progress_result_and_errors(templates, tmp_p
     assert bad.result is None and "upload.mp4 is not a video posecheck can read" in bad.error
 
 
+def test_the_counts_are_handed_on_before_the_annotated_video_is_drawn(templates, tmp_path):
+    # The Analyse page shows (and stores) the counts while the video is still being drawn.
+    from posecheck.analysis import analyze_video
+
+    annotated = tmp_path / "annotated.mp4"
+    seen = []
+    final = analyze_video(SAMPLE, templates["bird-dog"], annotate_path=annotated, workers=2,
+                          on_counted=lambda result: seen.append((len(result.reps), annotated.exists())))
+    assert seen == [(2, False)]  # counted, and no frame drawn yet
+    assert len(final.reps) == 2 and annotated.stat().st_size > 10_000
+
+
 def test_analyze_saves_to_the_history_which_history_and_export_show(tmp_path, capsys):
     db = str(tmp_path / "h.db")
     assert main(["--db", db, "analyze", str(SAMPLE), "-e", "bird-dog", "-q"]) == 0
