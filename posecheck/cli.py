@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--fps", type=float, default=None,
                          help="analyse at most this many frames a second (default 15; 0: every frame)")
     analyze.add_argument("--workers", "-j", type=int, default=None,
-                         help="worker processes, each with its own pose model (default: one per core)")
+                         help="worker threads, each with its own pose model (default: one per core)")
     analyze.add_argument("--ray", nargs="?", const=LOCAL_RAY, metavar="ADDRESS",
                          help="with several videos: hand them to a Ray cluster (the optional `ray` extra; "
                          "without ADDRESS, Ray's own default: $RAY_ADDRESS or a local instance)")
