@@ -68,8 +68,9 @@ def analysis_progress(job, counts_shown: bool) -> None:
     in .streamlit/config.toml); the whole page reruns when the counts are ready, and again when
     the annotated video is."""
     if job.running and (job.result is not None) == counts_shown:
-        doing = "Drawing the annotated video" if counts_shown else f"Analysing {job.name}"
-        st.progress(job.progress, text=f"{doing}… {job.progress:.0%}")
+        doing, done = ("Drawing the annotated video", job.drawing_progress) if counts_shown else \
+            (f"Analysing {job.name}", job.progress)
+        st.progress(done, text=f"{doing}… {done:.0%}")
     else:
         st.rerun()
 

@@ -27,6 +27,7 @@ ANALYSIS_MAX_SIDE = 960  # pose estimation gains nothing from bigger frames; dec
 # 60 fps phone video costs a quarter of the pose inference.
 ANALYSIS_FPS = 15.0
 MIN_PARALLEL_SECONDS = 8.0  # shorter videos are not worth a second landmarker
+COUNTING_SHARE = 0.8  # of the progress, when the annotated video is drawn in a second pass
 
 
 @dataclass
@@ -139,7 +140,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
     if workers > 1 and info.duration and info.duration >= MIN_PARALLEL_SECONDS:
         from posecheck.parallel import parallel_detections
 
-        share = 0.8 if annotate_path else 1.0  # of the progress bar: the drawing pass takes the rest
+        share = COUNTING_SHARE if annotate_path else 1.0  # the drawing pass takes the rest
         found = parallel_detections(str(path), info.duration, workers, ANALYSIS_MAX_SIDE, max_fps, model,
                                     warnings, progress and (lambda f: progress(share * f)))
         if annotate_path is None:
@@ -300,3 +301,8 @@ class BackgroundAnalysis:
 
     def _set_progress(self, fraction: float) -> None:
         self.progress = fraction
+
+    @property
+    def drawing_progress(self) -> float:
+        """How much of the annotated video is drawn, once the counts are ready."""
+        return min(max((self.progress - COUNTING_SHARE) / (1 - COUNTING_SHARE), 0.0), 1.0)

@@ -91,6 +91,9 @@ def test_background_analysis_reports_progress_result_and_errors(templates, tmp_p
     job = BackgroundAnalysis(templates["bird-dog"], path=SAMPLE, name=SAMPLE.name, store=store)
     job._thread.join(300)
     assert not job.running and job.progress == 1.0 and job.error == "" and job.seconds > 0
+    assert job.drawing_progress == 1.0
+    job._set_progress(0.9)  # counted (0.8 of the bar), half the video drawn
+    assert abs(job.drawing_progress - 0.5) < 1e-9
     assert len(job.result.reps) == 2 and job.video[4:8] == b"ftyp"  # an MP4 held in memory
     assert len(store.reps(job.session_id)) == 2 and store.session(job.session_id)["series"]
     bad = BackgroundAnalysis(templates["bird-dog"], data=b"not a video at all", name="upload.mp4")
