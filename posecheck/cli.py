@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("labels", help="a labels.toml (the corpus format)")
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--only", help="evaluate only clips whose file name contains this text")
+    evaluate.add_argument("--fps", type=float, default=None,
+                          help="analyse at most this many frames a second (default 15; 0: every frame)")
     evaluate.set_defaults(run=_eval)
 
     history = commands.add_parser("history", help="list the stored sessions (or show one, or delete one)")
@@ -336,9 +338,10 @@ def _routines(args) -> int:
 def _eval(args) -> int:
     from tqdm import tqdm
 
-    from posecheck.analysis import analyze_video
+    from posecheck.analysis import ANALYSIS_FPS, analyze_video
     from posecheck.evaluation import Outcome, load_cases, outcome_of, totals
 
+    max_fps = ANALYSIS_FPS if args.fps is None else (args.fps or None)
     templates = _templates(args)
     cases = [c for c in load_cases(args.labels, set(templates)) if not args.only or args.only in c.name]
     outcomes = []
@@ -347,7 +350,7 @@ def _eval(args) -> int:
         started = time.perf_counter()
         try:
             with _estimator(args) as estimator:
-                result = analyze_video(case.file, templates[case.exercise], estimator)
+                result = analyze_video(case.file, templates[case.exercise], estimator, max_fps=max_fps)
             outcome = outcome_of(case, result)
         except (VideoError, OSError) as exc:
             outcome = Outcome(case, error=str(exc))

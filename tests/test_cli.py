@@ -81,6 +81,9 @@ def test_eval_on_the_samples_labels(capsys):
     clips = len(tomllib.loads((ROOT / "samples" / "labels.toml").read_text())["clip"])
     assert main(["eval", str(ROOT / "samples" / "labels.toml")]) == 0
     assert f"passed {clips}/{clips}" in capsys.readouterr().out
+    # the frame rate can be lowered to see what it costs (speed against accuracy)
+    assert main(["eval", str(ROOT / "samples" / "labels.toml"), "--fps", "10", "--only", "cat-cow__synth-correct"]) == 0
+    assert "passed 1/1" in capsys.readouterr().out
 
 
 def test_background_analysis_reports_progress_result_and_errors(templates, tmp_path):
