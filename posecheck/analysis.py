@@ -129,8 +129,9 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
     One worker: decoding runs on its own thread ahead of pose inference. With `workers` > 1, a
     video long enough is cut into parts whose landmarks are found on parallel threads (each
     with its own landmarker loading `model`; `estimator` is then unused); an annotated video is
-    then drawn in a second, lighter pass over the frames, and `on_counted` gets the result
-    before that pass starts (a page can show the counts while the video is drawn). The
+    then drawn in a second, lighter pass over the frames. `on_counted` gets the result once,
+    as soon as the counts are ready: before that pass starts (a page can show the counts while
+    the video is drawn), else at the end. The
     annotated video is encoded on its own thread. A file damaged part-way keeps what was
     analysed, with a warning."""
     path = Path(path)
@@ -145,7 +146,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
                                     warnings, progress and (lambda f: progress(share * f)))
         if annotate_path is None:
             result = analyze_detections(((d, None) for d in found), template, source=str(path))
-            return _finish(result, warnings, progress, info, max_fps)
+            return _handed_on(_finish(result, warnings, progress, info, max_fps), on_counted)
         landmarks = {d.timestamp: d for d in found}
         # The engine is cheap next to pose inference: it runs once for the counts, then again
         # (the same way) beside the drawing, which needs its state at every frame.
@@ -176,7 +177,13 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
     finally:
         if estimator_to_close is not None:
             estimator_to_close.close()
-    return _finish(result, warnings, progress, info, max_fps)
+    return _handed_on(_finish(result, warnings, progress, info, max_fps), on_counted)
+
+
+def _handed_on(result: AnalysisResult, on_counted: Callable[[AnalysisResult], None] | None) -> AnalysisResult:
+    if on_counted:
+        on_counted(result)
+    return result
 
 
 def _draw_video(pairs, template: Template, annotate_path: str | Path, info: VideoInfo, max_fps: float | None,
@@ -275,10 +282,8 @@ class BackgroundAnalysis:
                 path.write_bytes(data)
             annotated = Path(work) / "annotated.mp4"
             try:
-                result = analyze_video(path, self.template, progress=self._set_progress, annotate_path=annotated,
-                                       workers=default_workers(), on_counted=self._counted)
-                if self.result is None:  # counted and drawn in one pass
-                    self._counted(result)
+                analyze_video(path, self.template, progress=self._set_progress, annotate_path=annotated,
+                              workers=default_workers(), on_counted=self._counted)
                 self.video = annotated.read_bytes() if annotated.exists() else None
             except VideoError as exc:
                 self.error = str(exc)

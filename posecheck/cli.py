@@ -113,6 +113,13 @@ def _template(args, name: str):
     return load_template(name, args.exercises_dir)
 
 
+def _max_fps(args) -> float | None:
+    """--fps: the default rate when not given, every frame (None) for 0."""
+    from posecheck.analysis import ANALYSIS_FPS
+
+    return ANALYSIS_FPS if args.fps is None else (args.fps or None)
+
+
 def _estimator(args):
     from posecheck.estimator import MediaPipePose
 
@@ -140,14 +147,14 @@ def _analyze(args) -> int:
     files = video_files(args.videos)
     if len(files) > 1 or Path(args.videos[0]).is_dir() or args.ray:
         return _analyze_many(args, files)
-    from posecheck.analysis import ANALYSIS_FPS, analyze_video
+    from posecheck.analysis import analyze_video
     from posecheck.io.store import save_result
     from posecheck.report import report_text, reps_csv, result_json
 
     video = files[0]
     template = _template(args, args.exercise)
     update, close = _progress_bar(video.name, args.quiet or args.json or args.csv)
-    max_fps = ANALYSIS_FPS if args.fps is None else (args.fps or None)
+    max_fps = _max_fps(args)
     from posecheck.parallel import default_workers
 
     resolve_model(args.model)  # a missing or wrong model fails here, before any worker starts
@@ -338,10 +345,10 @@ def _routines(args) -> int:
 def _eval(args) -> int:
     from tqdm import tqdm
 
-    from posecheck.analysis import ANALYSIS_FPS, analyze_video
+    from posecheck.analysis import analyze_video
     from posecheck.evaluation import Outcome, load_cases, outcome_of, totals
 
-    max_fps = ANALYSIS_FPS if args.fps is None else (args.fps or None)
+    max_fps = _max_fps(args)
     templates = _templates(args)
     cases = [c for c in load_cases(args.labels, set(templates)) if not args.only or args.only in c.name]
     outcomes = []

@@ -49,11 +49,11 @@ def analyze_on_ray(files: list[Path], template: Template, model: str | PoseModel
             ray.shutdown()
 
 
-def _portable(model: PoseModel) -> PoseModel:
+def _portable(model: PoseModel) -> str | PoseModel:
     """A model the cluster's machines can load: a name they resolve from their own installation,
     or the bytes of the user's own (verified) file, which exists only here."""
     if model.name in MODEL_NAMES:
-        return PoseModel(name=model.name)
+        return model.name
     return model if model.data is not None else PoseModel(name=model.name, data=model.path.read_bytes())
 
 
@@ -66,14 +66,12 @@ def _result_of(ray, ref, path: Path) -> BatchItem:
     return item
 
 
-def _analyze_bytes(data: bytes, name: str, template: Template, model: PoseModel) -> BatchItem:
+def _analyze_bytes(data: bytes, name: str, template: Template, model: str | PoseModel) -> BatchItem:
     """On a cluster machine: the video into a temporary folder, analysed, the folder deleted."""
     import tempfile
 
     from posecheck.io.names import fit_file_name
 
-    if model.path is None and model.data is None:
-        model = model.name  # lite, full or heavy, from this machine's own installation
     with tempfile.TemporaryDirectory(prefix="posecheck-") as work:
         video = Path(work) / fit_file_name(name)
         video.write_bytes(data)

@@ -33,7 +33,6 @@ class MediaPipePose:
         from mediapipe.tasks.python import BaseOptions, vision
 
         pose_model = resolve_model(model)
-        self.model_name = pose_model.name
         if pose_model.data is not None:
             base_options = BaseOptions(model_asset_buffer=pose_model.data)
         else:

@@ -138,8 +138,8 @@ def read_frames(path: str | Path, max_side: int | None = None, max_fps: float | 
             stream.thread_type = "AUTO"
         if max_fps and float(stream.average_rate or 0) >= 2 * max_fps:
             # Frames no other frame refers to (B-frames) are not even decoded: at 60 fps that
-            # halves the decoding of most encoders' files, and a kept frame is still at most two
-            # source frames after its grid time.
+            # halves the decoding of most encoders' files, and a kept frame is at most one source
+            # frame later than its grid time.
             stream.codec_context.skip_frame = "NONREF"
         # Times count from the stream's own start (else its first frame), the same whether the
         # whole video is read or a part of it, so that parts line up with the whole.

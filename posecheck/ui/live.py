@@ -92,7 +92,6 @@ def start_camera(key: str, coach: LiveCoach, sample: Path | None):
     """The webcam (or a sample video played by the server) through streamlit-webrtc."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-
     def on_frame(frame):
         import av
 
