@@ -21,11 +21,8 @@ CASES = load_cases(CORPUS / "labels.toml", KNOWN) if CORPUS_HERE else []
 _results = {}
 
 # Clips posecheck is known to get wrong, and why. Strict: if one starts passing, the test fails
-# until it is taken off this list. Both are in the issue notes.
+# until it is taken off this list. It is in the issue notes.
 KNOWN_MISSES = {
-    "childs-pose__merged-exercise.mp4": "one still child's pose across a dissolve from a front-oblique to a side "
-    "camera: labelled as two holds, but nothing in the landmarks marks the cut (the torso reads 16 % longer, the "
-    "hips move 0.18 torso lengths), so it is timed as one hold of 13.5 s",
     "glute-bridge__merged-exercise__ball.mp4": "close-up at hip height with a ball between the knees: when the "
     "hips are down MediaPipe places them on the thighs (the trunk reads 38-42 degrees up, more than in the bridge), "
     "so two false tops are counted (5 for 3)",

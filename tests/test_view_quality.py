@@ -1,5 +1,11 @@
 """ViewWatch (posecheck/core/view_quality.py): view changes, a person coming back, a small person."""
 
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from posecheck.core.keypoints import INDEX
 from posecheck.core.view_quality import ViewWatch
 from synthetic import quadruped
 
@@ -32,3 +38,51 @@ def test_a_person_far_away_is_too_small():
     pose = quadruped()
     tiny = pose.with_xy(pose.xy * 0.15)
     assert ViewWatch().update(tiny, 0.0).too_small
+
+
+# ----- a cut to another camera angle, seen on the 3-D points -------------------------------------
+
+def _seen_from(yaw: float, pose=None, swap: bool = False, wobble: float = 0.0):
+    """`pose` (default: on all fours) with 3-D points as a camera at `yaw` degrees about the
+    vertical would see them (metres; left and right 0.3 m apart); `swap`: MediaPipe swapping
+    the body's left and right."""
+    pose = pose or quadruped()
+    world = np.column_stack([pose.xy / 500.0, np.where(pose.depth < 0, -0.15, 0.15)])
+    world -= world.mean(axis=0)
+    if swap:
+        world = world[[INDEX[_mirror(name)] for name in INDEX]]
+    a = np.radians(yaw + wobble)
+    turn = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
+    return replace(pose, world=world @ turn.T)
+
+
+def _mirror(name: str) -> str:
+    for a, b in (("left", "right"), ("right", "left")):
+        if name.startswith(a):
+            return b + name[len(a):]
+    return name
+
+
+def _watch(frames):
+    watch = ViewWatch()
+    return [watch.update(pose, t) for t, pose in frames]
+
+
+def test_a_held_pose_cut_to_another_camera_angle_is_reported_once_with_its_time():
+    frames = [(i / 30, _seen_from(-50 if i < 150 else -90)) for i in range(300)]
+    cuts = [r.cut_at for r in _watch(frames) if r.cut_at is not None]
+    assert len(cuts) == 1 and cuts[0] == pytest.approx(5.0, abs=0.05)
+
+
+def test_a_steady_wobble_or_a_left_right_swap_is_no_cut():
+    rng = np.random.default_rng(1)
+    frames = [(i / 30, _seen_from(-60, wobble=rng.normal(0, 3), swap=i % 40 >= 20)) for i in range(300)]
+    assert not any(r.cut_at is not None or r.changed for r in _watch(frames))
+
+
+def test_a_body_that_turns_while_moving_a_limb_is_no_cut():
+    """An oblique bird-dog's reach turns MediaPipe's hip and shoulder lines by 26-30 degrees;
+    the limbs' joint angles change by far more than between two views of one pose."""
+    reach = quadruped(arm={"right": 170.0}, leg={"left": 175.0})
+    frames = [(i / 30, _seen_from(-50) if i < 150 else _seen_from(-85, pose=reach)) for i in range(300)]
+    assert not any(r.cut_at is not None for r in _watch(frames))

@@ -127,6 +127,9 @@ class Engine:
         pose = people.main
         self._check_people(people, t, new)
         view = self.view.update(pose, t)
+        if view.cut_at is not None and self._current is not None:
+            # The same pose shown from another camera (an edited clip): each shot is its own take.
+            self._end_phase(min(self._current.last_true, view.cut_at), new)
         if view.changed:  # another view or another person: learn afresh
             self.identity.reset()
             if self.range is not None:

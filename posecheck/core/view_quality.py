@@ -1,18 +1,21 @@
 """How well the camera sees the person, and when the view or the person changed.
 
-`ViewWatch` follows the person's size and place in the picture. A sudden jump (a camera moved or
-a video cut to another angle) or the person gone for a while (someone else may come back) means
-what was learned about this person's range no longer holds: `changed` says so, once. A person
-too small in the picture gets landmarks too coarse to judge form by.
+`ViewWatch` follows the person's size and place in the picture, and which way the body faces the
+camera. A sudden jump (a camera moved or a video cut to another angle) or the person gone for a
+while (someone else may come back) means what was learned about this person's range no longer
+holds: `changed` says so, once. A person too small in the picture gets landmarks too coarse to
+judge form by.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
+from posecheck.core.geometry import joint_angle
 from posecheck.core.keypoints import INDEX, Pose
 
 MIN_TORSO_FRACTION = 0.07  # torso shorter than this share of the picture's longer side: too small
@@ -21,18 +24,45 @@ RECENT_SECONDS = 0.5  # the view now...
 BEFORE_SECONDS = 3.0  # ...against the view just before
 SCALE_JUMP = 0.35  # torso length changed by more than this fraction
 PLACE_JUMP = 1.0  # the hips moved by more than this many torso lengths
+# A cut to another camera angle, seen on MediaPipe's 3-D points: the hips AND the shoulders
+# turned by more than FACING_JUMP about the vertical while the body kept its shape (every joint
+# angle within SAME_SHAPE). In the corpus's two-angle clips a cut turns both lines by 26-42
+# degrees, and a held pose wobbles by 1-2; but an oblique bird-dog's reach also turns them by
+# 26-30, and its hip and shoulder angles change by far more than a cut's.
+FACING_JUMP = 25.0
+SAME_SHAPE = 20.0
 _TORSO = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
+_AXES = ((INDEX["left_hip"], INDEX["right_hip"]), (INDEX["left_shoulder"], INDEX["right_shoulder"]))
+# The joints whose 3-D angles give the body's shape: (a, vertex, b) for each side's elbow,
+# shoulder, hip and knee.
+_JOINTS = tuple(tuple(tuple(INDEX[f"{side}_{name}"] for name in names) for side in ("left", "right"))
+                for names in (("shoulder", "elbow", "wrist"), ("hip", "shoulder", "elbow"),
+                              ("shoulder", "hip", "knee"), ("hip", "knee", "ankle")))
 
 
 @dataclass(frozen=True)
 class ViewReport:
     changed: bool = False  # the view or the person changed: re-learn
+    # When a cut to another camera angle began, the person keeping their pose; None: no such cut.
+    # What was learned still holds (the body did not change), but a held position ends there.
+    cut_at: float | None = None
     too_small: bool = False
+
+
+@dataclass(frozen=True)
+class _Look:
+    """One frame's view of the person."""
+
+    t: float
+    torso: float  # pixels
+    centre: np.ndarray  # the hips' midpoint, pixels
+    facing: np.ndarray  # (2,) hip and shoulder lines' direction about the vertical, degrees; NaN unknown
+    shape: np.ndarray  # (8,) 3-D joint angles, each joint's two sides sorted; NaN unknown
 
 
 class ViewWatch:
     def __init__(self):
-        self._history: deque[tuple[float, float, np.ndarray]] = deque()  # (t, torso px, hip centre)
+        self._history: deque[_Look] = deque()
         self._last_seen: float | None = None
         self._absent = False
 
@@ -48,26 +78,27 @@ class ViewWatch:
         torso, centre = _torso_and_centre(pose)
         if not np.isfinite(torso) or torso <= 0:
             return ViewReport(changed=returned)
-        self._history.append((t, torso, centre))
-        while self._history and self._history[0][0] < t - RECENT_SECONDS - BEFORE_SECONDS:
+        self._history.append(_Look(t, torso, centre, _facing(pose), _shape(pose)))
+        while self._history and self._history[0].t < t - RECENT_SECONDS - BEFORE_SECONDS:
             self._history.popleft()
-        jumped = self._jumped(t)
-        if jumped:
+        jumped, cut_at = self._jumped(t)
+        if jumped or cut_at is not None:
             self._history.clear()
         too_small = torso < MIN_TORSO_FRACTION * max(pose.image_size)
-        return ViewReport(changed=returned or jumped, too_small=too_small)
+        return ViewReport(changed=returned or jumped, cut_at=cut_at, too_small=too_small)
 
-    def _jumped(self, t: float) -> bool:
-        recent = [(s, c) for when, s, c in self._history if when >= t - RECENT_SECONDS]
-        before = [(s, c) for when, s, c in self._history if when < t - RECENT_SECONDS]
+    def _jumped(self, t: float) -> tuple[bool, float | None]:
+        """(the view changed, when a cut to another angle began or None)"""
+        recent = [look for look in self._history if look.t >= t - RECENT_SECONDS]
+        before = [look for look in self._history if look.t < t - RECENT_SECONDS]
         if len(recent) < 3 or len(before) < 10:
-            return False
-        scale_now = float(np.median([s for s, _ in recent]))
-        scale_before = float(np.median([s for s, _ in before]))
-        centre_now = np.median([c for _, c in recent], axis=0)
-        centre_before = np.median([c for _, c in before], axis=0)
+            return False, None
+        scale_now = float(np.median([look.torso for look in recent]))
+        scale_before = float(np.median([look.torso for look in before]))
+        centre_now = np.median([look.centre for look in recent], axis=0)
+        centre_before = np.median([look.centre for look in before], axis=0)
         moved = np.linalg.norm(centre_now - centre_before) / scale_before
-        return abs(scale_now / scale_before - 1) > SCALE_JUMP or moved > PLACE_JUMP
+        return abs(scale_now / scale_before - 1) > SCALE_JUMP or moved > PLACE_JUMP, _camera_cut(before, recent)
 
 
 def _torso_and_centre(pose: Pose) -> tuple[float, np.ndarray]:
@@ -75,3 +106,63 @@ def _torso_and_centre(pose: Pose) -> tuple[float, np.ndarray]:
     with np.errstate(invalid="ignore", over="ignore"):  # landmarks without a place: NaN, skipped by the caller
         shoulders, hips = (ls + rs) / 2, (lh + rh) / 2
         return float(np.linalg.norm(shoulders - hips)), hips
+
+
+def _facing(pose: Pose) -> np.ndarray:
+    """The hip line's and the shoulder line's direction about the vertical (3-D points), as
+    undirected angles in [0, 180): MediaPipe swapping left and right changes nothing."""
+    if pose.world is None:
+        return np.full(2, np.nan)
+    angles = []
+    for left, right in _AXES:
+        dx, _, dz = pose.world[left] - pose.world[right]
+        angles.append(np.degrees(np.arctan2(dz, dx)) % 180.0 if np.hypot(dx, dz) > 1e-6 else np.nan)
+    return np.array(angles)
+
+
+def _shape(pose: Pose) -> np.ndarray:
+    """The body's 3-D joint angles, each left/right pair sorted (MediaPipe may swap the sides)."""
+    if pose.world is None:
+        return np.full(2 * len(_JOINTS), np.nan)
+    with np.errstate(invalid="ignore"):
+        return np.concatenate([np.sort([joint_angle(*pose.world[list(side)]) for side in joint])
+                               for joint in _JOINTS])
+
+
+def _camera_cut(before: list[_Look], recent: list[_Look]) -> float | None:
+    """When the recent frames began to show the same body from another angle, or None."""
+    if not _camera_turned(before, recent):
+        return None
+    start = _mean_direction(before)
+    turned = (look.t for look in recent if np.all(np.abs(_wrap(look.facing - start)) > FACING_JUMP / 2))
+    return next(turned, recent[0].t)
+
+
+def _camera_turned(before: list[_Look], recent: list[_Look]) -> bool:
+    turned = _turn(before, recent)
+    if not np.all(turned > FACING_JUMP):
+        return False
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a joint never seen: an all-NaN column
+        reshaped = np.abs(np.nanmedian([look.shape for look in recent], axis=0)
+                          - np.nanmedian([look.shape for look in before], axis=0))
+    return bool(np.isfinite(reshaped).any() and np.nanmax(reshaped) <= SAME_SHAPE)
+
+
+def _turn(before: list[_Look], recent: list[_Look]) -> np.ndarray:
+    """How far each line turned between the two windows (degrees; NaN where unknown)."""
+    return np.abs(_wrap(_mean_direction(recent) - _mean_direction(before)))
+
+
+def _mean_direction(looks: list[_Look]) -> np.ndarray:
+    """The circular mean of undirected angles (averaged as doubled angles)."""
+    doubled = np.radians(2 * np.array([look.facing for look in looks]))
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # no 3-D points at all: NaN
+        mean = np.arctan2(np.nanmean(np.sin(doubled), axis=0), np.nanmean(np.cos(doubled), axis=0))
+    return np.degrees(mean) / 2
+
+
+def _wrap(difference: np.ndarray) -> np.ndarray:
+    """An undirected angle difference into [-90, 90)."""
+    return (difference + 90.0) % 180.0 - 90.0
