@@ -174,6 +174,15 @@ def test_a_bent_knee_fall_out_fails_the_knee_twist_identity(templates):
     assert not met(rules["hips_roll"].condition, values, "right", rest)  # and the pelvis stays flat
 
 
+def test_the_knee_twist_position_holds_while_the_lowered_knees_read_straighter(templates):
+    # MediaPipe reads the knee angle of held twists at up to about 165 degrees (rendered clips;
+    # the figure's knees stay bent): a position entered with bent knees must hold there, or a
+    # long hold is cut and counted again; straight legs (about 166 and up) still leave it.
+    knee_bend = next(c for c in templates["lying-knee-twist"].position.conditions if c.signal == "knee_bend")
+    assert knee_bend.enters(100) and not knee_bend.enters(140)
+    assert knee_bend.holds(160) and not knee_bend.holds(170)
+
+
 # ---- through MediaPipe and the engine ---------------------------------------------------------
 
 
