@@ -212,7 +212,7 @@ class Engine:
         for s in SIDES:
             result = True
             for i, condition in enumerate(self.template.position.conditions):
-                value = self._condition(condition, values, s, ("position", i, s))
+                value = self._condition_for(condition, values, s, ("position", i))
                 if value is None:
                     result = None if result is not False else False
                 elif not value:
@@ -221,6 +221,14 @@ class Engine:
         if any(r is True for r in results):
             return True
         return None if any(r is None for r in results) else False
+
+    def _condition_for(self, condition: Condition, values, side, key) -> bool | None:
+        """The condition for `side`, or for either side when it says `any_side`."""
+        if not condition.any_side:
+            return self._condition(condition, values, side, key + (side,))
+        # MediaPipe can swap left and right limbs in side views: let either side meet it.
+        results = [self._condition(condition, values, s, key + (s,)) for s in SIDES]
+        return True if True in results else (None if None in results else False)
 
     def _condition(self, condition: Condition, values, side, key) -> bool | None:
         signal = self.template.signals[condition.signal]
@@ -238,12 +246,7 @@ class Engine:
         seen_true, hidden = False, []
         for i, condition in enumerate(phase.conditions):
             condition = self._personal(phase.name, condition)
-            if condition.any_side:
-                # MediaPipe can swap left and right limbs in side views: let either side meet it.
-                results = [self._condition(condition, values, s, ("phase", phase.name, i, s)) for s in SIDES]
-                result = True if True in results else (None if None in results else False)
-            else:
-                result = self._condition(condition, values, side, ("phase", phase.name, i, side))
+            result = self._condition_for(condition, values, side, ("phase", phase.name, i))
             if result is False:
                 return False, ()
             if result is None:
