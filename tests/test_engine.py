@@ -120,6 +120,22 @@ def test_bird_dog_counts_opposite_arm_and_leg_per_side(templates):
     assert all(r.hold_seconds == pytest.approx(4.0, abs=0.5) for r in engine.reps)  # the 0.5 s target
 
 
+def test_bird_dog_is_not_counted_from_a_plank(templates):
+    """Arms holding the trunk up as on all fours, but no knee on the floor (a plank, a push-up):
+    the same arm and leg reach, done from there, is not a bird-dog."""
+    plank = {"leg": {"left": 178.0, "right": 178.0}}
+    frames = []
+    for k in range(4):
+        side, other = ("left", "right") if k % 2 else ("right", "left")
+        frames += [(4 * k, plank), (4 * k + 1, plank),
+                   (4 * k + 2, {"arm": {side: 170.0}, "leg": {other: 178.0, side: 150.0}}),
+                   (4 * k + 3, {"arm": {side: 170.0}, "leg": {other: 178.0, side: 150.0}})]
+    frames.append((16, plank))
+    engine = run(templates["bird-dog"], sequence(frames, quadruped, jitter=2.0))
+    assert engine.reps == []
+    assert any(e.code == "position" for e in engine.events if e.kind == "guidance")
+
+
 def test_bird_dog_leg_kicks_with_arms_down_are_not_reps(templates):
     frames = []
     for k in range(5):
