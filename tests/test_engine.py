@@ -136,6 +136,15 @@ def test_bird_dog_is_not_counted_from_a_plank(templates):
     assert any(e.code == "position" for e in engine.events if e.kind == "guidance")
 
 
+def test_all_fours_is_not_the_glute_bridge_starting_position(templates):
+    """A kick-back or fire hydrant opens the shoulder-hip-knee angle on all fours much as a bridge
+    does (the real fire-hydrant clip was counted twice): the thighs pointing down to the floor
+    tell that the person is not lying on the back."""
+    still = lambda make: sequence([(0, {}), (3, {})], make, jitter=1.0)
+    assert run(templates["glute-bridge"], still(lying)).state.in_position
+    assert not run(templates["glute-bridge"], still(quadruped)).state.in_position
+
+
 def test_bird_dog_leg_kicks_with_arms_down_are_not_reps(templates):
     frames = []
     for k in range(5):
