@@ -101,6 +101,7 @@ class Engine:
         self._last_hold_tick = 0
         self._last_time = -math.inf
         self._key_low = _key_extreme_is_low(template)
+        self._key_in_3d = _measured_in_3d(template, template.key_signal)
         self._peak_conditions = _peak_conditions(template)
         self._required_parts = _required_parts(template)
         self.range = PersonalRange(template.range, _key_thresholds(template)) if template.range else None
@@ -130,7 +131,9 @@ class Engine:
         if view.cut_at is not None and self._current is not None:
             # The same pose shown from another camera (an edited clip): each shot is its own take.
             self._end_phase(min(self._current.last_true, view.cut_at), new)
-        if view.changed:  # another view or another person: learn afresh
+        # Another view or another person: learn afresh. A cut to another angle moves what the
+        # picture shows, but a key signal on the 3-D points keeps what it learned.
+        if view.changed or (view.cut_at is not None and not self._key_in_3d):
             self.identity.reset()
             if self.range is not None:
                 self.range.reset()
@@ -673,3 +676,11 @@ def _missing_part(required: list[list[list[Part]]], visible: np.ndarray) -> str 
         if all(missing):
             return min(missing, key=len)[0]
     return None
+
+
+def _measured_in_3d(template: Template, name: str) -> bool:
+    """Whether a signal (or every signal a derived one combines) is measured on the 3-D points."""
+    signal = template.signals[name]
+    if signal.signals:
+        return all(_measured_in_3d(template, part) for part in signal.signals)
+    return signal.space == "world"
