@@ -114,3 +114,49 @@ def test_cat_cow_looped_counts_each_pass(templates):
     frames = frames_of("catcow__workout-app.mp4")
     # cow then cat per pass; looping gives cow, cat, cow, cat, cow, cat: three full cycles
     assert len(run_frames(retimed([frames] * 3), templates["cat-cow"]).reps) == 3
+
+
+# ----- real clips of other exercises, counted as the exercises they resemble ---------------------
+# Each must count 0: the starting position or the identity rules tell them apart. Labels give the
+# negatives the corpus names (`as`); these are further pairs found by running every template on
+# every clip (the clips' own exercises excepted). Strict expected failures are still counted.
+LOOK_ALIKES = [
+    ("pushup__kaiakol-computervision__incorrect_001.mp4", "bird-dog", ""),
+    ("downward-dog__merged-exercise.mp4", "bird-dog", ""),
+    ("downward-dog__merged-exercise.mp4", "cat-cow", ""),
+    ("fire-hydrant__merged-exercise.mp4", "glute-bridge", ""),
+    ("birddog__merged-exercise__two-angles.mp4", "glute-bridge", ""),
+    ("birddog__merged-exercise__two-angles.mp4", "lying-knee-twist", ""),
+    ("catcow__personalised-fitness-companion.mp4", "seated-forward-bend", ""),
+    ("sit-ups__wanshape.mp4", "glute-bridge", "lying back from sitting up opens the hip line, and the relative "
+     "trunk-tilt rule sees the hips 'rise' from the half-sitting rest (2 counted)"),
+    ("pushup__kaiakol-computervision__incorrect_001.mp4", "prone-press-up", "a push-up with sagging hips looks "
+     "like a press-up with the thighs off the floor (1 counted)"),
+    ("wall-squat__merged-exercise__ball.mp4", "heel-raise", "at the cut to the front view the heels read higher "
+     "than the toes before the range is learned again (1 counted)"),
+]
+_detections = {}
+
+
+def detections_of(name):
+    if name not in _detections:
+        from posecheck.analysis import ANALYSIS_FPS, ANALYSIS_MAX_SIDE
+        from posecheck.estimator import MediaPipePose
+
+        with MediaPipePose() as estimator:
+            _detections[name] = [estimator(f.rgb, f.timestamp) for f in
+                                 read_frames(CORPUS / "videos" / name, max_side=ANALYSIS_MAX_SIDE, max_fps=ANALYSIS_FPS)]
+    return _detections[name]
+
+
+def look_alike_param(name, exercise, known_miss):
+    marks = [pytest.mark.xfail(reason=known_miss, strict=True)] if known_miss else []
+    return pytest.param(name, exercise, marks=marks, id=f"{name.split('__')[0]}-as-{exercise}")
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name, exercise", [look_alike_param(*pair) for pair in LOOK_ALIKES])
+def test_real_clips_of_other_exercises_count_nothing(name, exercise, templates):
+    require_corpus()
+    result = analyze_detections(((d, None) for d in detections_of(name)), templates[exercise])
+    assert [round(rep.counted_at, 1) for rep in result.reps] == []
