@@ -21,13 +21,23 @@ BLOCKS independent blocks, each of which spreads every one of those over its who
 runs only the first block (about 1/6 of the clips); a full run reuses its cached landmarks.
 
 `--suite programme` samples the same grid for every other exercise that has motion data in
-exercises/motion/ (3 clips per block, 18 per exercise) and the look-alikes written for them: a
-separate run, so that each suite stays near 20 minutes on 2 cores. `--only TEXT` keeps the
-exercises whose name contains TEXT.
+exercises/motion/ (3 clips per block, 18 per exercise) and the look-alikes for them (1 clip per
+block, 6 per pair): a separate run, so that each suite stays near 20 minutes on 2 cores. `--only
+TEXT` keeps the clips whose motion name contains TEXT.
 
-Look-alikes (same sampling) are analysed with the template they could be mistaken for and must
-count 0: fire-hydrant, donkey-kick, quadruped-hip-extension and superman as bird-dog; sit-up, crunch
-and leg-pull-in as knee-to-chest.
+Look-alikes (same sampling) are (motion, template) pairs: the motion is rendered and counted with
+the template it could be mistaken for, and must count 0. One motion may be the look-alike of
+several templates (each pair has its own clips). Core suite (2 clips per block, 12 per pair):
+fire-hydrant, donkey-kick, quadruped-hip-extension and superman as bird-dog; sit-up, crunch and
+leg-pull-in as knee-to-chest. Programme suite, only motions in exercises/motion/ and mostly what
+the template's own `look_alikes` names (16 pairs, 96 clips):
+  sit-up as glute-bridge, prone-press-up and seated-forward-bend; superman as prone-press-up;
+  mini-jump as heel-raise; knee-to-chest (one knee) as double-knee-to-chest, pelvic-tilt and
+  legs-up-the-wall; leg-pull-in as double-knee-to-chest; glute-bridge as lying-knee-twist and
+  pelvic-tilt; cat-cow as childs-pose, shell-stretch and downward-dog; wall-squat as
+  standing-forward-curl; heel-raise as wall-squat.
+The sampled tempo (0.8-2.5 s into each key pose, long holds) applies to look-alikes too: a slow
+mini-jump rises onto pointed feet and holds there, which is a heel raise in all but name.
 
 Clips are rendered at 640x360, 10 fps, and run in a pool of --workers processes (default 2); each
 worker makes a MediaPipe PoseLandmarker per clip (VIDEO mode tracks across frames, so a clip must
@@ -41,6 +51,8 @@ within-one rates inside the in-bounds set (|yaw| <= 45 and depth >= 0.6) and out
 look-alikes counted 0 and their false reps; the wall time; and every clip whose count is wrong.
 Asserts nothing. Full run (204 clips): about 17 minutes on a 2-core machine (6 x the 2.9 min of
 --quick, measured with another job running); a re-run from the cache takes seconds (8 s for --quick).
+--suite programme (330 clips): about 19 minutes from scratch (its 234 exercise clips took 11.5 min,
+the 96 look-alike clips 5.6 min with the others from the cache).
 """
 
 from __future__ import annotations
@@ -70,16 +82,39 @@ CACHE = Path.home() / ".cache" / "posecheck" / "generalization"
 MOTION_DIR = ROOT / "exercises" / "motion"
 
 REAL = ("bird-dog", "cat-cow", "knee-to-chest")  # the core three (--suite core)
-LOOK_ALIKES = {  # look-alike motion -> the app template it could be mistaken for
-    "fire-hydrant": "bird-dog", "donkey-kick": "bird-dog", "quadruped-hip-extension": "bird-dog",
-    "superman": "bird-dog", "sit-up": "knee-to-chest", "crunch": "knee-to-chest", "leg-pull-in": "knee-to-chest",
-}
+Pair = tuple[str, str]  # (look-alike motion, the app template it could be mistaken for)
+LOOK_ALIKES: tuple[Pair, ...] = (  # --suite core
+    ("fire-hydrant", "bird-dog"), ("donkey-kick", "bird-dog"), ("quadruped-hip-extension", "bird-dog"),
+    ("superman", "bird-dog"), ("sit-up", "knee-to-chest"), ("crunch", "knee-to-chest"),
+    ("leg-pull-in", "knee-to-chest"),
+)
 BLOCKS = 6  # the full grid is 6 independent Latin-hypercube blocks; --quick runs the first
-PER_BLOCK = {"bird-dog": 7, "cat-cow": 6, "knee-to-chest": 7} | {name: 2 for name in LOOK_ALIKES}
-# --suite programme: every other exercise with motion data, 3 clips per block (18 each), and the
-# look-alikes written for them. Its own run, so that each suite stays within about 20 minutes.
+PER_BLOCK = {"bird-dog": 7, "cat-cow": 6, "knee-to-chest": 7}
+LOOK_ALIKE_PER_BLOCK = 2
+# --suite programme: every other exercise with motion data, 3 clips per block (18 each), and
+# look-alikes for them, 1 clip per block (6 per pair). Its own run, so that each suite stays within
+# about 20 minutes. Only motions that exist in exercises/motion/; mostly what the template's own
+# `look_alikes` names.
 PROGRAMME_PER_BLOCK = 3
-PROGRAMME_LOOK_ALIKES: dict[str, str] = {}
+PROGRAMME_LOOK_ALIKE_PER_BLOCK = 1
+PROGRAMME_LOOK_ALIKES: tuple[Pair, ...] = (
+    ("sit-up", "glute-bridge"),  # lying on the back, the hip angle opens and closes
+    ("superman", "prone-press-up"),  # prone, the chest lifts (the template names superman)
+    ("sit-up", "prone-press-up"),  # the back tilts up (named by the template)
+    ("mini-jump", "heel-raise"),  # the heels leave the floor (named)
+    ("knee-to-chest", "double-knee-to-chest"),  # one knee instead of both (named)
+    ("leg-pull-in", "double-knee-to-chest"),  # both knees in, from straight legs (named)
+    ("glute-bridge", "lying-knee-twist"),  # supine, knees bent, the hips move (named)
+    ("glute-bridge", "pelvic-tilt"),  # (named)
+    ("knee-to-chest", "pelvic-tilt"),  # (named)
+    ("sit-up", "seated-forward-bend"),  # the trunk folds towards the thighs (named)
+    ("cat-cow", "childs-pose"),  # on all fours (named)
+    ("cat-cow", "shell-stretch"),  # (named)
+    ("cat-cow", "downward-dog"),  # (named)
+    ("wall-squat", "standing-forward-curl"),  # standing, hips and knees bend (squat is named)
+    ("heel-raise", "wall-squat"),  # standing, the body rises and falls
+    ("knee-to-chest", "legs-up-the-wall"),  # supine, a leg comes up (named)
+)
 SUITES = ("core", "programme")
 
 
@@ -89,11 +124,30 @@ def programme_exercises() -> tuple[str, ...]:
     return tuple(sorted(n for n in names - set(REAL) if (MOTION_DIR / f"{n}.toml").exists()))
 
 
-def per_block(suite: str) -> dict[str, int]:
+@dataclass(frozen=True)
+class Draw:
+    """What one block samples: n clips of `motion` counted with `template`, drawn from the random
+    stream named `stream`."""
+
+    motion: str
+    template: str
+    n: int
+    stream: str
+
+
+def per_block(suite: str) -> list[Draw]:
+    """The suite's draws per block. A real exercise's stream is its name. A core look-alike's stream
+    is its motion's name too (each core motion has one template; this keeps the core clips and their
+    cached landmarks as they were before pairs); a programme look-alike's is "motion>template", so
+    that a motion that is the look-alike of several templates gets other clips for each."""
     if suite == "core":
-        return PER_BLOCK
-    return ({name: PROGRAMME_PER_BLOCK for name in programme_exercises()}
-            | {name: 2 for name in PROGRAMME_LOOK_ALIKES})
+        return ([Draw(name, name, n, name) for name, n in PER_BLOCK.items()]
+                + [Draw(motion, template, LOOK_ALIKE_PER_BLOCK, motion) for motion, template in LOOK_ALIKES])
+    return ([Draw(name, name, PROGRAMME_PER_BLOCK, name) for name in programme_exercises()]
+            + [Draw(motion, template, PROGRAMME_LOOK_ALIKE_PER_BLOCK, f"{motion}>{template}")
+               for motion, template in PROGRAMME_LOOK_ALIKES])
+
+
 REPS = 2
 WIDTH, HEIGHT, FPS = 640, 360, 10.0
 
@@ -164,9 +218,11 @@ def stratified(rng: np.random.Generator, n: int, low: float, high: float) -> np.
     return low + (high - low) * (rng.permutation(n) + rng.uniform(size=n)) / n
 
 
-def sample_block(exercise: str, n: int, seed: int, block: int) -> list[Case]:
-    """n cases of one exercise (look-alikes get their confusable template) for one block."""
-    rng = np.random.default_rng([seed, block, zlib.crc32(exercise.encode())])
+def sample_block(exercise: str, n: int, seed: int, block: int, template: str | None = None,
+                 stream: str | None = None) -> list[Case]:
+    """n cases of the motion `exercise`, counted with `template` (default: itself), for one block,
+    from the random stream named `stream` (default: the motion's name)."""
+    rng = np.random.default_rng([seed, block, zlib.crc32((stream or exercise).encode())])
     yaws = stratified(rng, n, *YAW)
     elevations = stratified(rng, n, *ELEVATION)
     depths = stratified(rng, n, *DEPTH)
@@ -177,7 +233,7 @@ def sample_block(exercise: str, n: int, seed: int, block: int) -> list[Case]:
         build = Build(height=round(rng.uniform(*HEIGHT_M), 2), girth=round(rng.uniform(*GIRTH), 2),
                       legs=round(rng.uniform(*LIMBS), 2), arms=round(rng.uniform(*LIMBS), 2))
         cases.append(Case(
-            exercise=exercise, template=(LOOK_ALIKES | PROGRAMME_LOOK_ALIKES).get(exercise, exercise),
+            exercise=exercise, template=template or exercise,
             yaw=round(float(yaws[i]), 1),
             elevation=None if elevations[i] < 0 else round(float(elevations[i]), 1),
             far=bool(rng.random() < 0.5), depth=round(float(depths[i]), 2),
@@ -195,9 +251,9 @@ def _pick(rng: np.random.Generator, palette: list[RGB]) -> RGB:
 def sample_grid(seed: int = 0, quick: bool = False, suite: str = "core") -> list[Case]:
     """Every case of the run: all blocks, or the first only for --quick."""
     blocks = range(1) if quick else range(BLOCKS)
-    counts = per_block(suite)
-    return [case for block in blocks for exercise in counts
-            for case in sample_block(exercise, counts[exercise], seed, block)]
+    draws = per_block(suite)
+    return [case for block in blocks for d in draws
+            for case in sample_block(d.motion, d.n, seed, block, d.template, d.stream)]
 
 
 # --- running one clip ---------------------------------------------------------------------------
@@ -393,14 +449,15 @@ def bounds_summary(rows: list[Row]) -> dict[str, dict[str, tuple[int, int, int]]
     return out
 
 
-def look_alike_summary(rows: list[Row]) -> dict[str, tuple[str, int, int, int]]:
-    """look-alike -> (template, clips counted 0, clips, false reps)."""
-    out: dict[str, tuple[str, int, int, int]] = {}
+def look_alike_summary(rows: list[Row]) -> dict[Pair, tuple[int, int, int]]:
+    """(look-alike, template) -> (clips counted 0, clips, false reps)."""
+    out: dict[Pair, tuple[int, int, int]] = {}
     for row in rows:
         if not row.case.look_alike:
             continue
-        _, zero, n, false = out.get(row.case.exercise, (row.case.template, 0, 0, 0))
-        out[row.case.exercise] = (row.case.template, zero + (row.found == 0), n + 1, false + row.found)
+        pair = (row.case.exercise, row.case.template)
+        zero, n, false = out.get(pair, (0, 0, 0))
+        out[pair] = (zero + (row.found == 0), n + 1, false + row.found)
     return out
 
 
@@ -454,7 +511,7 @@ def format_report(rows: list[Row], seconds: float) -> str:
 
     lines.append("\n(3) Look-alikes (must count 0)")
     lines.append(f"{'look-alike':<25} {'as':<20} {'counted 0':>10} {'false reps':>10}")
-    for name, (template, zero, n, false) in look_alike_summary(rows).items():
+    for (name, template), (zero, n, false) in look_alike_summary(rows).items():
         lines.append(f"{name:<25} {template:<20} {f'{zero}/{n}':>10} {false:>10}")
 
     cached = sum(row.cached for row in rows)
@@ -493,7 +550,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="run MediaPipe again (and refresh the cache)")
     parser.add_argument("--suite", choices=SUITES, default="core",
                         help="core: cat-cow, bird-dog, knee-to-chest and their look-alikes; programme: the others")
-    parser.add_argument("--only", default="", help="only exercises whose name contains this text")
+    parser.add_argument("--only", default="", help="only clips whose motion name contains this text")
     args = parser.parse_args(argv)
 
     cases = [c for c in sample_grid(args.seed, args.quick, args.suite) if args.only in c.exercise]
