@@ -44,7 +44,8 @@ _JOINTS = tuple(tuple(tuple(INDEX[f"{side}_{name}"] for name in names) for side 
 class ViewReport:
     changed: bool = False  # the view or the person changed: re-learn
     # When a cut to another camera angle began, the person keeping their pose; None: no such cut.
-    # What was learned still holds (the body did not change), but a held position ends there.
+    # A held position ends there; whether what was learned still holds depends on the signal
+    # (the engine keeps a range learned on 3-D points, re-learns one read on the picture).
     cut_at: float | None = None
     too_small: bool = False
 
