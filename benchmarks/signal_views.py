@@ -3,9 +3,10 @@ over camera yaw and camera elevation. The renderer knows the true 3-D body; Medi
 the image landmarks and its metric world landmarks.
 
     .venv/bin/python benchmarks/signal_views.py [--fps 8] [--yaws=-60,-30,0,30,60] [--elevations 0,20,45]
+        [--exercises cat-cow,bird-dog,knee-to-chest]
 
-For every template signal of cat-cow, bird-dog and knee-to-chest (both sides), and every detected
-frame: |value on the image landmarks - true value| and |value on the world landmarks - true
+For every template signal of the exercises (default cat-cow, bird-dog and knee-to-chest; any
+with motion data works; both sides), and every detected frame: |value on the image landmarks - true value| and |value on the world landmarks - true
 value|, where the true value is the signal on the renderer's true 3-D landmarks with gravity as
 the vertical. Elevation 0 is a camera on the floor (0.4 m up); others look down at that angle.
 Prints mean absolute errors (degrees; torso lengths for heights and distances) per signal and
@@ -78,13 +79,14 @@ def main(argv=None) -> int:
     parser.add_argument("--fps", type=float, default=8.0)
     parser.add_argument("--yaws", default="-60,-30,0,30,60")
     parser.add_argument("--elevations", default="0,20,45")
+    parser.add_argument("--exercises", default=",".join(EXERCISES))
     args = parser.parse_args(argv)
     yaws = [float(v) for v in args.yaws.split(",")]
     elevations = [float(v) for v in args.elevations.split(",")]
     started = time.monotonic()
     rows: dict[tuple[str, str], dict] = {}
     with MediaPipePose(max_people=1) as estimator:
-        for exercise in EXERCISES:
+        for exercise in args.exercises.split(","):
             for elevation in elevations:
                 for yaw in yaws:
                     result = measure_view(exercise, yaw, elevation, args.fps, estimator)
