@@ -6,9 +6,10 @@ the image landmarks and its metric world landmarks.
         [--exercises cat-cow,bird-dog,knee-to-chest]
 
 For every template signal of the exercises (default cat-cow, bird-dog and knee-to-chest; any
-with motion data works; both sides), and every detected frame: |value on the image landmarks - true value| and |value on the world landmarks - true
-value|, where the true value is the signal on the renderer's true 3-D landmarks with gravity as
-the vertical. Elevation 0 is a camera on the floor (0.4 m up); others look down at that angle.
+exercise with motion data works; both sides), and every detected frame: |value on the image
+landmarks - true value| and |value on the world landmarks - true value|, where the true value is
+the signal on the renderer's true 3-D landmarks with gravity as the vertical. Elevation 0 is a
+camera on the floor (0.4 m up); others look down at that angle.
 Prints mean absolute errors (degrees; torso lengths for heights and distances) per signal and
 view, and which space wins per signal. Asserts nothing. Left/right swaps count as errors.
 """
