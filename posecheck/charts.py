@@ -8,7 +8,7 @@ import pandas as pd
 
 from posecheck.core.events import Rep
 from posecheck.core.template import Template
-from posecheck.report import key_thresholds
+from posecheck.report import key_thresholds, unit_of
 
 REP_COLOUR = "#2e7d32"
 THRESHOLD_COLOUR = "#c62828"
@@ -21,8 +21,8 @@ def angle_chart(series: list, reps: list[Rep], template: Template) -> alt.LayerC
     points = pd.DataFrame(series, columns=["time", "angle"])
     line = alt.Chart(points).mark_line(color="#1565c0").encode(
         x=alt.X("time:Q", title="time (s)"),
-        y=alt.Y("angle:Q", title=f"{label} (°)", scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("angle:Q", format=".0f")])
+        y=alt.Y("angle:Q", title=f"{label} ({unit_of(template)[0].strip()})", scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("angle:Q", format=f".{unit_of(template)[1]}f")])
     layers = [*_rep_layers(reps, points["time"].max() if len(points) else 0.0), line,
               *_threshold_layers(key_thresholds(template))]
     return alt.layer(*layers).properties(height=280)

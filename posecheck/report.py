@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from posecheck.core.events import Rep
-from posecheck.core.template import Template
+from posecheck.core.template import Template, key_unit
 
 REP_COLUMNS = ["number", "side", "start", "counted_at", "end", "range_of_motion", "peak",
                "hold_seconds", "faults", "notes"]
@@ -30,14 +30,24 @@ def fault_label(code: str, template: Template | None) -> str:
     return BUILT_IN_FAULTS.get(code, code.replace("_", " "))
 
 
+def unit_of(template: Template | None) -> tuple[str, int]:
+    """How the key signal's values are written: (unit, decimals); degrees unless it is a height
+    or distance (heel raise, knee twist), in torso lengths."""
+    if template is None or key_unit(template) == "degrees":
+        return "°", 0
+    return " torso lengths", 2
+
+
 def rep_rows(reps: list[Rep], template: Template | None) -> list[dict]:
-    """One row per rep, with the columns a person reads (start, end, side, range, hold, form)."""
+    """One row per rep, with the columns a person reads (start, end, side, range, hold, form).
+    The range is "-" where the way into the position was not seen (a clip that starts mid-hold)."""
+    unit, digits = unit_of(template)
     return [{
         "Rep": rep.number,
         "Start (s)": _round(rep.start),
         "End (s)": _round(rep.end),
         "Side": rep.side or "-",
-        "Range (°)": _round(rep.range_of_motion, 0),
+        f"Range ({unit.strip()})": _round(rep.range_of_motion, digits),
         "Hold (s)": _round(rep.hold_seconds),
         "Form": "; ".join([fault_label(code, template).rstrip(".") for code in rep.faults] + rep.notes) or "good",
     } for rep in reps]
@@ -68,7 +78,8 @@ def result_json(result) -> str:
 
 def key_thresholds(template: Template) -> list[tuple[str, float]]:
     """The thresholds on the key signal that start a phase, labelled by phase: the lines on the chart."""
-    return [(f"{phase.label} ({condition.direction} {condition.threshold:g}°)", condition.threshold)
+    unit, _ = unit_of(template)
+    return [(f"{phase.label} ({condition.direction} {condition.threshold:g}{unit})", condition.threshold)
             for phase in template.phases for condition in phase.conditions
             if condition.signal == template.key_signal]
 
@@ -77,13 +88,17 @@ def report_text(result, template: Template) -> str:
     lines = [f"{template.title}: {Path(result.source).name}  ({result.duration:.1f} s, "
              f"{result.frames} frames, person found in {result.summary()['person_found_in']:.0%})", ""]
     if result.reps:
+        unit, digits = unit_of(template)
+        unit = "°" if unit == "°" else " tl"
         lines.append(f"{'rep':>3}  {'side':<6} {'start':>6} {'end':>6}  {'range':>6}  {'hold':>6}  faults")
         for rep in result.reps:
             end = f"{rep.end:6.1f}" if rep.end is not None else "     -"
-            rom = f"{rep.range_of_motion:5.0f}°" if rep.range_of_motion is not None else "     -"
+            rom = f"{rep.range_of_motion:.{digits}f}{unit}".rjust(6) if rep.range_of_motion is not None else "     -"
             hold = f"{rep.hold_seconds:5.1f}s" if rep.hold_seconds is not None else "     -"
             faults = ", ".join(rep.faults + rep.notes) or "-"
             lines.append(f"{rep.number:>3}  {rep.side or '-':<6} {rep.start:6.1f} {end}  {rom}  {hold}  {faults}")
+        if unit == " tl":
+            lines.append("(range in tl: torso lengths, from shoulders to hips)")
     else:
         lines.append("No reps counted.")
     lines.append("")

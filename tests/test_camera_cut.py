@@ -42,6 +42,10 @@ def test_one_hold_seen_from_two_cameras_is_two_holds_split_at_the_cut(template):
     assert first.end == pytest.approx(splice, abs=0.6)
     assert splice <= second.counted_at <= splice + 1.5
     assert first.hold_seconds + second.hold_seconds == pytest.approx(end - start, abs=2.0)
+    # The second shot starts in the pose: its way in was not seen, so no range is reported for it
+    # (the span of the hold's wobble read as a 2-degree range on the corpus's two-angle clip).
+    assert first.range_of_motion is not None and first.range_of_motion > 40
+    assert second.range_of_motion is None and second.peak is not None
 
 
 def test_the_same_camera_throughout_is_one_hold(template):

@@ -22,6 +22,15 @@ def test_rep_rows_use_the_templates_words(templates):
     assert rows[1]["End (s)"] is None and rows[1]["Form"] == "good"
 
 
+def test_a_range_in_torso_lengths_is_not_written_as_degrees(templates):
+    """A heel raise's key signal is the heel's lift in torso lengths: its range of 0.12 read "0°"."""
+    heel_raise = templates["heel-raise"]
+    rows = rep_rows([Rep(1, None, 1.0, 1.2, end=2.0, range_of_motion=0.12), Rep(2, None, 3.0, 3.2)], heel_raise)
+    assert rows[0]["Range (torso lengths)"] == 0.12 and rows[1]["Range (torso lengths)"] is None
+    assert all(label.endswith("torso lengths)") for label, _ in key_thresholds(heel_raise))
+    assert all(label.endswith("°)") for label, _ in key_thresholds(templates["knee-to-chest"]))
+
+
 def test_key_thresholds_are_the_phase_starts_on_the_key_signal(templates):
     assert [value for _, value in key_thresholds(templates["cat-cow"])] == [-25, 15]
     assert [value for _, value in key_thresholds(templates["knee-to-chest"])] == [90]

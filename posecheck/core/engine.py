@@ -20,7 +20,7 @@ from posecheck.core.main_person import MainPerson, People
 from posecheck.core.personal_range import PersonalRange
 from posecheck.core.signals import measure_all, point_name, visible_mask
 from posecheck.core.smoothing import OneEuroFilter
-from posecheck.core.template import SIDES, Condition, Phase, Template
+from posecheck.core.template import SIDES, Condition, Phase, Template, key_unit
 from posecheck.core.view_quality import ABSENT_SECONDS, ViewWatch
 
 # How long a situation must last before the user is told about it (s): brief glitches say nothing.
@@ -94,6 +94,9 @@ class Engine:
         # The key signal's lowest and highest values since the last rep ended (only these two: a
         # list of every value grew with every frame while no rep ended, e.g. through a long pause).
         self._rep_extremes = (math.inf, -math.inf)
+        # Whether the key signal was seen back at rest since the last rep ended: a rep that starts
+        # already in the position (a clip that begins mid-hold, a camera cut) has no range to report.
+        self._rest_seen = False
         self._form_since: dict[str, float] = {}
         self._issues_since: dict[str, float] = {}
         self._issues_told: dict[str, str] = {}
@@ -101,6 +104,8 @@ class Engine:
         self._last_hold_tick = 0
         self._last_time = -math.inf
         self._key_low = _key_extreme_is_low(template)
+        self._key_condition = _counted_key_condition(template)
+        self._key_digits = 1 if key_unit(template) == "degrees" else 2  # torso lengths need two
         self._key_in_3d = _measured_in_3d(template, template.key_signal)
         self._peak_conditions = _peak_conditions(template)
         self._required_parts = _required_parts(template)
@@ -154,6 +159,7 @@ class Engine:
         if key_value is not None:
             low, high = self._rep_extremes
             self._rep_extremes = (min(low, key_value), max(high, key_value))
+            self._rest_seen = self._rest_seen or (self._current is None and self._at_rest(key_value))
         if self._in_position:
             if self._current is None:
                 self.identity.observe_rest(values)
@@ -418,6 +424,7 @@ class Engine:
             self._judge_tempo(rep, new)
             new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
             self._rep_extremes = (math.inf, -math.inf)
+            self._rest_seen = False
 
     def _sample_hold(self, key_value: float | None, t: float) -> None:
         current = self._current
@@ -508,7 +515,18 @@ class Engine:
         low, high = self._rep_extremes
         if low > high:  # no value seen
             return None, None
-        return round(high - low, 1), round(low if self._key_low else high, 1)
+        peak = round(low if self._key_low else high, self._key_digits)
+        if self._key_condition is not None and not self._rest_seen:
+            return None, peak  # the way in was not seen: a span would only be the hold's wobble
+        return round(high - low, self._key_digits), peak
+
+    def _at_rest(self, value: float) -> bool:
+        """Whether the key signal is back past the counted phase's release, towards rest."""
+        if self._key_condition is None:
+            return True
+        phase = self.template.counting.phases[0]
+        release = self._personal(phase, self._key_condition).release
+        return value > release if self._key_low else value < release
 
     # ----- form rules --------------------------------------------------------------------------
     def _check_form(self, values, t: float, new: list[Event]) -> None:
@@ -622,6 +640,15 @@ def _key_extreme_is_low(template: Template) -> bool:
         if condition.signal == template.key_signal:
             return condition.direction == "below"
     return False
+
+
+def _counted_key_condition(template: Template) -> Condition | None:
+    """The key signal's condition in the one counted phase of a "reach" template (None for a
+    cycle, whose reps sweep from one end to the other and always show their range)."""
+    if template.counting.rule != "reach":
+        return None
+    phase = template.phase(template.counting.phases[0])
+    return next((c for c in phase.conditions if c.signal == template.key_signal), None)
 
 
 def _key_thresholds(template: Template) -> dict[str, float]:

@@ -15,7 +15,7 @@ class Rep:
     start: float  # when the movement into the rep began (s)
     counted_at: float
     end: float | None = None
-    range_of_motion: float | None = None  # degrees swept by the key signal during the rep
+    range_of_motion: float | None = None  # the key signal's span in the rep (degrees or torso lengths); None if the way in was not seen
     peak: float | None = None  # the key signal's most extreme value in the target position
     hold_seconds: float | None = None
     faults: list[str] = field(default_factory=list)

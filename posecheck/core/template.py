@@ -221,6 +221,11 @@ class Template:
         return next(p for p in self.phases if p.name == name)
 
 
+def key_unit(template: Template) -> str:
+    """The unit of the template's key signal: "degrees" or "torso lengths"."""
+    return signal_values(template.signals[template.key_signal], template.signals).unit
+
+
 def signal_values(signal: Signal, signals: dict[str, Signal]) -> Bounds:
     """What `signal` can read; a sum reads the sum of its two signals' ranges."""
     if signal.kind != "sum":
