@@ -61,7 +61,7 @@ def progress_chart(rows: list[dict], period: str) -> alt.Chart:
     title = "week starting" if period == "week" else "day"
     return alt.Chart(data).mark_bar().encode(
         x=alt.X(f"{unit}(period):O", title=title),
-        y=alt.Y("sum(reps):Q", title="reps"),
+        y=alt.Y("sum(reps):Q", title="reps", axis=alt.Axis(format="d", tickMinStep=1)),
         color=alt.Color("exercise:N", title="exercise"),
         tooltip=["period", "exercise", "reps"]).properties(height=260)
 

@@ -61,3 +61,10 @@ def test_an_exercise_that_helps_only_now_and_then_is_not_suggested():
                PainRecord("bird-dog", 5, 6)]
     assert relief_by_exercise(history)["bird-dog"].mean_change == -0.25
     assert helpful_exercises(history) == []
+
+
+def test_the_history_tables_write_a_pain_rating_out_of_10_and_a_missing_one_in_words():
+    """The History page showed an unrated session's pain as "None"."""
+    from posecheck.ui.history import pain_cell
+
+    assert [pain_cell(6), pain_cell(0), pain_cell(None)] == ["6/10", "0/10", "not rated"]

@@ -42,7 +42,8 @@ def show_overview(sessions: list[dict], title: dict[str, str]) -> None:
         row["Exercise"] = title.get(row["Exercise"], row["Exercise"])
     st.dataframe(totals, use_container_width=True, hide_index=True)
     period = st.radio("Reps per", ["day", "week"], horizontal=True, key="history_period")
-    st.altair_chart(progress_chart(reps_by_period(sessions, period), period), use_container_width=True)
+    rows = [{**row, "exercise": title.get(row["exercise"], row["exercise"])} for row in reps_by_period(sessions, period)]
+    st.altair_chart(progress_chart(rows, period), use_container_width=True)
 
 
 def session_label(session: dict, title: dict[str, str]) -> str:
@@ -56,7 +57,7 @@ def show_session_list(sessions: list[dict], title: dict[str, str]) -> None:
     rows = [{"Session": s["id"], "Date": when(s["started_at"]), "Exercise": title.get(s["exercise"], s["exercise"]),
              "Source": s["source"], "Video": s["video_name"] or "-", "Reps": s["rep_count"],
              "Hold time (s)": round(s["hold_seconds"], 1),
-             "Pain before": s["pain_before"], "Pain after": s["pain_after"],
+             "Pain before": pain_cell(s["pain_before"]), "Pain after": pain_cell(s["pain_after"]),
              "Finished": finished(s)} for s in sessions]
     st.dataframe(rows, use_container_width=True, hide_index=True)
 
@@ -73,10 +74,15 @@ def show_routine_runs(store: Store, sessions: list[dict], title: dict[str, str])
         done = [by_id[i] for i in run["sessions"] if i in by_id]
         rows.append({"Run": run["id"], "Date": when(run["started_at"]), "Routine": run["routine"],
                      "Exercises": "; ".join(f"{title.get(s['exercise'], s['exercise'])} {s['rep_count']}" for s in done),
-                     "Pain before": run["pain_before"], "Pain after": run["pain_after"],
+                     "Pain before": pain_cell(run["pain_before"]), "Pain after": pain_cell(run["pain_after"]),
                      "Finished": "stopped: it hurt" if run["stop_reason"] == "pain"
                      else run["stop_reason"] or ("yes" if run["ended_at"] else "cut off")})
     st.dataframe(rows, use_container_width=True, hide_index=True)
+
+
+def pain_cell(pain: int | None) -> str:
+    """A pain rating as the user gave it ("6/10"); a session without one says so, not "None"."""
+    return "not rated" if pain is None else f"{pain}/10"
 
 
 def finished(session: dict) -> str:
