@@ -29,7 +29,7 @@ Look-alikes (same sampling) are (motion, template) pairs: the motion is rendered
 the template it could be mistaken for, and must count 0. One motion may be the look-alike of
 several templates (each pair has its own clips). Core suite (2 clips per block, 12 per pair):
 fire-hydrant, donkey-kick, quadruped-hip-extension and superman as bird-dog; sit-up, crunch and
-leg-pull-in as knee-to-chest. Programme suite, only motions in exercises/motion/ and mostly what
+leg-pull-in as knee-to-chest; head-nod (on all fours, only the head drops and lifts) as cat-cow. Programme suite, only motions in exercises/motion/ and mostly what
 the template's own `look_alikes` names (16 pairs, 96 clips):
   sit-up as glute-bridge, prone-press-up and seated-forward-bend; superman as prone-press-up;
   mini-jump as heel-raise; knee-to-chest (one knee) as double-knee-to-chest, pelvic-tilt and
@@ -86,7 +86,7 @@ Pair = tuple[str, str]  # (look-alike motion, the app template it could be mista
 LOOK_ALIKES: tuple[Pair, ...] = (  # --suite core
     ("fire-hydrant", "bird-dog"), ("donkey-kick", "bird-dog"), ("quadruped-hip-extension", "bird-dog"),
     ("superman", "bird-dog"), ("sit-up", "knee-to-chest"), ("crunch", "knee-to-chest"),
-    ("leg-pull-in", "knee-to-chest"),
+    ("leg-pull-in", "knee-to-chest"), ("head-nod", "cat-cow"),
 )
 BLOCKS = 6  # the full grid is 6 independent Latin-hypercube blocks; --quick runs the first
 PER_BLOCK = {"bird-dog": 7, "cat-cow": 6, "knee-to-chest": 7}

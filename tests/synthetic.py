@@ -79,6 +79,18 @@ def quadruped(spine: float = 0.0, arm: dict | None = None, leg: dict | None = No
     return _pose(points, set(hidden), offset)
 
 
+# In a real cat-cow the back's tilt and the hip angle together move 10-17 degrees between cat and
+# cow while the head-and-back curve (`spine`) moves 60-100: the corpus's four cat-cow clips.
+BACK_SHARE = 0.15
+
+
+def cat_cow(spine: float = 0.0, **kwargs) -> Pose:
+    """On all fours, the whole back curving (not just the head): the back's tilt follows the
+    spine curve by BACK_SHARE, shoulders up in cow and down in cat. `quadruped(spine=...)` alone
+    moves only the head: a head nod."""
+    return quadruped(spine=spine, trunk_tilt=kwargs.pop("trunk_tilt", 0.0) + BACK_SHARE * spine, **kwargs)
+
+
 def lying(pull: dict | None = None, head_lift: float = 0.0, other_foot_lift: float = 0.0,
           hidden=frozenset(), offset=(0.0, 0.0)) -> Pose:
     """Lying on the back, side view, head left. pull[side] = shoulder-hip-knee angle (125 = knees

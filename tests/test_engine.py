@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from posecheck.core.keypoints import Detection
-from synthetic import kneeling_upright, lying, quadruped, sequence
+from synthetic import cat_cow, kneeling_upright, lying, quadruped, sequence
 from synthetic import run_engine as run
 
 
@@ -26,7 +26,7 @@ def cat_cow_cycles(n, start=1.0, period=6.0):
 
 @pytest.mark.parametrize("cycles", [1, 3])
 def test_cat_cow_counts_each_cat_and_cow_pair_once(templates, cycles):
-    engine = run(templates["cat-cow"], sequence(cat_cow_cycles(cycles), quadruped, jitter=2.0))
+    engine = run(templates["cat-cow"], sequence(cat_cow_cycles(cycles), cat_cow, jitter=2.0))
     assert len(engine.reps) == cycles
     # counted when the second position (cow) is reached, about 4.5 s into each cycle
     assert 1.0 + 3.5 <= engine.reps[0].counted_at <= 1.0 + 4.5 + 0.2  # between neutral and the full cow
@@ -36,7 +36,7 @@ def test_cat_cow_counts_each_cat_and_cow_pair_once(templates, cycles):
 def test_half_a_cycle_is_not_a_rep(templates):
     frames = [(0, {"spine": 0.0}), (1, {"spine": 0.0}), (2, {"spine": -45.0}), (4, {"spine": -45.0}),
               (5, {"spine": 0.0}), (8, {"spine": 0.0})]
-    assert run(templates["cat-cow"], sequence(frames, quadruped, jitter=2.0)).reps == []
+    assert run(templates["cat-cow"], sequence(frames, cat_cow, jitter=2.0)).reps == []
 
 
 def test_jitter_around_a_threshold_makes_no_phantom_reps(templates):
@@ -54,7 +54,7 @@ def test_set_up_and_pauses_are_not_reps(templates):
     # Kneeling upright and nodding, then a long still table-top: no reps, and a position prompt.
     detections = [Detection(i / 30, (kneeling_upright(spine=40 * math.sin(i / 15)),)) for i in range(300)]
     detections += list(Detection(10 + d.timestamp, d.poses) for d in
-                       sequence([(0, {"spine": 0.0}), (10, {"spine": 0.0})], quadruped, jitter=2.0))
+                       sequence([(0, {"spine": 0.0}), (10, {"spine": 0.0})], cat_cow, jitter=2.0))
     engine = run(templates["cat-cow"], detections)
     assert engine.reps == []
     assert "position" in [e.code for e in kinds(engine, "guidance")]
@@ -225,14 +225,14 @@ def test_peak_rules_flag_a_shallow_cat_and_the_tempo_rule_a_rushed_rep(templates
     (no settled position) gets the tempo cue instead of depth cues."""
     shallow_cat = [(0, {"spine": 0.0}), (1, {"spine": 0.0}), (2, {"spine": -35.0}), (5, {"spine": -35.0}),
                    (6, {"spine": 40.0}), (9, {"spine": 40.0}), (10, {"spine": 0.0}), (11, {"spine": 0.0})]
-    engine = run(templates["cat-cow"], sequence(shallow_cat, quadruped, jitter=1.5))
+    engine = run(templates["cat-cow"], sequence(shallow_cat, cat_cow, jitter=1.5))
     assert len(engine.reps) == 1 and faults_of(engine) == ["shallow_cat"]
     assert "shallow_cat" in engine.reps[0].faults
     full = [(t, {"spine": {-35.0: -65.0}.get(kw["spine"], kw["spine"])}) for t, kw in shallow_cat]
-    assert faults_of(run(templates["cat-cow"], sequence(full, quadruped, jitter=1.5))) == []
+    assert faults_of(run(templates["cat-cow"], sequence(full, cat_cow, jitter=1.5))) == []
     rushed = [(0, {"spine": 0.0}), (1, {"spine": 0.0}), (1.6, {"spine": -65.0}), (2.0, {"spine": -65.0}),
               (2.8, {"spine": 45.0}), (3.2, {"spine": 45.0}), (3.8, {"spine": 0.0}), (5, {"spine": 0.0})]
-    engine = run(templates["cat-cow"], sequence(rushed, quadruped, jitter=1.5))
+    engine = run(templates["cat-cow"], sequence(rushed, cat_cow, jitter=1.5))
     assert len(engine.reps) == 1 and faults_of(engine) == ["too_fast"]
 
 

@@ -37,7 +37,7 @@ from posecheck.core.engine import Engine
 from posecheck.core.keypoints import Detection, Pose
 from posecheck.core.signals import visible_mask
 from posecheck.io.templates import load_all
-from synthetic import HEIGHT, WIDTH, lying, quadruped, sequence
+from synthetic import HEIGHT, WIDTH, cat_cow, lying, quadruped, sequence
 
 # numpy warns about the arithmetic on NaN, infinite and huge landmarks and 0 x 0 images, which the
 # engine then handles (non-finite values count as unseen): expected here, so not shown.
@@ -68,7 +68,7 @@ def clean_reps(name: str, n: int, fps: float = FPS) -> list[Detection]:
             frames += [(t + 1, {"spine": -45.0}), (t + 2.5, {"spine": -45.0}), (t + 3.5, {"spine": 0.0}),
                        (t + 4.5, {"spine": 35.0}), (t + 5.5, {"spine": 35.0}), (t + 6, {"spine": 0.0})]
             t += 6
-        return list(sequence(frames + [(t + 1, {"spine": 0.0})], quadruped, fps=fps, jitter=2.0))
+        return list(sequence(frames + [(t + 1, {"spine": 0.0})], cat_cow, fps=fps, jitter=2.0))
     if name == "bird-dog":
         rest = {"arm": LIMBS, "leg": LIMBS}
         frames, t = [(0.0, rest), (1.0, rest)], 1.0
@@ -279,7 +279,7 @@ def brief_dips(name: str) -> list[Detection]:
     if name == "knee-to-chest":
         rest, there, make = {"pull": KNEES}, {"pull": KNEES | {"right": 55.0}}, lying
     elif name == "cat-cow":
-        rest, there, make = {"spine": 0.0}, {"spine": -45.0}, quadruped
+        rest, there, make = {"spine": 0.0}, {"spine": -45.0}, cat_cow
     else:
         rest, make = {"arm": LIMBS, "leg": LIMBS}, quadruped
         there = {"arm": LIMBS | {"left": 170.0}, "leg": LIMBS | {"right": 175.0}}
@@ -341,7 +341,7 @@ def test_a_still_person_counts_nothing(data, name, jitter, fps, offset):
         pose = lying(pull={"left": data.draw(st.floats(110, 140)), "right": data.draw(st.floats(110, 140))},
                      offset=offset)
     elif name == "cat-cow":
-        pose = quadruped(spine=data.draw(st.floats(-10, 8)), offset=offset)
+        pose = cat_cow(spine=data.draw(st.floats(-10, 8)), offset=offset)
     else:
         pose = quadruped(arm={"left": data.draw(st.floats(75, 105)), "right": data.draw(st.floats(75, 105))},
                          leg={"left": data.draw(st.floats(75, 110)), "right": data.draw(st.floats(75, 110))},

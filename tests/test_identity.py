@@ -2,12 +2,13 @@
 
 Stick-figure sequences with exact angles: a leg kick with both hands down is not a bird-dog, a
 knee pulled in without the hands is not a knee-to-chest, and a hidden arm gives the benefit of
-the doubt with a note. They prove the rule logic, not that MediaPipe sees arms and hands on
-real people (the corpus clips fire-hydrant and sit-ups do that).
+the doubt with a note; a head nod on all fours is not a cat-cow. They prove the rule logic, not
+that MediaPipe sees arms, hands and the back's tilt on real people (the corpus clips fire-hydrant,
+sit-ups and the four cat-cows do that).
 """
 
 from posecheck.core.identity import IdentityCheck
-from synthetic import lying, quadruped, sequence
+from synthetic import cat_cow, lying, quadruped, sequence
 from synthetic import run_engine as run
 
 
@@ -114,3 +115,75 @@ def test_a_position_that_never_settled_is_judged_on_what_was_seen(templates):
     for _ in range(4):
         check.observe(sitting_up, "right", settled=False)
     assert check.contradiction().startswith("Keep your back and head down")
+
+
+def nods_or_cat_cows(n=3, cat=-45.0, cow=35.0):
+    """n cycles of head down (cat), neutral, head up (cow), with holds, after a still start."""
+    frames, t = [(0.0, {"spine": 0.0}), (1.0, {"spine": 0.0})], 1.0
+    for _ in range(n):
+        frames += [(t + 1, {"spine": cat}), (t + 3, {"spine": cat}), (t + 4, {"spine": 0.0}),
+                   (t + 5, {"spine": cow}), (t + 7, {"spine": cow}), (t + 8, {"spine": 0.0})]
+        t += 8
+    return frames + [(t + 1, {"spine": 0.0})]
+
+
+def test_a_head_nod_on_all_fours_is_not_a_cat_cow(templates):
+    # The head drops and lifts as far as in a full cat and cow, the back stays still.
+    engine = run(templates["cat-cow"], sequence(nods_or_cat_cows(), quadruped, jitter=1.5))
+    assert engine.reps == []
+    said = [e.message for e in engine.events if e.code == "not_this_exercise"]
+    assert len(said) >= 3 and said[0].startswith("Only your head is moving")
+
+
+def test_the_same_cycles_with_the_back_moving_count(templates):
+    engine = run(templates["cat-cow"], sequence(nods_or_cat_cows(), cat_cow, jitter=1.5))
+    assert len(engine.reps) == 3
+    assert not [e for e in engine.events if e.code == "not_this_exercise"]
+    assert all(rep.notes == [] for rep in engine.reps)
+
+
+def test_a_cat_cow_that_starts_in_cow_is_judged_the_other_way(templates):
+    # cow first, then cat: the cat is judged against the cow (the back lower, not higher).
+    frames = [(0.0, {"spine": 0.0}), (1.0, {"spine": 0.0}), (2.0, {"spine": 35.0}), (4.0, {"spine": 35.0}),
+              (5.0, {"spine": 0.0}), (6.0, {"spine": -45.0}), (8.0, {"spine": -45.0}), (9.0, {"spine": 0.0}),
+              (11.0, {"spine": 0.0})]
+    assert len(run(templates["cat-cow"], sequence(frames, cat_cow, jitter=1.5)).reps) == 1
+    assert run(templates["cat-cow"], sequence(frames, quadruped, jitter=1.5)).reps == []
+
+
+def test_a_cycle_rule_compares_the_second_position_with_the_first(templates):
+    check = IdentityCheck(templates["cat-cow"])
+    check.visit("cat")
+    for _ in range(20):
+        check.sample("cat", {("back", None): 100.0}, None)
+    check.visit("cow")
+    check.start("cow")
+    for _ in range(5):
+        check.observe({("back", None): 101.5}, None)  # the back barely moved: a nod
+    assert not check.confirmed and check.contradiction().startswith("Only your head")
+    check.start("cow")
+    for _ in range(3):
+        check.observe({("back", None): 106.0}, None)
+    assert check.confirmed
+    # The other way round: a cat after a cow must bring the back lower than the cow's.
+    check.visit("cow")
+    for _ in range(20):
+        check.sample("cow", {("back", None): 106.0}, None)
+    check.visit("cat")
+    check.start("cat")
+    for _ in range(3):
+        check.observe({("back", None): 108.0}, None)
+    assert not check.confirmed and check.contradiction()
+    check.start("cat")
+    for _ in range(3):
+        check.observe({("back", None): 99.0}, None)
+    assert check.confirmed
+
+
+def test_a_cycle_rule_with_the_first_position_unseen_gives_the_benefit_of_the_doubt(templates):
+    check = IdentityCheck(templates["cat-cow"])
+    check.visit("cow")
+    check.start("cow")
+    for _ in range(5):
+        check.observe({("back", None): 101.0}, None)
+    assert not check.confirmed and check.contradiction() == "" and check.unseen() == ["back"]

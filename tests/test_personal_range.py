@@ -12,7 +12,7 @@ import pytest
 from posecheck.core.engine import Engine
 from posecheck.core.keypoints import Detection
 from posecheck.core.personal_range import PersonalRange, RangeSpec
-from synthetic import quadruped, sequence
+from synthetic import cat_cow, quadruped, sequence
 from synthetic import run_engine as run
 
 BIRD_DOG = RangeSpec(rest=100, full={"reach": 175}, least={"reach": 15})
@@ -83,7 +83,7 @@ def cycles(cat, cow, n=3, neutral=0.0, period=6.0):
 
 def test_shallow_but_clear_cat_cow_cycles_count(templates):
     # A stiff person (or an oblique camera): the cow never reaches the template's +15 degrees.
-    engine = run(templates["cat-cow"], sequence(cycles(cat=-40, cow=10, neutral=-12), quadruped, jitter=1.5))
+    engine = run(templates["cat-cow"], sequence(cycles(cat=-40, cow=10, neutral=-12), cat_cow, jitter=1.5))
     assert len(engine.reps) == 3
     shallow = [e for e in engine.events if e.code == "shallow_cow"]
     assert shallow and "% of the full arch" in shallow[0].message
@@ -91,20 +91,20 @@ def test_shallow_but_clear_cat_cow_cycles_count(templates):
 
 def test_no_movement_counts_nothing(templates):
     frames = [(0.0, {"spine": 0.0}), (60.0, {"spine": 0.0})]
-    assert run(templates["cat-cow"], sequence(frames, quadruped, jitter=1.5)).reps == []
+    assert run(templates["cat-cow"], sequence(frames, cat_cow, jitter=1.5)).reps == []
 
 
 @pytest.mark.parametrize("centre", [-25.0, -12.0, 0.0, 15.0])
 def test_jitter_around_any_level_counts_nothing(templates, centre):
     rng = np.random.default_rng(3)
-    detections = [Detection(i / 30, (quadruped(spine=centre + rng.normal(0, 3)),)) for i in range(1800)]
+    detections = [Detection(i / 30, (cat_cow(spine=centre + rng.normal(0, 3)),)) for i in range(1800)]
     assert run(templates["cat-cow"], detections).reps == []
 
 
 def test_small_wobbles_below_the_least_movement_count_nothing(templates):
     # +-6 degrees, slowly, for a minute: a real movement, but far smaller than a cat or a cow.
     frames = [(t, {"spine": 6.0 * np.sin(t)}) for t in np.arange(0, 60, 0.25)]
-    assert run(templates["cat-cow"], sequence(frames, quadruped, jitter=1.0)).reps == []
+    assert run(templates["cat-cow"], sequence(frames, cat_cow, jitter=1.0)).reps == []
 
 
 def test_a_new_person_after_a_gap_is_learned_afresh(templates):

@@ -342,22 +342,25 @@ class Engine:
                 if not self._current.pending:
                     self._count(start, t, side, new)
         elif phase.name in counting.phases:
+            self.identity.visit(phase.name)
             self._reached[phase.name] = self._current
             if all(name in self._reached for name in counting.phases):
-                first = min(p.start for p in self._reached.values())
-                self._count(first, t, side, new)
-                self._carry_into_rep(self.reps[-1])
-                self._reached = {}
+                self.identity.start(phase.name)
+                self._current.pending = self.identity.needed
+                if not self._current.pending:
+                    self._count_cycle(t, side, new)
 
     def _check_identity(self, current: ActivePhase, values, t: float, new: list[Event]) -> None:
         """Count a pending rep once what tells the exercise apart from its look-alikes is seen."""
+        settled = self._settled_in(current, values)
+        if settled:
+            self.identity.sample(current.phase.name, values, current.side)
         if not current.pending:
             return
-        settled = self._settled_in(current, values)
         self.identity.observe(values, current.side, settled)
         if settled and self.identity.confirmed:
             current.pending = False
-            self._count(current.start, t, current.side, new)
+            self._count_pending(current, t, new)
 
     def _settled_in(self, current: ActivePhase, values) -> bool:
         """Whether the key signal is past the phase's entry threshold, not just inside its
@@ -380,10 +383,25 @@ class Engine:
         message = self.identity.contradiction()
         if message:
             new.append(Event("guidance", end, message, side=current.side or "", code="not_this_exercise"))
+            if self.template.counting.rule == "cycle":  # this position may still begin the next rep
+                self._reached = {current.phase.name: current}
             return False
-        self._count(current.start, end, current.side, new)
+        self._count_pending(current, end, new)
         self.reps[-1].notes.append(f"counted without seeing your {' or '.join(self.identity.unseen())}")
         return True
+
+    def _count_pending(self, current: ActivePhase, t: float, new: list[Event]) -> None:
+        if self.template.counting.rule == "cycle":
+            self._count_cycle(t, current.side, new)
+        else:
+            self._count(current.start, t, current.side, new)
+
+    def _count_cycle(self, t: float, side, new: list[Event]) -> None:
+        """Every position of the cycle was reached: a rep from the first of them."""
+        first = min(p.start for p in self._reached.values())
+        self._count(first, t, side, new)
+        self._carry_into_rep(self.reps[-1])
+        self._reached = {}
 
     def _carry_into_rep(self, rep: Rep) -> None:
         """A cycle's rep is counted at its last phase: give it the holds and faults of the phases

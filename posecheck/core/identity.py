@@ -1,5 +1,9 @@
 """Exercise identity: what tells an exercise apart from its look-alikes (a bird-dog's reaching
-arm, a knee-to-chest's hands on the knee), checked while a counted position is held.
+arm, a knee-to-chest's hands on the knee, a cat-cow's back moving and not just the head),
+checked while a counted position is held.
+
+A cycle's rules compare its two positions (`against`): the signal in the second position reached
+is judged against its median in the first, so no resting value is needed.
 
 A position is confirmed once every identity rule of its phase has been seen met (in a few
 frames, so that one glitch confirms nothing). It is
@@ -46,9 +50,12 @@ class IdentityCheck:
     # Frames of the phase before it settled: judged only if it never settled (a brief dip).
     _unsettled: dict[int, _Tally] = field(default_factory=dict)
     _rest: dict[tuple, deque] = field(default_factory=dict)  # (signal, side) of relative rules, at rest
+    # A cycle's rules: per phase, (signal, side) -> its values in the settled frames of that
+    # phase's latest visit (the last REST_SAMPLES of a long hold).
+    _visits: dict[str, dict[tuple, deque]] = field(default_factory=dict)
 
     def rules(self, phase: str) -> list[tuple[int, Identity]]:
-        return [(i, rule) for i, rule in enumerate(self.template.identity) if rule.phase == phase]
+        return [(i, rule) for i, rule in enumerate(self.template.identity) if phase in (rule.phase, rule.against)]
 
     def start(self, phase: str) -> None:
         self.phase = phase
@@ -73,7 +80,7 @@ class IdentityCheck:
     def observe_rest(self, values: dict) -> None:
         """Feed a frame in the starting position, between counted positions."""
         for rule in self.template.identity:
-            if not rule.relative:
+            if not rule.relative or rule.against:
                 continue
             signal = self.template.signals[rule.condition.signal]
             for side in SIDES if signal.per_side else (None,):
@@ -81,10 +88,39 @@ class IdentityCheck:
                 if math.isfinite(value):
                     self._rest.setdefault((signal.name, side), deque(maxlen=REST_SAMPLES)).append(value)
 
+    def visit(self, phase: str) -> None:
+        """A counted phase starts: its earlier visit no longer stands for it."""
+        self._visits.pop(phase, None)
+
+    def sample(self, phase: str, values: dict, side: str | None) -> None:
+        """Feed a settled frame of a counted phase, for the cycle rules that compare positions."""
+        for rule in self.template.identity:
+            if rule.against and phase in (rule.phase, rule.against):
+                key = (rule.condition.signal, self._side(rule, side))
+                value = values[key]
+                if math.isfinite(value):
+                    self._visits.setdefault(phase, {}).setdefault(key, deque(maxlen=REST_SAMPLES)).append(value)
+
     def reset(self) -> None:
         self._rest.clear()
+        self._visits.clear()
+
+    def _side(self, rule: Identity, side: str | None) -> str | None:
+        return side if self.template.signals[rule.condition.signal].per_side else None
+
+    def _between(self, rule: Identity, values: dict, side: str | None) -> bool | None:
+        """A cycle rule: this frame against the other position's median (`phase` minus `against`)."""
+        other = rule.against if self.phase == rule.phase else rule.phase
+        key = (rule.condition.signal, self._side(rule, side))
+        before, now = self._visits.get(other, {}).get(key), values[key]
+        if not before or not math.isfinite(now):
+            return None
+        change = now - float(np.median(before))
+        return rule.condition.enters(change if self.phase == rule.phase else -change)
 
     def _seen(self, rule: Identity, values: dict, side: str | None) -> bool | None:
+        if rule.against:
+            return self._between(rule, values, side)
         condition = rule.condition
         signal = self.template.signals[condition.signal]
         sides = SIDES if condition.any_side else ((side,) if signal.per_side else (None,))

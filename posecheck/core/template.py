@@ -192,6 +192,9 @@ class Identity:
     relative: bool = False  # the condition is on the signal's change from its value at rest
     if_unseen: bool = False  # checked only when the phase's other rules could not be seen
     absolute: float | None = None  # a relative rule is also met when the signal itself passes this
+    # A cycle's rule between its two positions: the condition is on the signal in `phase` minus
+    # its value in `against`, judged in whichever of the two is reached second (cow minus cat).
+    against: str = ""
 
 
 @dataclass(frozen=True)
@@ -406,7 +409,7 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
         r.fail("key_signal", names_no("signal", key_signal, signals))
     range_spec = _parse_range(r, data["range"], phases, counting, signals[key_signal], signals) \
         if "range" in data else None
-    identity = _parse_identity(r, r.get(data, "identity", "", list, []), signals, phase_names)
+    identity = _parse_identity(r, r.get(data, "identity", "", list, []), signals, phase_names, counting)
     return Template(
         name=name,
         title=r.get(data, "title", "", str),
@@ -673,19 +676,33 @@ def _parse_range(r: _Reader, table, phases, counting, key_signal: Signal, signal
     return RangeSpec(rest, out_full, out_least)
 
 
-def _parse_identity(r: _Reader, items: list, signals, phase_names) -> tuple[Identity, ...]:
+def _parse_identity(r: _Reader, items: list, signals, phase_names, counting: Counting) -> tuple[Identity, ...]:
     rules = []
     for i, spec in enumerate(items):
         path = f"identity[{i}]"
         r.table(spec, path, " (write each rule under its own [[identity]])")
-        r.only(spec, path, ("phase", "when", "relative", "if_unseen", "absolute", "message"))
-        relative = r.get(spec, "relative", path, bool, False)
+        r.only(spec, path, ("phase", "when", "relative", "if_unseen", "absolute", "against", "message"))
+        against = r.get(spec, "against", path, str, "")
+        relative = r.get(spec, "relative", path, bool, False) or bool(against)
         phase, condition = _phase_rule(r, spec, path, signals, phase_names, relative)
+        _check_identity_counting(r, path, phase, against, counting)
         values = signal_values(signals[condition.signal], signals)
         rules.append(Identity(phase, condition, r.get(spec, "message", path, str), relative,
                               r.get(spec, "if_unseen", path, bool, False),
-                              r.number(spec, "absolute", path, values, None)))
+                              r.number(spec, "absolute", path, values, None), against))
     return tuple(rules)
+
+
+def _check_identity_counting(r: _Reader, path: str, phase: str, against: str, counting: Counting) -> None:
+    """A reach rule belongs to the counted phase; a cycle's rules compare its two positions."""
+    if counting.rule == "cycle":
+        if not against:
+            r.fail(path, "needs `against`, the other counted phase, in a cycle (a rule compares the two positions)")
+        if sorted((phase, against)) != sorted(counting.phases):
+            r.fail(f"{path}.against", f"must name the counted phase other than {quote(phase)} "
+                   f"({', '.join(counting.phases)}), got {quote(against)}")
+    elif against:
+        r.fail(f"{path}.against", 'is only for a cycle (counting.rule = "cycle")')
 
 
 def _parse_tempo(r: _Reader, table) -> Tempo:
