@@ -189,8 +189,8 @@ def test_prone_lies_face_down_and_sit_up_pivots_on_the_pelvis():
 # --- look-alike exercises ------------------------------------------------------------------
 
 LOOKALIKES = ("fire-hydrant", "donkey-kick", "quadruped-hip-extension", "superman", "sit-up", "crunch",
-              "leg-pull-in")
-QUADRUPED = ("fire-hydrant", "donkey-kick", "quadruped-hip-extension")
+              "leg-pull-in", "head-nod")
+QUADRUPED = ("fire-hydrant", "donkey-kick", "quadruped-hip-extension", "head-nod")
 
 
 def lowest_surface(clip, t: float) -> float:
@@ -245,6 +245,10 @@ def test_lookalike_renders_its_key_pose_with_the_right_labels(exercise):
         assert (rise > 70) if exercise == "sit-up" else (25 < rise < 45), rise
         for side in ("left", "right"):  # feet stay planted
             assert np.allclose(key[f"ankle_{side}"], start[f"ankle_{side}"], atol=1e-6)
+    if exercise == "head-nod":  # the head drops (rep 1 holds "down"); the back and hips stay put
+        for joint in ("pelvis", "chest", "neck_base", "knee_left", "shoulder_left"):
+            assert np.allclose(key[joint], start[joint], atol=1e-6), joint
+        assert key["head"][1] < start["head"][1] - 0.05
     if exercise == "leg-pull-in":
         for side in ("left", "right"):  # both knees in towards the chest, feet off the floor
             thigh = key[f"knee_{side}"] - key[f"hip_{side}"]
