@@ -49,8 +49,8 @@ Renderer code changes are not part of the key: use --no-cache after changing pos
 Prints: the exact-count rate per exercise x |yaw| bucket x range bucket; per exercise, exact and
 within-one rates inside the in-bounds set (|yaw| <= 45 and depth >= 0.6) and outside it; the
 look-alikes counted 0 and their false reps; the wall time; and every clip whose count is wrong.
-Asserts nothing. Full run (204 clips): about 17 minutes on a 2-core machine (6 x the 2.9 min of
---quick, measured with another job running); a re-run from the cache takes seconds (8 s for --quick).
+Asserts nothing. Full run (216 clips): about 22 minutes from scratch on a 2-core machine (measured
+2026-12-06 with light other work); a re-run from the cache takes about a minute (8 s for --quick).
 --suite programme (330 clips): about 19 minutes from scratch (its 234 exercise clips took 11.5 min,
 the 96 look-alike clips 5.6 min with the others from the cache).
 """
