@@ -151,33 +151,33 @@ def test_a_cat_cow_that_starts_in_cow_is_judged_the_other_way(templates):
     assert run(templates["cat-cow"], sequence(frames, quadruped, jitter=1.5)).reps == []
 
 
+def held(check, phase, back, frames=20):
+    """A visit to `phase` with the back's tilt at `back`, as the first position of a rep."""
+    check.visit(phase)
+    for _ in range(frames):
+        check.sample(phase, {("back", None): back}, None)
+
+
+def judged(check, phase, back, frames=3):
+    """`phase` reached second, with the back's tilt at `back`: is it confirmed?"""
+    check.start(phase)
+    for _ in range(frames):
+        check.observe({("back", None): back}, None)
+    return check.confirmed
+
+
 def test_a_cycle_rule_compares_the_second_position_with_the_first(templates):
     check = IdentityCheck(templates["cat-cow"])
-    check.visit("cat")
-    for _ in range(20):
-        check.sample("cat", {("back", None): 100.0}, None)
+    held(check, "cat", 100.0)
     check.visit("cow")
-    check.start("cow")
-    for _ in range(5):
-        check.observe({("back", None): 100.8}, None)  # the back barely moved: a nod
-    assert not check.confirmed and check.contradiction().startswith("Only your head")
-    check.start("cow")
-    for _ in range(3):
-        check.observe({("back", None): 106.0}, None)
-    assert check.confirmed
+    assert not judged(check, "cow", 100.8, frames=5)  # the back barely moved: a nod
+    assert check.contradiction().startswith("Only your head")
+    assert judged(check, "cow", 106.0)
     # The other way round: a cat after a cow must bring the back lower than the cow's.
-    check.visit("cow")
-    for _ in range(20):
-        check.sample("cow", {("back", None): 106.0}, None)
+    held(check, "cow", 106.0)
     check.visit("cat")
-    check.start("cat")
-    for _ in range(3):
-        check.observe({("back", None): 108.0}, None)
-    assert not check.confirmed and check.contradiction()
-    check.start("cat")
-    for _ in range(3):
-        check.observe({("back", None): 99.0}, None)
-    assert check.confirmed
+    assert not judged(check, "cat", 108.0) and check.contradiction()
+    assert judged(check, "cat", 99.0)
 
 
 def test_a_cycle_rule_with_the_first_position_unseen_gives_the_benefit_of_the_doubt(templates):

@@ -352,6 +352,8 @@ class Engine:
 
     def _check_identity(self, current: ActivePhase, values, t: float, new: list[Event]) -> None:
         """Count a pending rep once what tells the exercise apart from its look-alikes is seen."""
+        if not (current.pending or self.identity.compares_positions):
+            return
         settled = self._settled_in(current, values)
         if settled:
             self.identity.sample(current.phase.name, values, current.side)

@@ -66,6 +66,11 @@ class IdentityCheck:
     def needed(self) -> bool:
         return bool(self._tallies)
 
+    @property
+    def compares_positions(self) -> bool:
+        """Whether a cycle rule needs each counted position's values (`sample`)."""
+        return any(rule.against for rule in self.template.identity)
+
     def observe(self, values: dict, side: str | None, settled: bool = True) -> None:
         """Feed a frame of the position; `settled`: well inside it, not on the way in or out."""
         for i, rule in self.rules(self.phase):
