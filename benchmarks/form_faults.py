@@ -30,7 +30,7 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 
 from posecheck.core.engine import Engine  # noqa: E402
 from posecheck.estimator import MediaPipePose  # noqa: E402
-from posecheck.io.detections import load_detections, save_detections  # noqa: E402
+from posecheck.io.detections import has_outline, load_detections, save_detections  # noqa: E402
 from posecheck.io.templates import load_template  # noqa: E402
 from posecheck.synth import MotionScript, render_clip  # noqa: E402
 from posecheck.synth.motion import load_motion  # noqa: E402
@@ -58,7 +58,7 @@ def clip_scripts(exercise: str, yaws: list[float]) -> list[tuple[str, MotionScri
 def detect(clip, script: MotionScript, cache: bool):
     """The clip's landmarks, from the cache when asked and present."""
     path = CACHE / f"{script.exercise}-{hashlib.sha1(repr(script).encode()).hexdigest()[:16]}.npz"
-    if cache and path.exists():
+    if cache and path.exists() and has_outline(path):  # older files lack the back's outline
         return load_detections(path)
     with MediaPipePose() as estimator:
         detections = [estimator(rgb, t) for rgb, t in clip.frames()]

@@ -339,11 +339,11 @@ def run_case(job: tuple[Case, bool]) -> Row:
 
 def _run_case(case: Case, use_cache: bool, started: float) -> Row:
     from posecheck.analysis import analyze_detections
-    from posecheck.io.detections import load_detections
+    from posecheck.io.detections import has_outline, load_detections
 
     script, clip = resolve_script(case)
     path = cache_path(script)
-    cached = use_cache and path.exists()
+    cached = use_cache and path.exists() and has_outline(path)  # older files lack the back's outline
     if not cached:
         detect(clip, path)
     # The engine always reads the saved (float32) landmarks, so a cached re-run counts the same.

@@ -166,7 +166,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
         from posecheck.estimator import MediaPipePose
 
         if estimator is None:
-            estimator = estimator_to_close = MediaPipePose(model=model)
+            estimator = estimator_to_close = MediaPipePose(model=model, outline=template.reads_outline)
         pairs = _frames_with(lambda frame: estimator(frame.rgb, frame.timestamp), path, info, max_fps,
                              warnings, progress, 0.0)
     try:

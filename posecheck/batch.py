@@ -86,7 +86,7 @@ def analyze_file(path: Path, template: Template, model=None) -> BatchItem:
 
     item = BatchItem(Path(path))
     try:
-        with MediaPipePose(model=model) as estimator:
+        with MediaPipePose(model=model, outline=template.reads_outline) as estimator:
             item.result = analyze_video(path, template, estimator)
     except VideoError as exc:
         item.error = str(exc)

@@ -10,6 +10,7 @@ from typing import Iterator, Protocol
 
 import numpy as np
 
+from posecheck.core.back_outline import back_curve
 from posecheck.core.keypoints import Detection, Pose
 from posecheck.io.model import resolve_model
 
@@ -24,12 +25,16 @@ class MediaPipePose:
     """MediaPipe Tasks PoseLandmarker in VIDEO mode (tracking between frames).
 
     `model` is a model name (lite, full, heavy) or a .task file; by default the full model.
+    `outline`: also read the back's outline from each person's segmentation mask (`Pose.back_curve`,
+    what tells a cat-cow from a head nod); it costs about a fifth more time per frame, so a caller
+    that knows its exercise does not need it can turn it off.
 
     Timestamps are the frames' real times in seconds; they must increase. Up to `max_people`
     people are returned, largest first, so the caller can tell when a second person is in view.
     """
 
-    def __init__(self, model=None, max_people: int = 2, min_confidence: float = 0.5):
+    def __init__(self, model=None, max_people: int = 2, min_confidence: float = 0.5,
+                 outline: bool = True):
         from mediapipe.tasks.python import BaseOptions, vision
 
         pose_model = resolve_model(model)
@@ -44,6 +49,7 @@ class MediaPipePose:
             min_pose_detection_confidence=min_confidence,
             min_pose_presence_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
+            output_segmentation_masks=outline,
         )
         with native_stderr_silenced():
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
@@ -64,9 +70,11 @@ class MediaPipePose:
             self._first = False
         else:
             result = self._landmarker.detect_for_video(image, ms)
-        worlds = result.pose_world_landmarks or [None] * len(result.pose_landmarks)
-        poses = [Pose.from_mediapipe(lms, width, height, world)
-                 for lms, world in zip(result.pose_landmarks, worlds)]
+        found = len(result.pose_landmarks)
+        worlds = result.pose_world_landmarks or [None] * found
+        masks = result.segmentation_masks or [None] * found
+        poses = [_with_outline(Pose.from_mediapipe(lms, width, height, world), mask)
+                 for lms, world, mask in zip(result.pose_landmarks, worlds, masks)]
         poses.sort(key=lambda pose: pose.area, reverse=True)
         return Detection(timestamp=timestamp, poses=tuple(poses))
 
@@ -78,6 +86,12 @@ class MediaPipePose:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _with_outline(pose: Pose, mask) -> Pose:
+    if mask is None:
+        return pose
+    return pose.with_back_curve(back_curve(mask.numpy_view(), pose.xy))
 
 
 _silence_lock = threading.Lock()

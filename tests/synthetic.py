@@ -48,10 +48,11 @@ def _pose(points: dict[str, np.ndarray], hidden: set[str] = frozenset(), offset=
 
 def quadruped(spine: float = 0.0, arm: dict | None = None, leg: dict | None = None,
               trunk_tilt: float = 0.0, knee_bend: dict | None = None, hidden=frozenset(),
-              offset=(0.0, 0.0)) -> Pose:
+              offset=(0.0, 0.0), back_curve: float = 0.0) -> Pose:
     """On hands and knees, side view, facing left. Angles as the templates measure them:
     spine = head bend above (+) or below (-) the back line; arm[side] = hip-shoulder-elbow;
-    leg[side] = shoulder-hip-knee; knee_bend[side] = hip-knee-ankle (when the leg is raised)."""
+    leg[side] = shoulder-hip-knee; knee_bend[side] = hip-knee-ankle (when the leg is raised);
+    back_curve = the back's outline as the estimator reads it from the silhouette (NaN: none)."""
     arm = {"left": 90.0, "right": 90.0} | (arm or {})
     leg = {"left": 90.0, "right": 90.0} | (leg or {})
     knee_bend = {"left": 180.0, "right": 180.0} | (knee_bend or {})
@@ -76,19 +77,22 @@ def quadruped(spine: float = 0.0, arm: dict | None = None, leg: dict | None = No
         neck_dir = _unit(spine, tuple(forward))
         points[f"{side}_ear"] = s + 110 * neck_dir
     points["nose"] = points["left_ear"] + 40 * forward + np.array([0, 10.0])
-    return _pose(points, set(hidden), offset)
+    return _pose(points, set(hidden), offset).with_back_curve(back_curve)
 
 
 # In a real cat-cow the back's tilt and the hip angle together move 10-17 degrees between cat and
-# cow while the head-and-back curve (`spine`) moves 60-100: the corpus's four cat-cow clips.
+# cow while the head-and-back curve (`spine`) moves 60-100, and the back's outline falls by
+# 0.07-0.15 trunk lengths from cat to cow: the corpus's four cat-cow clips.
 BACK_SHARE = 0.15
+OUTLINE_PER_DEGREE = -0.0012
 
 
 def cat_cow(spine: float = 0.0, **kwargs) -> Pose:
     """On all fours, the whole back curving (not just the head): the back's tilt follows the
-    spine curve by BACK_SHARE, shoulders up in cow and down in cat. `quadruped(spine=...)` alone
-    moves only the head: a head nod."""
-    return quadruped(spine=spine, trunk_tilt=kwargs.pop("trunk_tilt", 0.0) + BACK_SHARE * spine, **kwargs)
+    spine curve by BACK_SHARE, shoulders up in cow and down in cat, and its outline bulges up in
+    cat and sags in cow. `quadruped(spine=...)` alone moves only the head: a head nod."""
+    return quadruped(spine=spine, trunk_tilt=kwargs.pop("trunk_tilt", 0.0) + BACK_SHARE * spine,
+                     back_curve=OUTLINE_PER_DEGREE * spine, **kwargs)
 
 
 def lying(pull: dict | None = None, head_lift: float = 0.0, other_foot_lift: float = 0.0,

@@ -72,7 +72,7 @@ CASES = [
      "must be lower-case words joined by '-' (like 'bird-dog'), got text 'Bird Dog'"),
     ("bird-dog", lambda d: d.update(view="top"), "view", "must be 'side' or 'any', got text 'top'"),
     ("bird-dog", lambda d: d["signals"].update(bad={"kind": "twist"}), "signals.bad.kind",
-     "must be one of 'angle', 'bend', 'elevation', 'height', 'distance', 'side_match', 'sum', got text 'twist'"),
+     "must be one of 'angle', 'bend', 'elevation', 'height', 'distance', 'outline', 'side_match', 'sum', got text 'twist'"),
     ("bird-dog", lambda d: d["counting"].update(rule="sometimes"), "counting.rule",
      "must be 'reach' or 'cycle', got text 'sometimes'"),
     # unknown fields, anywhere
@@ -139,6 +139,10 @@ CASES = [
      "must name the counted phase other than 'cow' (cat, cow), got 'cow'"),
     ("bird-dog", lambda d: d["identity"][0].update(against="reach"), "identity[0].against",
      'is only for a cycle (counting.rule = "cycle")'),
+    ("cat-cow", lambda d: d["signals"]["back_outline"].update(points=["mid_hip", "mid_knee"]), "signals.back_outline",
+     'an outline is read only along the back, in the image: use points = ["mid_shoulder", "mid_hip"] and no space'),
+    ("cat-cow", lambda d: d["identity"][0]["when"].update(below=-3), "identity[0].when.below",
+     "must be between -2 and 2 torso lengths, got -3"),  # a change between two positions
     ("bird-dog", lambda d: d["range"].update(rest=130), "range.rest",
      "must lie below the 'reach' phase's threshold (125), got 130"),
     ("bird-dog", lambda d: d["range"]["least"].update(reach=40), "range.least.reach",

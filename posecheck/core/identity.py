@@ -2,8 +2,8 @@
 arm, a knee-to-chest's hands on the knee, a cat-cow's back moving and not just the head),
 checked while a counted position is held.
 
-A cycle's rules compare its two positions (`against`): the signal in the second position reached
-is judged against its median in the first, so no resting value is needed.
+A cycle's rules compare its two positions (`against`): the signal's median in the second position
+reached is judged against its median in the first, so no resting value is needed.
 
 A position is confirmed once every identity rule of its phase has been seen met (in a few
 frames, so that one glitch confirms nothing). It is
@@ -114,10 +114,13 @@ class IdentityCheck:
         return side if self.template.signals[rule.condition.signal].per_side else None
 
     def _between(self, rule: Identity, values: dict, side: str | None) -> bool | None:
-        """A cycle rule: this frame against the other position's median (`phase` minus `against`)."""
+        """A cycle rule: this position against the other one, median to median (`phase` minus
+        `against`). The median of this visit's settled frames so far, not the frame alone: the
+        change can be a few hundredths of a trunk length, near the frame-to-frame noise."""
         other = rule.against if self.phase == rule.phase else rule.phase
         key = (rule.condition.signal, self._side(rule, side))
-        before, now = self._visits.get(other, {}).get(key), values[key]
+        before, so_far = self._visits.get(other, {}).get(key), self._visits.get(self.phase, {}).get(key)
+        now = float(np.median(so_far)) if so_far else values[key]
         if not before or not math.isfinite(now):
             return None
         change = now - float(np.median(before))

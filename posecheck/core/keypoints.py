@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,7 +37,9 @@ class Pose:
     xy: (33, 2) pixel coordinates; depth: (33,) relative depth (smaller is nearer the camera,
     same units as x); visibility: (33,) in [0, 1]; image_size: (width, height);
     world: (33, 3) metric 3-D points centred between the hips, axes along the camera's (x right,
-    y down, z away from the camera), or None when the estimator gives none.
+    y down, z away from the camera), or None when the estimator gives none;
+    back_curve: how far the back's outline bulges between shoulders and hips, in trunk lengths
+    (positive rounded up, negative sagging; `core/back_outline.py`), NaN when not measured.
     """
 
     xy: np.ndarray
@@ -44,6 +47,7 @@ class Pose:
     visibility: np.ndarray
     image_size: tuple[int, int]
     world: np.ndarray | None = None
+    back_curve: float = math.nan
 
     @classmethod
     def from_mediapipe(cls, landmarks, width: int, height: int, world_landmarks=None) -> "Pose":
@@ -87,7 +91,10 @@ class Pose:
 
     def with_xy(self, xy: np.ndarray, world: np.ndarray | None = None) -> "Pose":
         return Pose(xy, self.depth, self.visibility, self.image_size,
-                    self.world if world is None else world)
+                    self.world if world is None else world, self.back_curve)
+
+    def with_back_curve(self, value: float) -> "Pose":
+        return replace(self, back_curve=float(value))
 
 
 def _score(value) -> float:

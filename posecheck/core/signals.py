@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from posecheck.core import geometry
+from posecheck.core.back_outline import seen_from_the_side
 from posecheck.core.keypoints import INDEX, Pose
 from posecheck.core.template import DERIVED_KINDS, SIDES, Signal
 
@@ -88,6 +89,9 @@ def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str |
     for signal in signals.values():
         if signal.kind in DERIVED_KINDS:
             continue
+        if signal.kind == "outline":
+            values[(signal.name, None)] = outline(pose, visible)
+            continue
         points = signal_points(signal, pose)
         space = points.shape[1]
         if space not in scales:
@@ -101,6 +105,14 @@ def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str |
             for side in (SIDES if signal.per_side else (None,)):
                 values[(signal.name, side)] = sum(_value(values, signals[name], side) for name in signal.signals)
     return values
+
+
+def outline(pose: Pose, visible: np.ndarray) -> float:
+    """The back's outline read from the silhouette by the estimator, where the view shows it."""
+    trunk = [resolve_point(pose.xy, visible, name) for name in ("mid_shoulder", "mid_hip")]
+    if any(p is None for p in trunk) or not seen_from_the_side(pose.world):
+        return math.nan
+    return pose.back_curve
 
 
 def _value(values: dict, signal: Signal, side: str | None) -> float:

@@ -19,11 +19,14 @@ from typing import Any, NoReturn
 from posecheck.core.keypoints import INDEX
 from posecheck.core.personal_range import RangeSpec
 
-SIGNAL_KINDS = {"angle": 3, "bend": 3, "elevation": 2, "height": 2, "distance": 2}
+SIGNAL_KINDS = {"angle": 3, "bend": 3, "elevation": 2, "height": 2, "distance": 2, "outline": 2}
+# An outline is read from the person's silhouette, not the landmarks (core/back_outline.py): only the
+# back's, between the shoulders and the hips.
+OUTLINE_POINTS = ("mid_shoulder", "mid_hip")
 # Where each kind is measured unless the template says otherwise: chosen by measuring both
 # against the true angles of rendered clips over camera yaw and height (docs/signals.md).
 DEFAULT_SPACE = {"angle": "image", "bend": "image", "elevation": "image", "height": "image",
-                 "distance": "image"}
+                 "distance": "image", "outline": "image"}
 # A side_match signal compares two per-side signals: 1 when the side where each is clearly the
 # larger is the same side, 0 when not, NaN when either is undecided (e.g. "which arm is raised?").
 # A sum signal adds two measured signals (per side where either is), e.g. a hip angle plus the
@@ -91,6 +94,7 @@ SIGNAL_VALUES = {
     "elevation": Bounds(-90, 90, "degrees"),
     "height": Bounds(-5, 5, "torso lengths"),
     "distance": Bounds(0, 5, "torso lengths"),
+    "outline": Bounds(-1, 1, "torso lengths"),
     "side_match": Bounds(0, 1),
 }
 # Durations. The shipped templates settle phases and form rules in 0.2-1 s, hold 5-15 s (the
@@ -222,6 +226,11 @@ class Template:
 
     def phase(self, name: str) -> Phase:
         return next(p for p in self.phases if p.name == name)
+
+    @property
+    def reads_outline(self) -> bool:
+        """Whether a signal is read from the silhouette (the estimator must then give it)."""
+        return any(signal.kind == "outline" for signal in self.signals.values())
 
 
 def key_unit(template: Template) -> str:
@@ -463,6 +472,9 @@ def _parse_measured(r: _Reader, spec: dict, name: str, kind: str) -> Signal:
             r.fail(f"{path}.points[{i}]", f"names an unknown landmark {quote(point)} (use names like "
                    "'left_knee', 'mid_hip', '{side}_wrist' or '{other}_hip')")
     space = r.choice(spec, "space", path, SPACES, DEFAULT_SPACE[kind])
+    if kind == "outline" and (tuple(points) != OUTLINE_POINTS or space != "image"):
+        r.fail(path, 'an outline is read only along the back, in the image: use points = '
+               '["mid_shoulder", "mid_hip"] and no space')
     per_side = any("{" in p for p in points)  # uses {side} / {other}: measured once for each side
     return Signal(name, kind, points, r.get(spec, "label", path, str, name), per_side, space=space)
 

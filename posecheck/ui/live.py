@@ -75,7 +75,7 @@ def new_coach(template, source_name: str, routine_run: int | None = None) -> Liv
     from posecheck.io.store import SessionRecorder
 
     store = open_store()
-    return LiveCoach(template, MediaPipePose(max_people=2),
+    return LiveCoach(template, MediaPipePose(max_people=2, outline=template.reads_outline),
                      lambda: SessionRecorder(store, template.name, "live", source_name, routine_run) if store else None)
 
 

@@ -1,0 +1,85 @@
+"""The back's outline from the person's silhouette: how far it bulges between shoulders and hips.
+
+The 33 landmarks have no points along the spine: a cat and a cow move the back between the
+shoulders and the hips, where no landmark is, and MediaPipe's shoulder points partly follow the
+head, so a head nod with a still back moves the landmarks much as a shallow cat-cow does. The
+silhouette (MediaPipe's segmentation mask) shows the back itself.
+
+`back_curve` casts rays across the trunk, square to the shoulder-to-hip line, and finds where the
+silhouette ends on the back's side (the side away from the knees and wrists). Its value is the
+sagitta: how far the middle of that outline stands above the straight line through its two ends,
+as a fraction of the shoulder-to-hip distance. Positive: rounded up (a cat); negative: sagging (a
+cow). Measuring against the outline's own ends, not the landmarks' line, cancels where the
+landmarks sit across the trunk and most of their jitter.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from posecheck.core.keypoints import INDEX
+
+ALONG = np.linspace(0.15, 0.85, 15)  # where the rays cross the trunk (0 = shoulders, 1 = hips)
+ENDS = 3  # rays at each end that define the outline's chord
+MIDDLE = slice(5, 10)  # rays whose mean height is the middle of the outline
+BEHIND, BEYOND = 0.5, 0.8  # each ray runs from this far below the line to this far above it (trunk lengths)
+MIN_TRUNK_PX = 20.0  # a trunk shorter than this in the image is too small to read an outline
+INSIDE = 0.5  # a mask value above this is the person
+# Beyond this the trunk points so far towards or away from the camera that the outline no longer
+# shows the back's curve: rendered cat-cows with the trunk 49-55 degrees out of the picture's plane
+# read no change or the wrong way, at 37 degrees and less the right way.
+MAX_TRUNK_TURN = 45.0
+
+
+def _mid(xy: np.ndarray, part: str) -> np.ndarray:
+    return (xy[INDEX[f"left_{part}"]] + xy[INDEX[f"right_{part}"]]) / 2
+
+
+def back_curve(mask: np.ndarray, xy: np.ndarray) -> float:
+    """The back's sagitta in trunk lengths (see the module's note); NaN when it cannot be read.
+
+    mask: (height, width) person probability, the image's size; xy: (33, 2) pixel landmarks."""
+    mask = np.asarray(mask).reshape(np.shape(mask)[:2])
+    shoulder, hip = _mid(xy, "shoulder"), _mid(xy, "hip")
+    axis = hip - shoulder
+    length = float(np.hypot(*axis))
+    if not math.isfinite(length) or length < MIN_TRUNK_PX:
+        return math.nan
+    along = axis / length
+    normal = np.array([-along[1], along[0]])
+    limbs = (_mid(xy, "knee") + _mid(xy, "wrist")) / 2 - (shoulder + hip) / 2
+    if not np.isfinite(limbs).all():
+        return math.nan
+    if np.dot(limbs, normal) > 0:  # the back's side is away from the limbs
+        normal = -normal
+    heights = np.array([_edge(mask, shoulder + t * axis, normal, length) for t in ALONG])
+    if not np.isfinite(heights).all():
+        return math.nan
+    chord = (heights[:ENDS].mean() + heights[-ENDS:].mean()) / 2
+    return float((heights[MIDDLE].mean() - chord) / length)
+
+
+def seen_from_the_side(world: np.ndarray | None) -> bool:
+    """Whether the trunk (on the 3-D points, axes along the camera's) lies within MAX_TRUNK_TURN
+    degrees of the picture's plane; True when there are no 3-D points to tell."""
+    if world is None:
+        return True
+    trunk = _mid(world, "shoulder") - _mid(world, "hip")
+    turn = math.degrees(math.atan2(abs(trunk[2]), math.hypot(trunk[0], trunk[1])))
+    return not math.isfinite(turn) or turn <= MAX_TRUNK_TURN
+
+
+def _edge(mask: np.ndarray, base: np.ndarray, normal: np.ndarray, length: float) -> float:
+    """How far from `base`, along `normal`, the silhouette's farthest pixel on that ray is (px)."""
+    steps = np.arange(-BEHIND * length, BEYOND * length, 1.0)
+    points = np.rint(base[None] + steps[:, None] * normal[None]).astype(int)
+    height, width = mask.shape
+    inside_image = ((points[:, 0] >= 0) & (points[:, 0] < width)
+                    & (points[:, 1] >= 0) & (points[:, 1] < height))
+    on_person = np.zeros(len(steps), bool)
+    on_person[inside_image] = mask[points[inside_image, 1], points[inside_image, 0]] > INSIDE
+    if not on_person.any() or on_person[-1]:  # no silhouette, or it runs past the ray's end
+        return math.nan
+    return float(steps[np.flatnonzero(on_person)[-1]])
