@@ -10,7 +10,7 @@ from typing import Iterator, Protocol
 
 import numpy as np
 
-from posecheck.core.back_outline import back_curve
+from posecheck.core.silhouette import outline_measures
 from posecheck.core.keypoints import Detection, Pose
 from posecheck.io.model import resolve_model
 
@@ -26,7 +26,7 @@ class MediaPipePose:
 
     `model` is a model name (lite, full, heavy) or a .task file; by default the full model.
     `outline`: also read the back's outline from each person's segmentation mask (`Pose.back_curve`,
-    what tells a cat-cow from a head nod); it costs about a fifth more time per frame, so a caller
+    what tells a cat-cow from a head nod, and `Pose.front_reach`); it costs about a fifth more time per frame, so a caller
     that knows its exercise does not need it can turn it off.
 
     Timestamps are the frames' real times in seconds; they must increase. Up to `max_people`
@@ -91,7 +91,7 @@ class MediaPipePose:
 def _with_outline(pose: Pose, mask) -> Pose:
     if mask is None:
         return pose
-    return pose.with_back_curve(back_curve(mask.numpy_view(), pose.xy))
+    return pose.with_outline(**outline_measures(mask.numpy_view(), pose.xy))
 
 
 _silence_lock = threading.Lock()

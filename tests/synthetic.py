@@ -77,7 +77,7 @@ def quadruped(spine: float = 0.0, arm: dict | None = None, leg: dict | None = No
         neck_dir = _unit(spine, tuple(forward))
         points[f"{side}_ear"] = s + 110 * neck_dir
     points["nose"] = points["left_ear"] + 40 * forward + np.array([0, 10.0])
-    return _pose(points, set(hidden), offset).with_back_curve(back_curve)
+    return _pose(points, set(hidden), offset).with_outline(back_curve=back_curve)
 
 
 # In a real cat-cow the back's tilt and the hip angle together move 10-17 degrees between cat and

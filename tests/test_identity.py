@@ -32,6 +32,23 @@ def test_the_same_kick_with_the_arm_reaching_counts(templates):
     assert not [e for e in engine.events if e.code == "not_this_exercise"]
 
 
+def test_an_arm_the_landmarks_put_on_the_floor_counts_when_the_silhouette_shows_it_reaching(templates):
+    # The far arm behind the head: MediaPipe reads it as supporting (about 80 degrees), while the
+    # silhouette reaches a trunk length past the shoulders. The silhouette only confirms: one
+    # that reaches no further than the head changes nothing.
+    def reaching_in_the_silhouette(leg=None, **kwargs):
+        reach = 1.1 if leg and leg.get("left", 90.0) > 150 else 0.55
+        return quadruped(leg=leg, **kwargs).with_outline(front_reach=reach)
+
+    def head_only_in_the_silhouette(**kwargs):
+        return quadruped(**kwargs).with_outline(front_reach=0.55)
+
+    engine = run(templates["bird-dog"], sequence(kick(arm=85.0), reaching_in_the_silhouette, jitter=1.0))
+    assert len(engine.reps) == 1 and engine.reps[0].notes == []
+    engine = run(templates["bird-dog"], sequence(kick(arm=85.0), head_only_in_the_silhouette, jitter=1.0))
+    assert engine.reps == []
+
+
 def test_a_hidden_arm_counts_with_a_note(templates):
     hidden = frozenset({"right_elbow", "left_elbow"})
     engine = run(templates["bird-dog"], sequence(kick(arm=170.0, hidden=hidden), quadruped, jitter=1.0))
@@ -164,7 +181,7 @@ def test_a_nod_that_tilts_the_shoulders_is_still_not_a_cat_cow(templates):
 
 def test_without_a_silhouette_the_back_tilt_stands_in(templates):
     def landmarks_only(make):
-        return lambda **kwargs: make(**kwargs).with_back_curve(float("nan"))
+        return lambda **kwargs: make(**kwargs).with_outline(back_curve=float("nan"))
 
     cat_cows = run(templates["cat-cow"], sequence(nods_or_cat_cows(), landmarks_only(cat_cow), jitter=1.5))
     assert len(cat_cows.reps) == 3

@@ -127,6 +127,8 @@ class IdentityCheck:
         return rule.condition.enters(change if self.phase == rule.phase else -change)
 
     def _seen(self, rule: Identity, values: dict, side: str | None) -> bool | None:
+        if rule.also is not None and self._met(rule.also, values, side):
+            return True
         if rule.against:
             return self._between(rule, values, side)
         condition = rule.condition
@@ -146,6 +148,12 @@ class IdentityCheck:
             return True
         # Failing only counts when every side it could be met on was seen.
         return False if found and len(found) == len(sides) else None
+
+    def _met(self, condition, values: dict, side: str | None) -> bool:
+        signal = self.template.signals[condition.signal]
+        sides = SIDES if condition.any_side else ((side,) if signal.per_side else (None,))
+        found = [values.get((condition.signal, s), math.nan) for s in sides]  # optional evidence
+        return any(math.isfinite(v) and condition.enters(v) for v in found)
 
     def _tally(self, i: int) -> _Tally:
         """The settled frames, or all of them if the position never settled."""

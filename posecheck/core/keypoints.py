@@ -38,8 +38,9 @@ class Pose:
     same units as x); visibility: (33,) in [0, 1]; image_size: (width, height);
     world: (33, 3) metric 3-D points centred between the hips, axes along the camera's (x right,
     y down, z away from the camera), or None when the estimator gives none;
-    back_curve: how far the back's outline bulges between shoulders and hips, in trunk lengths
-    (positive rounded up, negative sagging; `core/back_outline.py`), NaN when not measured.
+    back_curve, front_reach: what the silhouette shows (`core/silhouette.py`), in trunk lengths:
+    how far the back's outline bulges between shoulders and hips (positive rounded up, negative
+    sagging) and how far the silhouette reaches beyond the shoulders; NaN when not measured.
     """
 
     xy: np.ndarray
@@ -48,6 +49,7 @@ class Pose:
     image_size: tuple[int, int]
     world: np.ndarray | None = None
     back_curve: float = math.nan
+    front_reach: float = math.nan
 
     @classmethod
     def from_mediapipe(cls, landmarks, width: int, height: int, world_landmarks=None) -> "Pose":
@@ -91,10 +93,11 @@ class Pose:
 
     def with_xy(self, xy: np.ndarray, world: np.ndarray | None = None) -> "Pose":
         return Pose(xy, self.depth, self.visibility, self.image_size,
-                    self.world if world is None else world, self.back_curve)
+                    self.world if world is None else world, self.back_curve, self.front_reach)
 
-    def with_back_curve(self, value: float) -> "Pose":
-        return replace(self, back_curve=float(value))
+    def with_outline(self, **measures: float) -> "Pose":
+        """The same pose with silhouette measures (back_curve=..., front_reach=...)."""
+        return replace(self, **{name: float(value) for name, value in measures.items()})
 
 
 def _score(value) -> float:

@@ -8,9 +8,9 @@ import math
 import numpy as np
 
 from posecheck.core import geometry
-from posecheck.core.back_outline import seen_from_the_side
+from posecheck.core.silhouette import seen_from_the_side
 from posecheck.core.keypoints import INDEX, Pose
-from posecheck.core.template import DERIVED_KINDS, SIDES, Signal
+from posecheck.core.template import DERIVED_KINDS, OUTLINE_KIND, SIDES, Signal
 
 MIN_VISIBILITY = 0.25  # below this MediaPipe is guessing: the point is treated as hidden
 FRAME_MARGIN = 0.02  # points this far (fraction of the image) outside the frame are out of view
@@ -89,8 +89,8 @@ def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str |
     for signal in signals.values():
         if signal.kind in DERIVED_KINDS:
             continue
-        if signal.kind == "outline":
-            values[(signal.name, None)] = outline(pose, visible)
+        if signal.kind == OUTLINE_KIND:
+            values[(signal.name, None)] = outline(signal, pose, visible)
             continue
         points = signal_points(signal, pose)
         space = points.shape[1]
@@ -107,12 +107,13 @@ def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str |
     return values
 
 
-def outline(pose: Pose, visible: np.ndarray) -> float:
-    """The back's outline read from the silhouette by the estimator, where the view shows it."""
+def outline(signal: Signal, pose: Pose, visible: np.ndarray) -> float:
+    """A silhouette measure read by the estimator (in trunk lengths), where the view shows it: both
+    are measured along the trunk, so a trunk pointing at the camera makes them meaningless."""
     trunk = [resolve_point(pose.xy, visible, name) for name in ("mid_shoulder", "mid_hip")]
     if any(p is None for p in trunk) or not seen_from_the_side(pose.world):
         return math.nan
-    return pose.back_curve
+    return getattr(pose, signal.measure)
 
 
 def _value(values: dict, signal: Signal, side: str | None) -> float:

@@ -17,16 +17,17 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from posecheck.core.keypoints import INDEX
+from posecheck.core.silhouette import OUTLINE_MEASURES
 from posecheck.core.personal_range import RangeSpec
 
-SIGNAL_KINDS = {"angle": 3, "bend": 3, "elevation": 2, "height": 2, "distance": 2, "outline": 2}
-# An outline is read from the person's silhouette, not the landmarks (core/back_outline.py): only the
-# back's, between the shoulders and the hips.
-OUTLINE_POINTS = ("mid_shoulder", "mid_hip")
+SIGNAL_KINDS = {"angle": 3, "bend": 3, "elevation": 2, "height": 2, "distance": 2}
+# An outline signal is read from the person's silhouette, not from landmarks: `measure` names which
+# of core/silhouette.py's measures (back_curve, front_reach).
+OUTLINE_KIND = "outline"
 # Where each kind is measured unless the template says otherwise: chosen by measuring both
 # against the true angles of rendered clips over camera yaw and height (docs/signals.md).
 DEFAULT_SPACE = {"angle": "image", "bend": "image", "elevation": "image", "height": "image",
-                 "distance": "image", "outline": "image"}
+                 "distance": "image"}
 # A side_match signal compares two per-side signals: 1 when the side where each is clearly the
 # larger is the same side, 0 when not, NaN when either is undecided (e.g. "which arm is raised?").
 # A sum signal adds two measured signals (per side where either is), e.g. a hip angle plus the
@@ -94,7 +95,7 @@ SIGNAL_VALUES = {
     "elevation": Bounds(-90, 90, "degrees"),
     "height": Bounds(-5, 5, "torso lengths"),
     "distance": Bounds(0, 5, "torso lengths"),
-    "outline": Bounds(-1, 1, "torso lengths"),
+    "outline": Bounds(-3, 3, "torso lengths"),
     "side_match": Bounds(0, 1),
 }
 # Durations. The shipped templates settle phases and form rules in 0.2-1 s, hold 5-15 s (the
@@ -115,6 +116,7 @@ class Signal:
     signals: tuple[str, ...] = ()  # for derived kinds: the signals compared
     margin: float = 0.0  # side_match: how much larger one side must be to count as "clearly"
     space: str = "image"  # "image": on the picture's 2-D points; "world": on the 3-D points
+    measure: str = ""  # an outline signal: which silhouette measure (core/silhouette.py)
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,10 @@ class Identity:
     # A cycle's rule between its two positions: the condition is on the signal in `phase` minus
     # its value in `against`, judged in whichever of the two is reached second (cow minus cat).
     against: str = ""
+    # Another way to see the same thing (on the signal itself): a frame where it holds meets the
+    # rule; where it does not, it says nothing (a bird-dog's arm in the silhouette, when the
+    # landmarks put it on the floor).
+    also: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -450,10 +456,11 @@ def _parse_signals(r: _Reader, table: dict) -> dict[str, Signal]:
     for name, spec in table.items():
         path = field_path("signals", name)
         r.table(spec, path, ' like { kind = "angle", points = [...] }')
-        kinds[name] = r.choice(spec, "kind", path, (*SIGNAL_KINDS, *DERIVED_KINDS))
+        kinds[name] = r.choice(spec, "kind", path, (*SIGNAL_KINDS, OUTLINE_KIND, *DERIVED_KINDS))
     # Measured signals first: a derived signal combines measured ones listed anywhere.
-    measured = {name: _parse_measured(r, table[name], name, kind)
-                for name, kind in kinds.items() if kind in SIGNAL_KINDS}
+    measured = {name: _parse_outline(r, table[name], name) if kind == OUTLINE_KIND
+                else _parse_measured(r, table[name], name, kind)
+                for name, kind in kinds.items() if kind not in DERIVED_KINDS}
     derived = {name: _parse_derived(r, table[name], name, kind, measured)
                for name, kind in kinds.items() if kind in DERIVED_KINDS}
     parsed = measured | derived
@@ -472,11 +479,15 @@ def _parse_measured(r: _Reader, spec: dict, name: str, kind: str) -> Signal:
             r.fail(f"{path}.points[{i}]", f"names an unknown landmark {quote(point)} (use names like "
                    "'left_knee', 'mid_hip', '{side}_wrist' or '{other}_hip')")
     space = r.choice(spec, "space", path, SPACES, DEFAULT_SPACE[kind])
-    if kind == "outline" and (tuple(points) != OUTLINE_POINTS or space != "image"):
-        r.fail(path, 'an outline is read only along the back, in the image: use points = '
-               '["mid_shoulder", "mid_hip"] and no space')
     per_side = any("{" in p for p in points)  # uses {side} / {other}: measured once for each side
     return Signal(name, kind, points, r.get(spec, "label", path, str, name), per_side, space=space)
+
+
+def _parse_outline(r: _Reader, spec: dict, name: str) -> Signal:
+    path = field_path("signals", name)
+    r.only(spec, path, ("kind", "measure", "label"))
+    measure = r.choice(spec, "measure", path, OUTLINE_MEASURES)
+    return Signal(name, OUTLINE_KIND, (), r.get(spec, "label", path, str, name), False, measure=measure)
 
 
 def _parse_derived(r: _Reader, spec: dict, name: str, kind: str, measured: dict[str, Signal]) -> Signal:
@@ -693,15 +704,17 @@ def _parse_identity(r: _Reader, items: list, signals, phase_names, counting: Cou
     for i, spec in enumerate(items):
         path = f"identity[{i}]"
         r.table(spec, path, " (write each rule under its own [[identity]])")
-        r.only(spec, path, ("phase", "when", "relative", "if_unseen", "absolute", "against", "message"))
+        r.only(spec, path, ("phase", "when", "relative", "if_unseen", "absolute", "against", "also", "message"))
         against = r.get(spec, "against", path, str, "")
         relative = r.get(spec, "relative", path, bool, False) or bool(against)
         phase, condition = _phase_rule(r, spec, path, signals, phase_names, relative)
         _check_identity_counting(r, path, phase, against, counting)
         values = signal_values(signals[condition.signal], signals)
+        also = r.get(spec, "also", path, dict, None)
         rules.append(Identity(phase, condition, r.get(spec, "message", path, str), relative,
                               r.get(spec, "if_unseen", path, bool, False),
-                              r.number(spec, "absolute", path, values, None), against))
+                              r.number(spec, "absolute", path, values, None), against,
+                              None if also is None else _parse_condition(r, also, f"{path}.also", signals)))
     return tuple(rules)
 
 

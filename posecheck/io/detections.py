@@ -8,17 +8,18 @@ from pathlib import Path
 import numpy as np
 
 from posecheck.core.keypoints import Detection, Pose
+from posecheck.core.silhouette import OUTLINE_MEASURES
 
 MAX_PEOPLE = 2
 
 
 def save_detections(path: str | Path, detections: list[Detection]) -> None:
-    """Up to two people per frame: image points, depth, visibility, world points and the back's
-    outline (NaN where absent)."""
+    """Up to two people per frame: image points, depth, visibility, world points and the
+    silhouette's measures (NaN where absent)."""
     frames = len(detections)
     image = np.full((frames, MAX_PEOPLE, 33, 4), np.nan, np.float32)
     world = np.full((frames, MAX_PEOPLE, 33, 3), np.nan, np.float32)
-    curve = np.full((frames, MAX_PEOPLE), np.nan, np.float32)
+    outline = {name: np.full((frames, MAX_PEOPLE), np.nan, np.float32) for name in OUTLINE_MEASURES}
     size = np.zeros(2, np.int32)
     for i, detection in enumerate(detections):
         for j, pose in enumerate(detection.poses[:MAX_PEOPLE]):
@@ -26,32 +27,33 @@ def save_detections(path: str | Path, detections: list[Detection]) -> None:
             size[:] = pose.image_size
             if pose.world is not None:
                 world[i, j] = pose.world
-            curve[i, j] = pose.back_curve
+            for name, values in outline.items():
+                values[i, j] = getattr(pose, name)
     times = np.array([d.timestamp for d in detections], np.float64)
-    np.savez_compressed(path, times=times, image=image, world=world, size=size, back_curve=curve)
+    np.savez_compressed(path, times=times, image=image, world=world, size=size, **outline)
 
 
 def has_outline(path: str | Path) -> bool:
-    """Whether the file was saved with the back's outline (files from before it have none)."""
+    """Whether the file was saved with every silhouette measure (older files lack some)."""
     with np.load(path) as data:
-        return "back_curve" in data.files
+        return all(name in data.files for name in OUTLINE_MEASURES)
 
 
 def load_detections(path: str | Path) -> list[Detection]:
     data = np.load(path)
     size = tuple(int(v) for v in data["size"])
-    curves = data["back_curve"] if "back_curve" in data.files else np.full(data["image"].shape[:2], np.nan)
+    missing = np.full(data["image"].shape[:2], np.nan)
+    outline = {name: data[name] if name in data.files else missing for name in OUTLINE_MEASURES}
     out = []
-    for t, image, world, curve in zip(data["times"], data["image"], data["world"], curves):
+    for i, (t, image, world) in enumerate(zip(data["times"], data["image"], data["world"])):
         poses = []
-        for person, points, bulge in zip(image, world, curve):
+        for j, (person, points) in enumerate(zip(image, world)):
             if not np.isfinite(person[:, 0]).any():
                 continue
             pose = Pose.from_array(person.astype(np.float64), size)
             if np.isfinite(points).all():
                 pose = pose.with_xy(pose.xy, points.astype(np.float64))
-            if np.isfinite(bulge):
-                pose = pose.with_back_curve(bulge)
+            pose = pose.with_outline(**{name: values[i, j] for name, values in outline.items()})
             poses.append(pose)
         out.append(Detection(float(t), tuple(poses)))
     return out

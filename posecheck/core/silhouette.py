@@ -1,4 +1,8 @@
-"""The back's outline from the person's silhouette: how far it bulges between shoulders and hips.
+"""What the person's silhouette (MediaPipe's segmentation mask) shows that the landmarks cannot.
+
+OUTLINE_MEASURES names what is read, each in trunk lengths (the shoulders-to-hips distance):
+- `back_curve`: how far the back's outline bulges between shoulders and hips;
+- `front_reach`: how far the silhouette reaches beyond the shoulders along the trunk's line.
 
 The 33 landmarks have no points along the spine: a cat and a cow move the back between the
 shoulders and the hips, where no landmark is, and MediaPipe's shoulder points partly follow the
@@ -27,6 +31,13 @@ MIDDLE = slice(5, 10)  # rays whose mean height is the middle of the outline
 BEHIND, BEYOND = 0.5, 0.8  # each ray runs from this far below the line to this far above it (trunk lengths)
 MIN_TRUNK_PX = 20.0  # a trunk shorter than this in the image is too small to read an outline
 INSIDE = 0.5  # a mask value above this is the person
+# The front reach: the silhouette's pixels within this distance of the trunk's line (either side)
+# and how far beyond the shoulders the farthest of them lies (a high percentile, not the maximum,
+# so a few stray mask pixels do not count). An arm reaching forward level with the back stays
+# within the band; hands on the floor lie a whole arm below it.
+REACH_BAND = 0.35
+REACH_PERCENTILE = 99.5
+REACH_GRID = 320  # the mask is read on a grid of about this many pixels along its longer side
 # Beyond this the trunk points so far towards or away from the camera that the outline no longer
 # shows the back's curve: rendered cat-cows with the trunk 49-55 degrees out of the picture's plane
 # read no change or the wrong way, at 37 degrees and less the right way.
@@ -59,6 +70,39 @@ def back_curve(mask: np.ndarray, xy: np.ndarray) -> float:
         return math.nan
     chord = (heights[:ENDS].mean() + heights[-ENDS:].mean()) / 2
     return float((heights[MIDDLE].mean() - chord) / length)
+
+
+def front_reach(mask: np.ndarray, xy: np.ndarray) -> float:
+    """How far beyond the shoulders, along the line from the hips through the shoulders, the
+    silhouette reaches (trunk lengths): the head's 0.4-0.7 on all fours, about 1 or more with an arm
+    reaching forward. NaN when it cannot be read. An arm that MediaPipe puts on the floor because
+    the head hides it still shows here, in front of the head."""
+    mask = np.asarray(mask).reshape(np.shape(mask)[:2])
+    shoulder, hip = _mid(xy, "shoulder"), _mid(xy, "hip")
+    axis = shoulder - hip
+    length = float(np.hypot(*axis))
+    if not math.isfinite(length) or length < MIN_TRUNK_PX:
+        return math.nan
+    along = axis / length
+    step = max(1, max(mask.shape) // REACH_GRID)
+    rows, cols = np.nonzero(mask[::step, ::step] > INSIDE)
+    if len(rows) == 0:
+        return math.nan
+    offset = np.column_stack([cols, rows]) * step - shoulder
+    ahead = offset @ along
+    beside = np.abs(offset @ np.array([-along[1], along[0]]))
+    near_the_line = ahead[beside <= REACH_BAND * length]
+    if len(near_the_line) == 0:
+        return math.nan
+    return float(np.percentile(near_the_line, REACH_PERCENTILE) / length)
+
+
+def outline_measures(mask: np.ndarray, xy: np.ndarray) -> dict[str, float]:
+    """Every OUTLINE_MEASURES value of one person's mask."""
+    return {"back_curve": back_curve(mask, xy), "front_reach": front_reach(mask, xy)}
+
+
+OUTLINE_MEASURES = ("back_curve", "front_reach")
 
 
 def seen_from_the_side(world: np.ndarray | None) -> bool:

@@ -1,4 +1,4 @@
-"""The back's outline read from a silhouette (posecheck/core/back_outline.py).
+"""What a silhouette shows (posecheck/core/silhouette.py): the back's outline and the front reach.
 
 Drawn silhouettes of a trunk on all fours with a known bulge: they prove the geometry (sign, size,
 indifference to where the landmarks sit across the trunk, refusal when it cannot be read), not that
@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from posecheck.core.back_outline import back_curve
+from posecheck.core.silhouette import back_curve, front_reach
 from posecheck.core.keypoints import INDEX, Detection, Pose
 from posecheck.io.detections import has_outline, load_detections, save_detections
 
@@ -78,13 +78,42 @@ def test_what_cannot_be_read_is_nan():
 
 
 def test_saved_detections_keep_the_outline_and_older_files_read_as_unmeasured(tmp_path):
-    pose = Pose(landmarks(), np.zeros(33), np.ones(33), (640, 400)).with_back_curve(0.06)
+    pose = Pose(landmarks(), np.zeros(33), np.ones(33), (640, 400)).with_outline(back_curve=0.06, front_reach=1.1)
     path = tmp_path / "clip.npz"
-    save_detections(path, [Detection(0.0, (pose,)), Detection(0.1, (pose.with_back_curve(math.nan),))])
+    save_detections(path, [Detection(0.0, (pose,)), Detection(0.1, (pose.with_outline(back_curve=math.nan),))])
     loaded = load_detections(path)
     assert has_outline(path)
     assert loaded[0].pose.back_curve == pytest.approx(0.06) and math.isnan(loaded[1].pose.back_curve)
+    assert loaded[1].pose.front_reach == pytest.approx(1.1)
     old = tmp_path / "old.npz"
     with np.load(path) as data:
-        np.savez_compressed(old, **{k: data[k] for k in data.files if k != "back_curve"})
-    assert not has_outline(old) and math.isnan(load_detections(old)[0].pose.back_curve)
+        np.savez_compressed(old, **{k: data[k] for k in data.files if k != "front_reach"})
+    assert not has_outline(old) and math.isnan(load_detections(old)[0].pose.front_reach)
+
+
+def with_arm(mask, length_px: float, drop_px: float = 0.0):
+    """The silhouette with an arm 12 px thick from the shoulders forward (to smaller x) for
+    `length_px`, sloping down by `drop_px` over its length."""
+    mask = mask.copy()
+    for i in range(int(length_px)):
+        x, y = int(SHOULDER_X - i), int(JOINT_Y - 5 + drop_px * i / length_px)
+        mask[y - 6:y + 6, x] = 1.0
+    return mask
+
+
+def test_an_arm_reaching_forward_reaches_past_the_trunk_a_supporting_arm_does_not():
+    trunk = HIP_X - SHOULDER_X
+    resting = front_reach(silhouette(0.0), landmarks())
+    assert resting == pytest.approx(30 / trunk, abs=0.02)  # the silhouette's end beyond the shoulders
+    reaching = front_reach(with_arm(silhouette(0.0), 0.6 * trunk), landmarks())
+    assert reaching == pytest.approx(0.6, abs=0.06)  # the farthest 0.5 % of the pixels: just short of the tip
+    # An arm to the floor: it leaves the band around the trunk's line at once.
+    assert front_reach(with_arm(silhouette(0.0), 0.8 * trunk, drop_px=400), landmarks()) < 0.35
+
+
+def test_the_front_reach_reads_the_same_on_a_large_frame():
+    # Big masks are read on a coarser grid (the speed of a 1280x720 frame); the value stays.
+    small = front_reach(with_arm(silhouette(0.0), 150), landmarks())
+    big_mask = np.kron(with_arm(silhouette(0.0), 150), np.ones((3, 3), np.float32))
+    big = front_reach(big_mask, landmarks() * 3)
+    assert big == pytest.approx(small, abs=0.02)
