@@ -3,7 +3,7 @@
 Drawn silhouettes of a trunk on all fours with a known bulge: they prove the geometry (sign, size,
 indifference to where the landmarks sit across the trunk, refusal when it cannot be read), not that
 MediaPipe's mask follows a real back; the corpus's cat-cows and the generalization benchmark's
-renders do that (README, "Telling a cat-cow from a head nod").
+renders do that (docs/counting.md, exercise identity).
 """
 
 import math

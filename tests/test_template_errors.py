@@ -95,7 +95,7 @@ CASES = [
     ("bird-dog", lambda d: d["signals"]["limbs_match"]["signals"].__setitem__(1, "spine"),
      "signals.limbs_match.signals[1]", "must name a signal measured per side, and 'spine' is not"),
     ("bird-dog", lambda d: d["phases"][0]["when"][0].update(signal="wobble"), "phases[0].when[0].signal",
-     "names no signal: 'wobble'. Defined signals: arm_raise, arm_reach_3d, front_reach, arm_straight, leg_raise, "
+     "names no signal: 'wobble'. Defined signals: arm_raise, arm_reach_3d, past_head, arm_straight, leg_raise, "
      "leg_straight, leg_lift, trunk_tilt, support, spine, limbs_match."),
     ("bird-dog", lambda d: d["form"][0].update(phase="sleep"), "form[0].phase",
      "names no phase: 'sleep'. Defined phases: reach."),
@@ -140,11 +140,11 @@ CASES = [
     ("bird-dog", lambda d: d["identity"][0].update(against="reach"), "identity[0].against",
      'is only for a cycle (counting.rule = "cycle")'),
     ("cat-cow", lambda d: d["signals"]["back_outline"].update(measure="spine"), "signals.back_outline.measure",
-     "must be 'back_curve' or 'front_reach', got text 'spine'"),
+     "must be 'back_curve' or 'past_head', got text 'spine'"),
     ("cat-cow", lambda d: d["signals"]["back_outline"].update(points=["mid_hip", "mid_knee"]), "signals.back_outline.points",
      "is not a known field (known fields: kind, measure, label)"),
     ("bird-dog", lambda d: d["identity"][0]["also"].update(signal="reach"), "identity[0].also.signal",
-     "names no signal: 'reach'. Defined signals: arm_raise, arm_reach_3d, front_reach, arm_straight, leg_raise, "
+     "names no signal: 'reach'. Defined signals: arm_raise, arm_reach_3d, past_head, arm_straight, leg_raise, "
      "leg_straight, leg_lift, trunk_tilt, support, spine, limbs_match."),
     ("cat-cow", lambda d: d["identity"][0]["when"].update(below=-7), "identity[0].when.below",
      "must be between -6 and 6 torso lengths, got -7"),  # a change between two positions

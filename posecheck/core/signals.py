@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from posecheck.core import geometry
+from posecheck.core import silhouette
 from posecheck.core.silhouette import seen_from_the_side
 from posecheck.core.keypoints import INDEX, Pose
 from posecheck.core.template import DERIVED_KINDS, OUTLINE_KIND, SIDES, Signal
@@ -113,7 +114,7 @@ def outline(signal: Signal, pose: Pose, visible: np.ndarray) -> float:
     trunk = [resolve_point(pose.xy, visible, name) for name in ("mid_shoulder", "mid_hip")]
     if any(p is None for p in trunk) or not seen_from_the_side(pose.world):
         return math.nan
-    return getattr(pose, signal.measure)
+    return silhouette.read(signal.measure, pose)
 
 
 def _value(values: dict, signal: Signal, side: str | None) -> float:

@@ -1,8 +1,14 @@
 """What the person's silhouette (MediaPipe's segmentation mask) shows that the landmarks cannot.
 
-OUTLINE_MEASURES names what is read, each in trunk lengths (the shoulders-to-hips distance):
+The estimator reads two measures from each person's mask (OUTLINE_MEASURES, kept on the Pose),
+in trunk lengths (the shoulders-to-hips distance):
 - `back_curve`: how far the back's outline bulges between shoulders and hips;
 - `front_reach`: how far the silhouette reaches beyond the shoulders along the trunk's line.
+Templates read them through `read` (TEMPLATE_MEASURES): `back_curve` as it is, and `past_head`,
+how far the silhouette reaches beyond the head's landmarks, in trunk lengths as if seen side-on:
+an arm in front of the head. (The head is round and the trunk is foreshortened in an oblique
+view, so the head's own reach in the picture's trunk lengths grows there, and the front reach
+alone would mistake it for an arm.)
 
 The 33 landmarks have no points along the spine: a cat and a cow move the back between the
 shoulders and the hips, where no landmark is, and MediaPipe's shoulder points partly follow the
@@ -23,7 +29,7 @@ import math
 
 import numpy as np
 
-from posecheck.core.keypoints import INDEX
+from posecheck.core.keypoints import INDEX, Pose
 
 ALONG = np.linspace(0.15, 0.85, 15)  # where the rays cross the trunk (0 = shoulders, 1 = hips)
 ENDS = 3  # rays at each end that define the outline's chord
@@ -37,6 +43,10 @@ INSIDE = 0.5  # a mask value above this is the person
 # within the band; hands on the floor lie a whole arm below it.
 REACH_BAND = 0.35
 REACH_PERCENTILE = 99.5
+# An arm is about 1.3-1.5 trunk lengths long: a silhouette reaching far beyond that means the
+# trunk is too short in the picture to measure against (a rendered kick-back seen nearly end-on
+# read 4 trunk lengths).
+MAX_PAST_HEAD = 2.5
 REACH_GRID = 320  # the mask is read on a grid of about this many pixels along its longer side
 # Beyond this the trunk points so far towards or away from the camera that the outline no longer
 # shows the back's curve: rendered cat-cows with the trunk 49-55 degrees out of the picture's plane
@@ -103,6 +113,39 @@ def outline_measures(mask: np.ndarray, xy: np.ndarray) -> dict[str, float]:
 
 
 OUTLINE_MEASURES = ("back_curve", "front_reach")
+TEMPLATE_MEASURES = ("back_curve", "past_head")
+_HEAD = [INDEX[name] for name in ("nose", "left_eye", "right_eye", "left_ear", "right_ear")]
+
+
+def read(measure: str, pose: Pose) -> float:
+    """A template's outline measure (TEMPLATE_MEASURES) of this pose, in trunk lengths."""
+    if measure == "back_curve":
+        return pose.back_curve
+    past = (pose.front_reach - head_reach(pose.xy)) * trunk_in_picture(pose.world)
+    return past if past <= MAX_PAST_HEAD else math.nan
+
+
+def trunk_in_picture(world: np.ndarray | None) -> float:
+    """The share of the trunk's length the picture shows (the cosine of its angle out of the
+    picture's plane, on the 3-D points; 1 without them). An arm reaching along the trunk is
+    foreshortened with it, the round head is not: in trunk lengths as the picture shows them, the
+    space the head takes grows by 1 / this, and scaling by it takes that back out."""
+    if world is None:
+        return 1.0
+    trunk = _mid(world, "shoulder") - _mid(world, "hip")
+    share = float(np.hypot(trunk[0], trunk[1]) / np.linalg.norm(trunk))
+    return share if math.isfinite(share) else 1.0
+
+
+def head_reach(xy: np.ndarray) -> float:
+    """How far beyond the shoulders, along the line from the hips through them, the head's
+    farthest landmark lies (trunk lengths)."""
+    shoulder, hip = _mid(xy, "shoulder"), _mid(xy, "hip")
+    axis = shoulder - hip
+    length = float(np.hypot(*axis))
+    if not math.isfinite(length) or length < MIN_TRUNK_PX:
+        return math.nan
+    return float(np.max((xy[_HEAD] - shoulder) @ (axis / length)) / length)
 
 
 def seen_from_the_side(world: np.ndarray | None) -> bool:

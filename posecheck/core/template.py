@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from posecheck.core.keypoints import INDEX
-from posecheck.core.silhouette import OUTLINE_MEASURES
+from posecheck.core.silhouette import TEMPLATE_MEASURES
 from posecheck.core.personal_range import RangeSpec
 
 SIGNAL_KINDS = {"angle": 3, "bend": 3, "elevation": 2, "height": 2, "distance": 2}
 # An outline signal is read from the person's silhouette, not from landmarks: `measure` names which
-# of core/silhouette.py's measures (back_curve, front_reach).
+# of core/silhouette.py's measures (back_curve, past_head).
 OUTLINE_KIND = "outline"
 # Where each kind is measured unless the template says otherwise: chosen by measuring both
 # against the true angles of rendered clips over camera yaw and height (docs/signals.md).
@@ -486,7 +486,7 @@ def _parse_measured(r: _Reader, spec: dict, name: str, kind: str) -> Signal:
 def _parse_outline(r: _Reader, spec: dict, name: str) -> Signal:
     path = field_path("signals", name)
     r.only(spec, path, ("kind", "measure", "label"))
-    measure = r.choice(spec, "measure", path, OUTLINE_MEASURES)
+    measure = r.choice(spec, "measure", path, TEMPLATE_MEASURES)
     return Signal(name, OUTLINE_KIND, (), r.get(spec, "label", path, str, name), False, measure=measure)
 
 
