@@ -237,3 +237,15 @@ def test_a_cycle_rule_with_the_first_position_unseen_gives_the_benefit_of_the_do
     for _ in range(5):
         check.observe({("back", None): 101.0, ("back_outline", None): -0.03}, None)
     assert not check.confirmed and check.contradiction() == "" and check.unseen() == ["back's outline"]
+
+
+def test_a_camera_cut_keeps_the_position_already_held_as_the_reference(templates):
+    check = IdentityCheck(templates["cat-cow"])
+    held(check, "cat", 100.0, outline=0.05)
+    check.reset(keep_positions=True)  # the same person from another angle (or a 3-D flip taken for one)
+    check.visit("cow")
+    assert not judged(check, "cow", 100.0, frames=5, outline=0.045)
+    assert check.contradiction().startswith("Only your head")
+    check.reset()  # someone new: nothing they did before stands
+    check.visit("cow")
+    assert not judged(check, "cow", 100.0, frames=5, outline=0.045) and check.contradiction() == ""

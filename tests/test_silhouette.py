@@ -117,3 +117,19 @@ def test_the_front_reach_reads_the_same_on_a_large_frame():
     big_mask = np.kron(with_arm(silhouette(0.0), 150), np.ones((3, 3), np.float32))
     big = front_reach(big_mask, landmarks() * 3)
     assert big == pytest.approx(small, abs=0.02)
+
+
+def test_past_the_head_is_the_reach_beyond_the_heads_landmarks_scaled_to_a_side_on_trunk():
+    from posecheck.core.silhouette import read
+
+    xy = landmarks()
+    for name in ("nose", "left_eye", "right_eye", "left_ear", "right_ear"):
+        xy[INDEX[name]] = (SHOULDER_X - 100, JOINT_Y - 20)  # the head 0.4 trunk lengths ahead
+    pose = Pose(xy, np.zeros(33), np.ones(33), (640, 400)).with_outline(front_reach=1.2)
+    assert read("past_head", pose) == pytest.approx(0.8)
+    # The same picture of a trunk turned 60 degrees out of the picture's plane: the arm's reach
+    # is foreshortened with the trunk, the head is not, so what is past the head counts half.
+    world = np.zeros((33, 3))
+    world[[INDEX["left_shoulder"], INDEX["right_shoulder"]]] = (-0.25, 0.0, 0.433)
+    assert read("past_head", pose.with_xy(pose.xy, world)) == pytest.approx(0.4, abs=0.01)
+    assert math.isnan(read("past_head", pose.with_outline(front_reach=3.5)))  # no arm is that long

@@ -139,7 +139,7 @@ class Engine:
         # Another view or another person: learn afresh. A cut to another angle moves what the
         # picture shows, but a key signal on the 3-D points keeps what it learned.
         if view.changed or (view.cut_at is not None and not self._key_in_3d):
-            self.identity.reset()
+            self.identity.reset(keep_positions=not view.changed)
             if self.range is not None:
                 self.range.reset()
         if pose is None:
