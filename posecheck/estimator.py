@@ -10,8 +10,8 @@ from typing import Iterator, Protocol
 
 import numpy as np
 
-from posecheck.core.silhouette import outline_measures
 from posecheck.core.keypoints import Detection, Pose
+from posecheck.core.silhouette import outline_measures
 from posecheck.io.model import resolve_model
 
 
@@ -25,9 +25,10 @@ class MediaPipePose:
     """MediaPipe Tasks PoseLandmarker in VIDEO mode (tracking between frames).
 
     `model` is a model name (lite, full, heavy) or a .task file; by default the full model.
-    `outline`: also read the back's outline from each person's segmentation mask (`Pose.back_curve`,
-    what tells a cat-cow from a head nod, and `Pose.front_reach`); it costs about a fifth more time per frame, so a caller
-    that knows its exercise does not need it can turn it off.
+    `outline`: also read each person's segmentation mask for the silhouette's measures
+    (`Pose.back_curve`, `Pose.front_reach`: what tells a cat-cow from a head nod, a bird-dog's arm
+    hidden behind the head); it costs about a fifth more time per frame, so a caller that knows
+    its exercise does not need them turns it off (`Template.reads_outline`).
 
     Timestamps are the frames' real times in seconds; they must increase. Up to `max_people`
     people are returned, largest first, so the caller can tell when a second person is in view.

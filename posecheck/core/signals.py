@@ -7,9 +7,7 @@ import math
 
 import numpy as np
 
-from posecheck.core import geometry
-from posecheck.core import silhouette
-from posecheck.core.silhouette import seen_from_the_side
+from posecheck.core import geometry, silhouette
 from posecheck.core.keypoints import INDEX, Pose
 from posecheck.core.template import DERIVED_KINDS, OUTLINE_KIND, SIDES, Signal
 
@@ -112,7 +110,7 @@ def outline(signal: Signal, pose: Pose, visible: np.ndarray) -> float:
     """A silhouette measure read by the estimator (in trunk lengths), where the view shows it: both
     are measured along the trunk, so a trunk pointing at the camera makes them meaningless."""
     trunk = [resolve_point(pose.xy, visible, name) for name in ("mid_shoulder", "mid_hip")]
-    if any(p is None for p in trunk) or not seen_from_the_side(pose.world):
+    if any(p is None for p in trunk) or not silhouette.seen_from_the_side(pose.world):
         return math.nan
     return silhouette.read(signal.measure, pose)
 
