@@ -31,6 +31,9 @@ import numpy as np
 
 from posecheck.core.keypoints import INDEX, Pose
 
+OUTLINE_MEASURES = ("back_curve", "front_reach")  # read by the estimator, kept on the Pose
+TEMPLATE_MEASURES = ("back_curve", "past_head")  # what a template's outline signal can read
+_HEAD = [INDEX[name] for name in ("nose", "left_eye", "right_eye", "left_ear", "right_ear")]
 ALONG = np.linspace(0.15, 0.85, 15)  # where the rays cross the trunk (0 = shoulders, 1 = hips)
 ENDS = 3  # rays at each end that define the outline's chord
 MIDDLE = slice(5, 10)  # rays whose mean height is the middle of the outline
@@ -110,11 +113,6 @@ def front_reach(mask: np.ndarray, xy: np.ndarray) -> float:
 def outline_measures(mask: np.ndarray, xy: np.ndarray) -> dict[str, float]:
     """Every OUTLINE_MEASURES value of one person's mask."""
     return {"back_curve": back_curve(mask, xy), "front_reach": front_reach(mask, xy)}
-
-
-OUTLINE_MEASURES = ("back_curve", "front_reach")
-TEMPLATE_MEASURES = ("back_curve", "past_head")
-_HEAD = [INDEX[name] for name in ("nose", "left_eye", "right_eye", "left_ear", "right_ear")]
 
 
 def read(measure: str, pose: Pose) -> float:
