@@ -138,8 +138,7 @@ class IdentityCheck:
         if rule.against:
             return self._between(rule, values, side)
         condition = rule.condition
-        signal = self.template.signals[condition.signal]
-        sides = SIDES if condition.any_side else ((side,) if signal.per_side else (None,))
+        sides = self._sides(condition, side)
         raw = [values[(condition.signal, s)] for s in sides]
         found = raw
         if rule.relative:  # e.g. "the back stays down": measured from where it rested
@@ -155,10 +154,14 @@ class IdentityCheck:
         # Failing only counts when every side it could be met on was seen.
         return False if found and len(found) == len(sides) else None
 
+    def _sides(self, condition, side: str | None) -> tuple:
+        """The sides a condition is judged on: every side for `any_side`, else this rep's."""
+        if condition.any_side:
+            return SIDES
+        return (side,) if self.template.signals[condition.signal].per_side else (None,)
+
     def _met(self, condition, values: dict, side: str | None) -> bool:
-        signal = self.template.signals[condition.signal]
-        sides = SIDES if condition.any_side else ((side,) if signal.per_side else (None,))
-        found = [values.get((condition.signal, s), math.nan) for s in sides]  # optional evidence
+        found = [values.get((condition.signal, s), math.nan) for s in self._sides(condition, side)]  # optional evidence
         return any(math.isfinite(v) and condition.enters(v) for v in found)
 
     def _tally(self, i: int) -> _Tally:

@@ -61,24 +61,34 @@ def _mid(xy: np.ndarray, part: str) -> np.ndarray:
     return (xy[INDEX[f"left_{part}"]] + xy[INDEX[f"right_{part}"]]) / 2
 
 
+def _trunk(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The shoulders' midpoint, the unit direction from the hips to the shoulders and the trunk's
+    length in pixels; None when the trunk is too short in the picture to read against."""
+    shoulder = _mid(xy, "shoulder")
+    axis = shoulder - _mid(xy, "hip")
+    length = float(np.hypot(*axis))
+    if not math.isfinite(length) or length < MIN_TRUNK_PX:
+        return None
+    return shoulder, axis / length, length
+
+
 def back_curve(mask: np.ndarray, xy: np.ndarray) -> float:
     """The back's sagitta in trunk lengths (see the module's note); NaN when it cannot be read.
 
     mask: (height, width) person probability, the image's size; xy: (33, 2) pixel landmarks."""
-    mask = np.asarray(mask).reshape(np.shape(mask)[:2])
-    shoulder, hip = _mid(xy, "shoulder"), _mid(xy, "hip")
-    axis = hip - shoulder
-    length = float(np.hypot(*axis))
-    if not math.isfinite(length) or length < MIN_TRUNK_PX:
+    trunk = _trunk(xy)
+    if trunk is None:
         return math.nan
-    along = axis / length
+    mask = np.asarray(mask).reshape(np.shape(mask)[:2])
+    shoulder, ahead, length = trunk
+    along = -ahead  # from the shoulders towards the hips
     normal = np.array([-along[1], along[0]])
-    limbs = (_mid(xy, "knee") + _mid(xy, "wrist")) / 2 - (shoulder + hip) / 2
+    limbs = (_mid(xy, "knee") + _mid(xy, "wrist")) / 2 - (shoulder + along * length / 2)
     if not np.isfinite(limbs).all():
         return math.nan
     if np.dot(limbs, normal) > 0:  # the back's side is away from the limbs
         normal = -normal
-    heights = np.array([_edge(mask, shoulder + t * axis, normal, length) for t in ALONG])
+    heights = np.array([_edge(mask, shoulder + t * length * along, normal, length) for t in ALONG])
     if not np.isfinite(heights).all():
         return math.nan
     chord = (heights[:ENDS].mean() + heights[-ENDS:].mean()) / 2
@@ -90,13 +100,11 @@ def front_reach(mask: np.ndarray, xy: np.ndarray) -> float:
     silhouette reaches (trunk lengths): the head's 0.4-0.7 on all fours, about 1 or more with an arm
     reaching forward. NaN when it cannot be read. An arm that MediaPipe puts on the floor because
     the head hides it still shows here, in front of the head."""
-    mask = np.asarray(mask).reshape(np.shape(mask)[:2])
-    shoulder, hip = _mid(xy, "shoulder"), _mid(xy, "hip")
-    axis = shoulder - hip
-    length = float(np.hypot(*axis))
-    if not math.isfinite(length) or length < MIN_TRUNK_PX:
+    trunk = _trunk(xy)
+    if trunk is None:
         return math.nan
-    along = axis / length
+    mask = np.asarray(mask).reshape(np.shape(mask)[:2])
+    shoulder, along, length = trunk
     step = max(1, max(mask.shape) // REACH_GRID)
     rows, cols = np.nonzero(mask[::step, ::step] > INSIDE)
     if len(rows) == 0:
@@ -131,29 +139,25 @@ def trunk_in_picture(world: np.ndarray | None) -> float:
     if world is None:
         return 1.0
     trunk = _mid(world, "shoulder") - _mid(world, "hip")
-    share = float(np.hypot(trunk[0], trunk[1]) / np.linalg.norm(trunk))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = float(np.hypot(trunk[0], trunk[1]) / np.linalg.norm(trunk))
     return share if math.isfinite(share) else 1.0
 
 
 def head_reach(xy: np.ndarray) -> float:
     """How far beyond the shoulders, along the line from the hips through them, the head's
     farthest landmark lies (trunk lengths)."""
-    shoulder, hip = _mid(xy, "shoulder"), _mid(xy, "hip")
-    axis = shoulder - hip
-    length = float(np.hypot(*axis))
-    if not math.isfinite(length) or length < MIN_TRUNK_PX:
+    trunk = _trunk(xy)
+    if trunk is None:
         return math.nan
-    return float(np.max((xy[_HEAD] - shoulder) @ (axis / length)) / length)
+    shoulder, along, length = trunk
+    return float(np.max((xy[_HEAD] - shoulder) @ along) / length)
 
 
 def seen_from_the_side(world: np.ndarray | None) -> bool:
     """Whether the trunk (on the 3-D points, axes along the camera's) lies within MAX_TRUNK_TURN
     degrees of the picture's plane; True when there are no 3-D points to tell."""
-    if world is None:
-        return True
-    trunk = _mid(world, "shoulder") - _mid(world, "hip")
-    turn = math.degrees(math.atan2(abs(trunk[2]), math.hypot(trunk[0], trunk[1])))
-    return not math.isfinite(turn) or turn <= MAX_TRUNK_TURN
+    return trunk_in_picture(world) >= math.cos(math.radians(MAX_TRUNK_TURN))
 
 
 def _edge(mask: np.ndarray, base: np.ndarray, normal: np.ndarray, length: float) -> float:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from posecheck.core.keypoints import INDEX
-from posecheck.core.silhouette import TEMPLATE_MEASURES
 from posecheck.core.personal_range import RangeSpec
+from posecheck.core.silhouette import TEMPLATE_MEASURES
 
 SIGNAL_KINDS = {"angle": 3, "bend": 3, "elevation": 2, "height": 2, "distance": 2}
 # An outline signal is read from the person's silhouette, not from landmarks: `measure` names which
@@ -236,7 +236,7 @@ class Template:
     @property
     def reads_outline(self) -> bool:
         """Whether a signal is read from the silhouette (the estimator must then give it)."""
-        return any(signal.kind == "outline" for signal in self.signals.values())
+        return any(signal.kind == OUTLINE_KIND for signal in self.signals.values())
 
 
 def key_unit(template: Template) -> str:
