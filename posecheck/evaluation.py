@@ -22,7 +22,7 @@ class Case:
     hard: bool = False
     negative: bool = False  # analysed with another exercise's template: must count `reps` (0)
     hold_only: bool = False  # labelled with holds alone: each hold is one rep
-    synthetic: bool = False  # rendered: its holds are the script's still time, reported not judged
+    synthetic: bool = False  # rendered: its holds are reported, not judged
 
     @property
     def name(self) -> str:
@@ -55,9 +55,9 @@ class Outcome:
 
     @property
     def holds_passed(self) -> bool:
-        """Every labelled hold that was timed is within HOLD_TOLERANCE_S of its label (real
-        clips: a rendered hold's label is the script's still time, which the eased movement in
-        and out blurs by more than a real person's does)."""
+        """Every labelled hold that was timed is within HOLD_TOLERANCE_S of its label, on real
+        clips (a rendered hold's label is a convention calibrated on real labels, not what a
+        person watching the clip said: reported, not judged)."""
         if self.case.synthetic:
             return True
         labelled = [end - start for start, end in self.case.holds]

@@ -120,6 +120,27 @@ def test_bird_dog_counts_opposite_arm_and_leg_per_side(templates):
     assert all(r.hold_seconds == pytest.approx(4.0, abs=0.5) for r in engine.reps)  # the 0.5 s target
 
 
+def test_bird_dog_hold_is_timed_on_the_legs_height_not_the_folding_hip_angle(templates):
+    """A leg that rises through the line of the back (170 -> 190 degrees in 1 s): the hip angle
+    cannot open past 180, so it folds back and reads nearly still a second early; the leg's
+    height keeps moving until the leg arrives. Held still 3-7 s."""
+    import dataclasses
+
+    rest = {"left": 90.0, "right": 90.0}
+    legs = [(0, 90), (1, 90), (2, 170), (3, 190), (7, 190), (8, 170), (9, 90), (10, 90)]
+    frames = [(t, {"arm": rest | {"left": 170.0 if 1 < t < 9 else 90.0}, "leg": rest | {"right": float(a)}})
+              for t, a in legs]
+    detections = list(sequence(frames, quadruped, jitter=1.0))
+    template = templates["bird-dog"]
+    assert template.hold.signal == "leg_lift"
+    on_height = run(template, detections).reps
+    on_angle = run(dataclasses.replace(template, hold=dataclasses.replace(template.hold, signal=None)), detections).reps
+    assert len(on_height) == len(on_angle) == 1
+    # midway between the 4 s still and the 7.6 s past the threshold on the height; more on the angle
+    assert on_height[0].hold_seconds == pytest.approx(5.8, abs=0.4)
+    assert on_angle[0].hold_seconds - on_height[0].hold_seconds >= 0.4
+
+
 def test_bird_dog_is_not_counted_from_a_plank(templates):
     """Arms holding the trunk up as on all fours, but no knee on the floor (a plank, a push-up):
     the same arm and leg reach, done from there, is not a bird-dog."""

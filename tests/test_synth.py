@@ -27,7 +27,7 @@ from posecheck.core.signals import measure_all
 from posecheck.synth import Build, MotionScript, render_clip
 from posecheck.synth.body import forward_kinematics
 from posecheck.synth.figure import pose_figure, settle
-from posecheck.synth.motion import load_motion
+from posecheck.synth.motion import HELD_FROM, load_motion
 from posecheck.synth.samples import SAMPLES, labels_text, regenerate_samples, samples_dir
 
 EXERCISES = ("cat-cow", "bird-dog", "knee-to-chest")
@@ -171,6 +171,18 @@ def test_same_seed_same_frames_other_seed_other_noise():
     assert np.abs(other.astype(int) - first.render_frame(7)[0]).mean() < 6  # only the noise differs
 
 
+def test_hold_labels_start_and_end_nine_tenths_of_the_way_into_the_key_pose():
+    clip = render_clip(MotionScript(exercise="knee-to-chest", reps=1, holds=3.0, tempo=2.0, **SMALL))
+    (start, end), = clip.labels["holds"]
+    (still_start, still_end), = clip.labels["still"]
+    rest, held = clip.timeline.pose_at(0.0), clip.timeline.pose_at(still_start)
+    joint = max(held, key=lambda k: abs(held[k] - rest.get(k, 0.0)))  # the joint that moves most
+    for t in (start, end):
+        share = (clip.timeline.pose_at(t)[joint] - rest[joint]) / (held[joint] - rest[joint])
+        assert share == pytest.approx(HELD_FROM, abs=0.01)
+    assert start < still_start and end > still_end
+
+
 def test_labels_structure_and_times():
     clip = render_clip(MotionScript(exercise="bird-dog", reps=3, holds=[2.0, 4.0, 1.0], tempo=1.5,
                                     faults=[None, "same_side", "leg_low"], sides=["left", "right", "right"],
@@ -179,7 +191,9 @@ def test_labels_structure_and_times():
     assert labels["exercise"] == "bird-dog" and labels["synthetic"] is True and labels["reps"] == 3
     assert labels["accept"] == [3, 3] and labels["view"] == "side, facing left, camera yaw 20"
     assert labels["sides"] == ["left arm + right leg", "right arm + right leg", "right arm + left leg"]
-    assert labels["holds"] == [[3.0, 5.0], [9.0, 13.0], [17.0, 18.0]]
+    assert labels["still"] == [[3.0, 5.0], [9.0, 13.0], [17.0, 18.0]]
+    # as people label holds: from 90 % of the eased way in (0.2 x the 1.5 s move) to 90 % out
+    assert labels["holds"] == [[2.69, 5.31], [8.69, 13.31], [16.69, 18.31]]
     assert labels["rep_times"] == [[1.5, 6.5], [7.5, 14.5], [15.5, 19.5]]  # 1 s rest between reps
     assert labels["faults"] == [{"id": "same_side", "rep": 2, "time": [9.0, 13.0]},
                                 {"id": "leg_low", "rep": 3, "time": [17.0, 18.0]}]

@@ -80,7 +80,7 @@ CASES = [
      "is not a known field (known fields: name, title, summary, instructions, camera, safety, view, sides, "
      "key_signal, look_alikes, signals, position, phases, counting, range, identity, hold, form, tempo)"),
     ("bird-dog", lambda d: d["hold"].update(target_secs=15), "hold.target_secs",
-     "is not a known field (known fields: phases, target_seconds, max_seconds)"),
+     "is not a known field (known fields: phases, target_seconds, max_seconds, signal)"),
     ("bird-dog", lambda d: d["signals"].update({"my signal": 3}), "signals.'my signal'",
      "must be a table like { kind = \"angle\", points = [...] }, got 3"),
     # landmarks and references
@@ -101,6 +101,10 @@ CASES = [
      "names no phase: 'sleep'. Defined phases: reach."),
     ("cat-cow", lambda d: d["hold"]["phases"].__setitem__(1, "moo"), "hold.phases[1]",
      "names no phase: 'moo'. Defined phases: cat, cow."),
+    ("bird-dog", lambda d: d["hold"].update(signal="leg_height"), "hold.signal",
+     "names no signal: 'leg_height'. Defined signals: arm_raise, arm_reach_3d, past_head, arm_straight, leg_raise, "
+     "leg_straight, leg_lift, trunk_tilt, support, spine, limbs_match."),
+    ("bird-dog", lambda d: d["hold"].update(signal=3), "hold.signal", "must be text, got 3"),
     ("bird-dog", add_phase_named("reach"), "phases[1].name", "repeats the phase name 'reach'"),
     ("cat-cow", lambda d: d["counting"].update(phases=["cat", "cat"]), "counting.phases[1]",
      "repeats the phase 'cat'"),

@@ -165,7 +165,7 @@ class Engine:
                 self.identity.observe_rest(values)
             if self.range is not None:
                 self.range.observe(t, key_value, between=self._current is None)
-        self._sample_hold(key_value, t)
+        self._sample_hold(values, key_value, t)
         self._update_state(values, key_value, t)
         return self._emit(new)
 
@@ -446,10 +446,16 @@ class Engine:
             self._rep_extremes = (math.inf, -math.inf)
             self._rest_seen = False
 
-    def _sample_hold(self, key_value: float | None, t: float) -> None:
+    def _sample_hold(self, values, key_value: float | None, t: float) -> None:
         current = self._current
-        if current is not None and current.timer is not None and current.last_true == t:
+        if current is None or current.timer is None or current.last_true != t:
+            return
+        name = self.template.hold.signal
+        if name is None:
             current.timer.add(t, math.nan if key_value is None else key_value)
+        else:
+            signal = self.template.signals[name]
+            current.timer.add(t, values.get((name, current.side if signal.per_side else None), math.nan))
 
     def _judge_peaks(self, current: ActivePhase, rep: Rep | None, new: list[Event]) -> None:
         """Peak rules look at the most extreme value the phase reached (e.g. a shallow cat), in

@@ -171,6 +171,7 @@ class Hold:
     phases: tuple[str, ...]
     target_seconds: float
     max_seconds: float | None
+    signal: str | None = None  # the signal the hold is timed on; None: the key signal
 
 
 @dataclass(frozen=True)
@@ -416,7 +417,7 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
     phases = _parse_phases(r, r.get(data, "phases", "", list), signals)
     phase_names = [p.name for p in phases]
     counting = _parse_counting(r, r.get(data, "counting", "", dict), phase_names)
-    hold = _parse_hold(r, data["hold"], phase_names) if "hold" in data else None
+    hold = _parse_hold(r, data["hold"], phase_names, signals) if "hold" in data else None
     form = _parse_form(r, r.get(data, "form", "", list, []), signals, phases)
     tempo = _parse_tempo(r, data["tempo"]) if "tempo" in data else None
     key_signal = r.get(data, "key_signal", "", str)
@@ -617,16 +618,19 @@ def _parse_counting(r: _Reader, table: dict, phase_names) -> Counting:
     return Counting(rule, phases)
 
 
-def _parse_hold(r: _Reader, table, phase_names) -> Hold:
+def _parse_hold(r: _Reader, table, phase_names, signals) -> Hold:
     r.table(table, "hold")
-    r.only(table, "hold", ("phases", "target_seconds", "max_seconds"))
+    r.only(table, "hold", ("phases", "target_seconds", "max_seconds", "signal"))
     phases = _phase_names(r, table, "hold", phase_names)
     target = r.number(table, "target_seconds", "hold", HOLD_SECONDS)
     maximum = r.number(table, "max_seconds", "hold", HOLD_MAX_SECONDS, None)
     if maximum is not None and maximum < target:
         r.fail("hold.max_seconds", f"must be at least target_seconds ({describe(target)}), "
                f"got {describe(maximum)}")
-    return Hold(phases, target, maximum)
+    signal = r.get(table, "signal", "hold", str, None)
+    if signal is not None and signal not in signals:
+        r.fail("hold.signal", names_no("signal", signal, signals))
+    return Hold(phases, target, maximum, signal)
 
 
 def _phase_rule(r: _Reader, spec, path: str, signals, phase_names, relative=False) -> tuple[str, Condition]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-KEY_ORDER = ("file", "exercise", "synthetic", "view", "reps", "accept", "sides", "holds", "phases",
+KEY_ORDER = ("file", "exercise", "synthetic", "view", "reps", "accept", "sides", "holds", "still", "phases",
              "rep_times", "faults", "depth", "seed", "notes")
 
 

@@ -13,7 +13,9 @@ from posecheck.synth.render import Lighting, Room
 POLYBAG = "bird-dog__polybag.mp4"
 HEADER = "# Ground truth for the clips in samples/, in the format of the test corpus's labels.toml.\n"
 SYNTH_NOTE = ("# Clips named *__synth-*.mp4 are rendered by posecheck.synth (python -m posecheck.synth samples);\n"
-              "# their labels are exact by construction. Do not edit them by hand: regenerate.\n")
+              "# their labels are exact by construction. `holds` follow the corpus's convention (from 90 % of\n"
+              "# the way into the position to 90 % of the way out); `still` is the script's motionless time.\n"
+              "# Do not edit them by hand: regenerate.\n")
 SIZE = dict(width=640, height=360, fps=20.0, sway=1.0)
 
 
