@@ -14,8 +14,9 @@ its labelled time span widened by SLACK seconds; an event that matches no labell
 rule is a false positive. Holds: each labelled hold is paired with the engine's hold of the same
 rep; the error is |found - labelled| in seconds, against the labels' `holds` (as people label real
 holds: from 90 % of the way in to 90 % of the way out) and, for reference, against the script's
-motionless `still` time (the figure this benchmark printed before 2026-12-07). `hold_short` is scored only for knee-to-chest,
-the only exercise here whose clips hold long enough for it to be a fault of its own.
+motionless `still` time (the figure this benchmark printed before 2026-12-07). `hold_short` is
+scored only for knee-to-chest, the only exercise here whose clips hold long enough for it to be a
+fault of its own.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The state machine on synthetic landmark sequences (see synthetic.py for what these prove)."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -124,8 +125,6 @@ def test_bird_dog_hold_is_timed_on_the_legs_height_not_the_folding_hip_angle(tem
     """A leg that rises through the line of the back (170 -> 190 degrees in 1 s): the hip angle
     cannot open past 180, so it folds back and reads nearly still a second early; the leg's
     height keeps moving until the leg arrives. Held still 3-7 s."""
-    import dataclasses
-
     rest = {"left": 90.0, "right": 90.0}
     legs = [(0, 90), (1, 90), (2, 170), (3, 190), (7, 190), (8, 170), (9, 90), (10, 90)]
     frames = [(t, {"arm": rest | {"left": 170.0 if 1 < t < 9 else 90.0}, "leg": rest | {"right": float(a)}})

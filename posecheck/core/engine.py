@@ -18,7 +18,7 @@ from posecheck.core.identity import IdentityCheck
 from posecheck.core.keypoints import INDEX, Detection, Pose
 from posecheck.core.main_person import MainPerson, People
 from posecheck.core.personal_range import PersonalRange
-from posecheck.core.signals import measure_all, point_name, visible_mask
+from posecheck.core.signals import measure_all, point_name, value_of, visible_mask
 from posecheck.core.smoothing import OneEuroFilter
 from posecheck.core.template import SIDES, Condition, Phase, Template, key_unit
 from posecheck.core.view_quality import ABSENT_SECONDS, ViewWatch
@@ -240,8 +240,7 @@ class Engine:
         return True if True in results else (None if None in results else False)
 
     def _condition(self, condition: Condition, values, side, key) -> bool | None:
-        signal = self.template.signals[condition.signal]
-        value = values[(condition.signal, side if signal.per_side else None)]
+        value = value_of(values, self.template.signals[condition.signal], side)
         if not math.isfinite(value):
             return None
         previous = self._hysteresis.get(key, False)
@@ -317,7 +316,7 @@ class Engine:
         low = self._key_low
 
         def extremeness(side):
-            value = values[(key.name, side if key.per_side else None)]
+            value = value_of(values, key, side)
             return -math.inf if not math.isfinite(value) else (-value if low else value)
 
         return (phase_name, max(sides, key=extremeness))
@@ -373,8 +372,8 @@ class Engine:
                 continue
             condition = self._personal(current.phase.name, condition)
             sides = SIDES if condition.any_side else (current.side,)
-            found = [values[(condition.signal, s if self.template.signals[condition.signal].per_side else None)]
-                     for s in sides]
+            signal = self.template.signals[condition.signal]
+            found = [value_of(values, signal, s) for s in sides]
             if not any(math.isfinite(v) and condition.enters(v) for v in found):
                 return False
         return True
@@ -454,8 +453,7 @@ class Engine:
         if name is None:
             current.timer.add(t, math.nan if key_value is None else key_value)
         else:
-            signal = self.template.signals[name]
-            current.timer.add(t, values.get((name, current.side if signal.per_side else None), math.nan))
+            current.timer.add(t, value_of(values, self.template.signals[name], current.side))
 
     def _judge_peaks(self, current: ActivePhase, rep: Rep | None, new: list[Event]) -> None:
         """Peak rules look at the most extreme value the phase reached (e.g. a shallow cat), in
@@ -595,14 +593,13 @@ class Engine:
 
     def _track_peaks(self, current: ActivePhase, values) -> None:
         for condition in self._peak_conditions.get(current.phase.name, ()):
-            signal = self.template.signals[condition.signal]
-            value = values[(signal.name, current.side if signal.per_side else None)]
+            value = value_of(values, self.template.signals[condition.signal], current.side)
             if not math.isfinite(value):
                 continue
-            before = current.peaks.get(signal.name)
+            before = current.peaks.get(condition.signal)
             lower = condition.direction == "below"
             if before is None or (value < before if lower else value > before):
-                current.peaks[signal.name] = value
+                current.peaks[condition.signal] = value
 
     # ----- guidance and state ------------------------------------------------------------------
     def _issue(self, code: str, active: bool, t: float, new: list[Event], text: str = "") -> None:

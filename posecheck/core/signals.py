@@ -102,7 +102,7 @@ def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str |
             values[(signal.name, None)] = side_match(values, signal)
         elif signal.kind == "sum":
             for side in (SIDES if signal.per_side else (None,)):
-                values[(signal.name, side)] = sum(_value(values, signals[name], side) for name in signal.signals)
+                values[(signal.name, side)] = sum(value_of(values, signals[name], side) for name in signal.signals)
     return values
 
 
@@ -115,7 +115,8 @@ def outline(signal: Signal, pose: Pose, visible: np.ndarray) -> float:
     return silhouette.read(signal.measure, pose)
 
 
-def _value(values: dict, signal: Signal, side: str | None) -> float:
+def value_of(values: dict, signal: Signal, side: str | None) -> float:
+    """A measured signal's value on `side` (ignored for a signal not measured per side)."""
     return values[(signal.name, side if signal.per_side else None)]
 
 

@@ -209,7 +209,7 @@ def build_timeline(motion: Motion, plans: list[RepPlan], lead_in: float = 1.5, t
 
 def held_span(reached: float, left: float, tempo: float) -> list[float]:
     """The span people would label as held: from HELD_FROM of the eased way in to the same share
-    of the way out."""
+    of the way out (the acos inverts `ease`: the share of the move time at which it reaches HELD_FROM)."""
     early = tempo * (1 - math.acos(1 - 2 * HELD_FROM) / math.pi)
     return [round(reached - early, 2), round(left + early, 2)]
 
