@@ -15,9 +15,13 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 import streamlit as st  # noqa: E402
 
 from posecheck.analysis import BackgroundAnalysis  # noqa: E402
+from posecheck.ui.coaches import coach_owner  # noqa: E402
 from posecheck.ui.history import history_page  # noqa: E402
-from posecheck.ui.live import (new_coach, open_store, show_demo, show_live, speak, start_camera,  # noqa: E402
-                               wait_for_picture, warn_if_no_picture)
+from posecheck.ui.coach_view import summary_html  # noqa: E402
+from posecheck.ui.live import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo,  # noqa: E402
+                               show_live, speak, start_camera, use_coach_style, wait_for_picture,
+                               warn_if_no_picture)
+from posecheck.ui.samples import describe as describe_sample, samples_for  # noqa: E402
 from posecheck.ui.pain import (STOPPED_FOR_PAIN, ask_pain_after, pain_rating, safety_check,  # noqa: E402
                                show_suggestion_for)
 from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps  # noqa: E402
@@ -28,7 +32,7 @@ from posecheck.memory import limit_malloc_arenas  # noqa: E402
 
 limit_malloc_arenas()  # long analyses in worker threads: keep memory flat
 
-SAMPLES = Path(__file__).parent / "samples"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 PAIN_WARNING = ("Stop if an exercise hurts. posecheck is a coach, not a doctor: see a doctor or "
                 "physiotherapist about back pain that is severe, lasting or getting worse.")
 
@@ -42,23 +46,34 @@ def templates():
 
 
 def exercise_guide(template) -> None:
-    st.subheader(template.title)
+    """How to do it: the steps and the demonstration, then camera, hold and safety. Text first, so
+    nothing of the previously chosen exercise stays on screen while a demonstration is prepared."""
     st.write(template.summary)
     left, right = st.columns([3, 2])
     with left:
         st.markdown("**How to do it**")
         st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(template.instructions, 1)))
         if template.look_alikes:
-            st.caption(f"Not to be confused with {', '.join(template.look_alikes)}: when posecheck sees "
-                       "one of those instead, it tells you what to change rather than counting it.")
+            st.markdown(f"Not to be confused with {', '.join(template.look_alikes)}: when posecheck sees "
+                        "one of those instead, it tells you what to change rather than counting it.")
+        st.markdown("**Safety**")
+        st.markdown("\n".join(f"- {note}" for note in template.safety))
     with right:
-        show_demo(template)
         st.markdown("**Camera**")
         st.info(template.camera)
         if template.hold:
             st.markdown(f"**Hold** each position for about {template.hold.target_seconds:.0f} s.")
-        st.markdown("**Safety**")
-        st.markdown("\n".join(f"- {note}" for note in template.safety))
+        show_demo(template)
+
+
+FIRST_RUN = """1. **Read** how to do the exercise and watch the demonstration (the *How to do it* tab).
+2. **Safety check**: tell posecheck if anything on the list applies to you today.
+3. **Rate your pain** now, from 0 to 10.
+4. Put the laptop on the floor 2-3 m away, side-on to you, and press **START**. Do the exercise: the
+   count, the hold timer and what to fix appear large beside the camera, and are spoken.
+5. Press **STOP** when you are done (or **Stop: it hurts** at once if it hurts).
+6. Read your **summary** and rate your pain again. Everything is saved in *History*.
+"""
 
 
 @st.fragment(run_every=1.0)
@@ -76,14 +91,13 @@ def analysis_progress(job, counts_shown: bool) -> None:
 
 
 def analyse_section(template) -> None:
-    st.markdown("### Analyse a recorded video")
-    samples = sorted(p.name for p in SAMPLES.glob("*.mp4"))
+    samples = samples_for_page(template)
     source = st.radio("Video", ["A sample video", "Upload my own"], horizontal=True)
     video_path: Path | None = None
     uploaded = None
     if source == "A sample video":
-        choice = st.selectbox("Sample", samples) if samples else None
-        video_path = SAMPLES / choice if choice else None
+        video_path = st.selectbox(f"Sample of {template.title}", samples, format_func=describe_sample,
+                                  key=f"analyse-sample-{template.name}") if samples else None
     else:
         uploaded = st.file_uploader("Video file (MP4, MOV, WebM, AVI, GIF)",
                                     type=["mp4", "mov", "m4v", "webm", "avi", "mkv", "gif"])
@@ -129,33 +143,42 @@ def show_result(job: BackgroundAnalysis, template) -> None:
 
 
 def live_section(template) -> None:
-    st.markdown("### Live coaching")
-    samples = sorted(SAMPLES.glob("*.mp4"))
+    samples = samples_for_page(template)
     source = st.radio("Camera", ["My webcam", "A sample video (no webcam needed)"], horizontal=True,
                       key="live_source")
-    sample = samples[0] if source.startswith("A sample") and samples else None
+    sample = None
+    if source.startswith("A sample") and samples:
+        sample = st.selectbox(f"Sample of {template.title}", samples, format_func=describe_sample,
+                              key=f"live-sample-{template.name}")
     muted = st.toggle("Mute spoken feedback", key="muted")
     if not safety_check():
         if not st.session_state.get("safety_answers"):
             st.info("Live coaching starts once the check above is answered.")
         return
     pain_before = pain_rating("How is your back pain right now?", key=f"pain-before-{template.name}")
-    key = f"live-{template.name}-{'sample' if sample else 'webcam'}"
+    key = f"live-{template.name}-{sample.name if sample else 'webcam'}"
     coach = current_coach(template, key, sample.name if sample else "webcam")
-    ctx = start_camera(key, coach, sample)
-    if ctx.state.playing and not st.session_state.get("coach_done"):
-        if st.button("Stop: it hurts", key=f"hurts-{key}"):
-            stop_for_pain(coach)
-    hurt = st.session_state.get("stopped_for_pain") == id(coach)
-    if hurt:
-        st.error(STOPPED_FOR_PAIN)
-        if not ctx.state.playing:  # the camera is off: the next START is a new session
-            st.session_state.stopped_for_pain = None
-    status, counts, speech = st.empty(), st.empty(), st.empty()
+    camera_column, coach_column = st.columns([3, 2])
+    stopping = st.session_state.get("stop_camera") == key
+    with camera_column:
+        ctx = start_camera(key, coach, sample, stop=stopping)
+    if stopping and not ctx.state.playing:
+        st.session_state.stop_camera = None
+    with coach_column:
+        panel, speech = st.empty(), st.empty()
+        if ctx.state.playing and not st.session_state.get("coach_done"):
+            if st.button("Stop: it hurts", key=f"hurts-{key}", type="primary", use_container_width=True):
+                stop_for_pain(coach, key)
+                st.rerun()
+    status = st.empty()
+    with st.expander("Details"):
+        details = st.empty()
     wait_for_picture(ctx, coach, key, status)  # START pressed: say so if no picture comes
+    if ctx.state.playing and not st.session_state.get("coach_done"):
+        scroll_to_camera()
     while ctx.state.playing and not st.session_state.get("coach_done"):
         save_pain_before(coach, pain_before)
-        show_live(counts, status, coach.snapshot(), template)
+        show_live(panel, coach.snapshot(), template, details=details)
         if not warn_if_no_picture(ctx, coach, key, status) and coach.stalled():
             status.warning("The camera stopped sending pictures. What you did so far is saved: press STOP, "
                            "then START to go on.")
@@ -165,36 +188,60 @@ def live_section(template) -> None:
                 speak(speech, phrase)
         time.sleep(0.3)
     snapshot = coach.snapshot()
-    if snapshot.frames and not ctx.state.playing:
+    if snapshot.frames and not ctx.state.playing and not coach.finished:
         save_pain_before(coach, pain_before)
-        show_live(counts, status, snapshot, template)
-        show_session_end(coach, hurt)
-    ask_pain_after(open_store())
+        end_session(coach)
+    show_session_summary(template)
+
+
+def samples_for_page(template) -> list[Path]:
+    try:
+        with st.spinner(f"Preparing a sample video of {template.title}…"):
+            return samples_for(template)
+    except (FileNotFoundError, OSError):  # no motion data (a learned exercise): webcam or upload only
+        return []
 
 
 def current_coach(template, key: str, source_name: str) -> LiveCoach:
-    """This page's coach: a new one for a new exercise or camera, or once a session has ended
-    (but not while a session stopped for pain still has its camera on)."""
+    """This page's coach: a new one for a new exercise or camera, or once a session has ended."""
     previous = st.session_state.get("coach")
-    stopped_for_pain = previous is not None and st.session_state.get("stopped_for_pain") == id(previous)
-    if st.session_state.get("coach_key") != key or st.session_state.get("coach_done") and not stopped_for_pain:
+    stopping = st.session_state.get("stop_camera") == key  # its frames must not start a new session
+    replace = previous is None or previous.closed or st.session_state.get("coach_key") != key \
+        or st.session_state.get("coach_done") and not stopping
+    if replace:
+        retire_coach(previous)
         st.session_state.coach = new_coach(template, source_name)
         st.session_state.coach_key, st.session_state.coach_done = key, False
     return st.session_state.coach
 
 
-def show_session_end(coach: LiveCoach, hurt: bool) -> None:
-    """The camera stopped: close the session, say what was saved, and ask for the pain after."""
+def end_session(coach: LiveCoach, stopped_for_pain: bool = False) -> None:
+    """The camera stopped: close the session and keep its summary on screen until the next one."""
     summary = coach.finish()
     st.session_state.coach_done = True
-    if coach.recorder is not None:
-        st.session_state.pain_after_pending = coach.recorder.session_id
-    reps = summary["reps"]
-    st.success(f"Session saved: {reps} rep{'' if reps == 1 else 's'}"
-               + (f", holds {', '.join(f'{h:.0f} s' for h in summary['holds_s'])}" if summary["holds_s"] else ""))
-    if not hurt:  # no "hold longer" after "it hurts"
-        for fault in summary["faults"]:
-            st.markdown(f"- {fault}")
+    session_id = coach.recorder.session_id if coach.recorder is not None else None
+    if session_id is not None:
+        st.session_state.pain_after_pending = session_id
+    st.session_state.live_summary = {"summary": summary, "session_id": session_id, "title": coach.template.title,
+                                     "exercise": coach.template.name, "stopped_for_pain": stopped_for_pain}
+
+
+def show_session_summary(template) -> None:
+    """The last session's summary, on screen after STOP and after the pain-after tap."""
+    shown = st.session_state.get("live_summary")
+    if not shown or shown["exercise"] != template.name:
+        return
+    store = open_store()
+    pain_before = pain_after = None
+    if store is not None and shown["session_id"] is not None:
+        row = store.session(shown["session_id"])
+        pain_before, pain_after = (row["pain_before"], row["pain_after"]) if row else (None, None)
+    if shown["stopped_for_pain"]:
+        st.error(STOPPED_FOR_PAIN)
+    st.markdown(summary_html(shown["title"], shown["summary"], shown["session_id"] is not None, pain_before,
+                             pain_after, shown["stopped_for_pain"]), unsafe_allow_html=True)
+    if ask_pain_after(store):
+        st.rerun()
 
 
 def save_pain_before(coach: LiveCoach, pain: int | None) -> None:
@@ -205,14 +252,13 @@ def save_pain_before(coach: LiveCoach, pain: int | None) -> None:
         st.session_state.pain_before_saved = recorder.session_id
 
 
-def stop_for_pain(coach: LiveCoach) -> None:
-    """"Stop: it hurts": counting ends at once, what was done is kept, and why it stopped."""
-    coach.finish()
-    st.session_state.coach_done = True
-    st.session_state.stopped_for_pain = id(coach)
+def stop_for_pain(coach: LiveCoach, camera_key: str) -> None:
+    """"Stop: it hurts": counting ends at once, the camera is turned off, what was done is kept,
+    and why it stopped."""
+    end_session(coach, stopped_for_pain=True)
+    st.session_state.stop_camera = camera_key
     if coach.recorder is not None:
         coach.recorder.store.stop_session(coach.recorder.session_id, "pain")
-        st.session_state.pain_after_pending = coach.recorder.session_id
 
 
 def exercise_page() -> None:
@@ -221,19 +267,25 @@ def exercise_page() -> None:
     except DataError as exc:
         st.error(f"The exercises could not be loaded: {exc}")
         return
+    use_coach_style()
     st.title("posecheck")
-    st.caption("A camera coach for lower-back-pain exercises. Your video never leaves this computer.")
+    st.markdown("A camera coach for lower-back-pain exercises. Your video never leaves this computer.")
     st.warning(PAIN_WARNING)
     for name, problem in broken.items():
-        st.sidebar.warning(f"{name} is unavailable: {problem}")
+        st.warning(f"{name} is unavailable: {problem}")
     if not available:
-        st.error("No exercise could be loaded: see the problems listed in the sidebar.")
+        st.error("No exercise could be loaded: see the problems listed above.")
         return
-    name = st.sidebar.selectbox("Exercise", list(available), format_func=lambda n: available[n].title)
+    name = st.selectbox("Exercise", list(available), format_func=lambda n: available[n].title, key="exercise")
     template = available[name]
-    exercise_guide(template)
-    show_suggestion_for(open_store(), template.name, template.title)
-    live, recorded = st.tabs(["Live coaching", "Analyse a video"])
+    store = open_store()
+    with st.expander("How a session goes", expanded=store is None or not store.sessions()):
+        st.markdown(FIRST_RUN)
+    st.subheader(template.title)
+    show_suggestion_for(store, template.name, template.title)
+    live, guide, recorded = st.tabs(["Live coaching", "How to do it", "Analyse a video"])
+    with guide:
+        exercise_guide(template)
     with recorded:
         analyse_section(template)
     with live:
@@ -260,6 +312,17 @@ def routines() -> None:
     routine_page(available)
 
 
+def say_if_open_to_the_network() -> None:
+    """Every page says so when the server listens beyond this computer (`./dev app --network`)."""
+    address = st.get_option("server.address") or "0.0.0.0"
+    if address not in LOOPBACK:
+        st.warning(f"posecheck is open to your network (listening on {address}): anyone who can reach this "
+                   "computer can open this page, your history and your pain records. Start it with `./dev app` "
+                   "to keep it to this computer.", icon="🔓")
+
+
+say_if_open_to_the_network()
+coach_owner().sweep()  # close the landmarkers of browser sessions that have gone
 st.navigation([st.Page(exercise_page, title="Exercises", icon="🧘", default=True),
                st.Page(routines, title="Routines", icon="📋", url_path="routines"),
                st.Page(history, title="History", icon="📈", url_path="history")]).run()

@@ -14,6 +14,7 @@ from posecheck.core.events import Event, Rep, reps_by_side
 from posecheck.core.keypoints import Detection
 from posecheck.core.signals import point_name
 from posecheck.core.template import Template
+from posecheck.io.detection_cache import DetectionCache, file_digest
 from posecheck.io.names import fit_file_name
 from posecheck.io.store import StoreError, save_result
 from posecheck.io.threads import BackgroundWorker, prefetched
@@ -123,7 +124,8 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
                   progress: Callable[[float], None] | None = None,
                   annotate_path: str | Path | None = None, max_fps: float | None = ANALYSIS_FPS,
                   workers: int = 1, model: str | None = None,
-                  on_counted: Callable[[AnalysisResult], None] | None = None) -> AnalysisResult:
+                  on_counted: Callable[[AnalysisResult], None] | None = None,
+                  cache: DetectionCache | None = None) -> AnalysisResult:
     """Analyse a video file at up to `max_fps` frames a second (None: every frame).
 
     One worker: decoding runs on its own thread ahead of pose inference. With `workers` > 1, a
@@ -133,11 +135,16 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
     as soon as the counts are ready: before that pass starts (a page can show the counts while
     the video is drawn), else at the end. The
     annotated video is encoded on its own thread. A file damaged part-way keeps what was
-    analysed, with a warning."""
+    analysed, with a warning. With a `cache` (and no annotated video, one worker, no estimator
+    given), the landmarks of a clip analysed before are read from it instead of found again."""
     path = Path(path)
     info = check_video(path)  # before the pose model loads: a file that cannot be analysed fails fast
     warnings: list[str] = []
     estimator_to_close = None
+    if cache is not None and annotate_path is None and estimator is None:
+        found = cached_detections(path, info, cache, template.reads_outline, model, max_fps, warnings, progress)
+        result = analyze_detections(((d, None) for d in found), template, source=str(path))
+        return _handed_on(_finish(result, warnings, progress, info, max_fps), on_counted)
     if workers > 1 and info.duration and info.duration >= MIN_PARALLEL_SECONDS:
         from posecheck.parallel import parallel_detections
 
@@ -178,6 +185,28 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
         if estimator_to_close is not None:
             estimator_to_close.close()
     return _handed_on(_finish(result, warnings, progress, info, max_fps), on_counted)
+
+
+def cached_detections(path: Path, info: VideoInfo, cache: DetectionCache, outline: bool, model: str | None,
+                      max_fps: float | None, warnings: list[str], progress=None) -> list[Detection]:
+    """The clip's detections from `cache`, or found now (as one worker finds them) and saved."""
+    from posecheck.estimator import MediaPipePose, estimator_identity
+
+    key = cache.key(video=file_digest(path), max_side=ANALYSIS_MAX_SIDE, max_fps=max_fps,
+                    **estimator_identity(model, outline=outline))
+    found = cache.load(key)
+    if found is not None:
+        detections, saved_warnings = found
+        warnings.extend(saved_warnings)
+        return detections
+    read_warnings: list[str] = []
+    with MediaPipePose(model=model, outline=outline) as estimator:
+        detections = [d for d, _ in _frames_with(lambda frame: estimator(frame.rgb, frame.timestamp), path, info,
+                                                 max_fps, read_warnings, progress, 0.0)]
+    if detections:
+        cache.save(key, detections, read_warnings)
+    warnings.extend(read_warnings)
+    return detections
 
 
 def _handed_on(result: AnalysisResult, on_counted: Callable[[AnalysisResult], None] | None) -> AnalysisResult:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import threading
+from pathlib import Path
 from typing import Iterator, Protocol
 
 import numpy as np
@@ -19,6 +21,31 @@ class PoseEstimator(Protocol):
     """Anything that turns an RGB frame and its time into a Detection."""
 
     def __call__(self, rgb: np.ndarray, timestamp: float) -> Detection: ...
+
+
+def estimator_identity(model=None, max_people: int = 2, min_confidence: float = 0.5, outline: bool = True) -> dict:
+    """What decides the landmarks `MediaPipePose(model, max_people, min_confidence, outline)`
+    finds in a given frame: the key of a detection cache (`io/detection_cache.py`)."""
+    from importlib.metadata import version
+
+    return {"estimator": "mediapipe-pose-landmarker", "mediapipe": version("mediapipe"),
+            "model": model_digest(resolve_model(model)), "max_people": max_people,
+            "min_confidence": min_confidence, "outline": bool(outline)}
+
+
+def model_digest(model) -> str:
+    import hashlib
+
+    if model.data is not None:
+        return hashlib.sha256(model.data).hexdigest()
+    return _file_digest(str(model.path), model.path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_digest(path: str, _mtime_ns: int) -> str:
+    from posecheck.io.model import sha256_of
+
+    return sha256_of(Path(path))
 
 
 class MediaPipePose:
@@ -80,7 +107,10 @@ class MediaPipePose:
         return Detection(timestamp=timestamp, poses=tuple(poses))
 
     def close(self) -> None:
-        self._landmarker.close()
+        """Release the landmarker now (safe to call again): never leave that to its finaliser."""
+        landmarker, self._landmarker = self._landmarker, None
+        if landmarker is not None:
+            landmarker.close()
 
     def __enter__(self):
         return self

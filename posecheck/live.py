@@ -56,6 +56,8 @@ class LiveCoach:
         self._frame_times: list[float] = []
         self._last_spoken = -1e9
         self._finished = False
+        self._estimating = threading.Lock()  # the estimator is used by one frame at a time, and closed between frames
+        self.closed = False
         self.series: list[tuple[float, float | None]] = []
         self._snapshot = LiveSnapshot(copy.deepcopy(self.engine.state))
 
@@ -65,7 +67,10 @@ class LiveCoach:
         self._start = now if self._start is None else self._start
         t = (now - self._start) if timestamp is None else timestamp
         small = _fit(rgb, LIVE_MAX_SIDE)
-        detection: Detection = self.estimator(small, t)
+        with self._estimating:
+            if self.closed:
+                return rgb
+            detection: Detection = self.estimator(small, t)
         with self._lock:
             if self._finished:
                 return rgb
@@ -94,18 +99,38 @@ class LiveCoach:
             last = self._snapshot.last_frame_at
             return not self._finished and last is not None and self._clock() - last > STALL_SECONDS
 
+    @property
+    def finished(self) -> bool:
+        with self._lock:
+            return self._finished
+
     def finish(self) -> dict:
-        """End the session: close open holds, store the summary. Safe to call more than once."""
+        """End the session: close open holds, store the summary. Safe to call more than once.
+        The person ended it (STOP, "it hurts", another exercise): a hold it cut off is timed,
+        not judged too short."""
         with self._lock:
             if self._finished:
                 return self._summary()
             self._finished = True
-            events = self.engine.finish()
+            events = self.engine.finish(stopped=True)
             if self.recorder is not None:
                 self.recorder.record(events, self.engine.reps)
                 self.recorder.finish(self._summary(), self.series)
             self._snapshot.running = False
             return self._summary()
+
+    def close(self) -> dict:
+        """End the session (as `finish`) and close the estimator now, on this thread: a landmarker
+        left to the garbage collector is closed on whatever thread collects it (once, Streamlit's
+        file watcher's, and the server hung). Safe to call more than once."""
+        summary = self.finish()
+        with self._estimating:
+            if not self.closed:
+                self.closed = True
+                close = getattr(self.estimator, "close", None)
+                if close is not None:
+                    close()
+        return summary
 
     def _summary(self) -> dict:
         return {

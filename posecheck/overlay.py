@@ -32,46 +32,69 @@ def draw_skeleton(rgb: np.ndarray, pose: Pose) -> None:
 
 
 def draw_angle_label(rgb: np.ndarray, pose: Pose, joint: str, value: float) -> None:
-    scale = rgb.shape[0] / 720
     point = _pt(pose.xy[INDEX[joint]])
     if point is None:
         return
-    x, y = point
-    _text(rgb, f"{value:.0f} deg", (x + 10, y - 10), 0.6 * scale, BONE_COLOUR)
+    size = _unit(rgb) * 0.45
+    _label(rgb, f"{value:.0f} deg", (point[0] + int(size), point[1] - int(size)), size, BONE_COLOUR)
+
+
+# Sizes as shares of a frame's unit (its height, or 1.6x its width if that is smaller, so that a
+# portrait phone video is not overrun): figures read from 2-3 m on a laptop screen.
+FIGURE = 0.1  # the rep count's digits
+TEXT = 0.042  # labels and the cue
+MARGIN = 0.02
+
+
+def _unit(rgb: np.ndarray) -> float:
+    height, width = rgb.shape[:2]
+    return min(height, 1.6 * width)
 
 
 def draw_panel(rgb: np.ndarray, state: EngineState, title: str) -> None:
-    """Counter, phase, hold timer and the current cue, in a bar at the top of the frame."""
+    """The coach's view in the frame: the rep count (with sides) and the exercise at the top left,
+    a hold bar that fills while the position is held at the top right, and the current cue in a
+    box along the bottom. Each text is drawn once, on its own dark box."""
     height, width = rgb.shape[:2]
-    scale = max(height, width) / 1000
-    bar = int(110 * scale)
-    overlay = rgb.copy()
-    cv2.rectangle(overlay, (0, 0), (width, bar), PANEL_COLOUR, -1)
-    cv2.addWeighted(overlay, 0.72, rgb, 0.28, 0, dst=rgb)
-    line = int(34 * scale)
-    sides = ", ".join(f"{side} {n}" for side, n in sorted(state.reps_by_side.items()) if side != "all")
-    counter = f"Reps {state.reps}" + (f"  ({sides})" if sides else "")
-    _text(rgb, f"{title}  |  {counter}", (int(12 * scale), line), 0.8 * scale, INFO)
-    phase = state.phase or ("ready" if state.in_position else "get into position")
-    if state.key_value is not None:
-        phase += f"  |  {state.key_value:.0f}"
-    _text(rgb, phase, (int(12 * scale), 2 * line), 0.65 * scale, GOOD if state.phase else INFO)
+    unit, margin = _unit(rgb), int(MARGIN * _unit(rgb))
+    figure, text = FIGURE * unit, TEXT * unit
+    sides = "  ".join(f"{side[0].upper()} {n}" for side, n in sorted(state.reps_by_side.items()) if side != "all")
+    right = _label(rgb, f"{state.reps}", (margin, margin), figure, INFO)
+    right = _label(rgb, "reps" + (f"  {sides}" if sides else ""), (right + margin // 2, margin), text, INFO)
+    phase = state.phase or ("Ready" if state.in_position else "Get into position")
+    below = margin + int(figure * 1.45)
+    below = _label_bottom(rgb, _fit(f"{title}: {phase}", width - 2 * margin, text * 0.8), (margin, below),
+                          text * 0.8, GOOD if state.phase else INFO) + margin // 2
     if state.hold_elapsed is not None and state.hold_target:
-        done = min(state.hold_elapsed / state.hold_target, 1.0)
-        x0, y0 = int(width * 0.55), int(1.45 * line)
-        x1 = int(width * 0.97)
-        cv2.rectangle(rgb, (x0, y0), (x1, y0 + int(14 * scale)), (70, 70, 70), -1)
-        cv2.rectangle(rgb, (x0, y0), (x0 + int((x1 - x0) * done), y0 + int(14 * scale)),
-                      GOOD if done >= 1 else WARN, -1)
-        _text(rgb, f"hold {state.hold_elapsed:.0f}/{state.hold_target:.0f} s", (x0, y0 - int(6 * scale)),
-              0.6 * scale, INFO)
+        bar_width = int(width * 0.36)
+        beside = width - margin - bar_width > right + margin  # a portrait frame has no room beside
+        top = margin if beside else below
+        draw_hold_bar(rgb, state.hold_elapsed, state.hold_target, text,
+                      (width - margin - bar_width, top) if beside else (margin, top), bar_width if beside else
+                      width - 2 * margin)
     message = state.guidance or state.cue
     if message:
-        _text(rgb, message, (int(12 * scale), 3 * line - int(4 * scale)), 0.6 * scale, WARN)
+        lines = _wrap(message, width - 2 * margin, text)
+        y = height - margin - len(lines) * _box_height(text)
+        for line in lines:
+            y = _label_bottom(rgb, line, (margin, y), text, WARN)
+
+
+def draw_hold_bar(rgb: np.ndarray, elapsed: float, target: float, text: float, top_left: tuple[int, int],
+                  bar_width: int) -> None:
+    """'Hold 6 / 15 s' above a bar that fills towards the target."""
+    done = min(elapsed / target, 1.0)
+    bar_height = max(6, int(text * 0.5))
+    x0, top = top_left
+    y0 = _label_bottom(rgb, f"Hold {elapsed:.0f} / {target:.0f} s", (x0, top), text, GOOD if done >= 1 else INFO)
+    cv2.rectangle(rgb, (x0, y0), (x0 + bar_width, y0 + bar_height), (70, 70, 70), -1)
+    cv2.rectangle(rgb, (x0, y0), (x0 + int(bar_width * done), y0 + bar_height), GOOD if done >= 1 else WARN, -1)
 
 
 def annotate(rgb: np.ndarray, pose: Pose | None, state: EngineState, title: str,
              key_joint: str | None = None) -> np.ndarray:
+    """The frame with the skeleton, the key angle (for a reviewer; leave `key_joint` out for a
+    person exercising) and the coach's panel."""
     out = rgb.copy()
     if pose is not None:
         draw_skeleton(out, pose)
@@ -92,7 +115,60 @@ def _pt(xy) -> tuple[int, int] | None:
     return int(round(np.clip(x, -MAX_PIXEL, MAX_PIXEL))), int(round(np.clip(y, -MAX_PIXEL, MAX_PIXEL)))
 
 
-def _text(rgb, text, origin, scale, colour) -> None:
-    thickness = max(1, int(round(scale * 2)))
-    cv2.putText(rgb, text, origin, FONT, scale, (0, 0, 0), thickness + 2, cv2.LINE_AA)
-    cv2.putText(rgb, text, origin, FONT, scale, colour, thickness, cv2.LINE_AA)
+def _font(pixels: float) -> tuple[float, int]:
+    """OpenCV's font scale and stroke for capital letters `pixels` tall."""
+    scale = pixels / 22.0  # FONT_HERSHEY_SIMPLEX's capitals are 22 px tall at scale 1
+    return scale, max(1, int(round(pixels / 11)))
+
+
+def _fit(text: str, max_width: float, pixels: float) -> str:
+    """`text`, shortened with an ellipsis until it fits `max_width` at this size."""
+    scale, thickness = _font(pixels)
+    if cv2.getTextSize(text, FONT, scale, thickness)[0][0] <= max_width:
+        return text
+    while len(text) > 4 and cv2.getTextSize(text + "...", FONT, scale, thickness)[0][0] > max_width:
+        text = text[:-1]
+    return text.rstrip() + "..."
+
+
+def _wrap(text: str, max_width: float, pixels: float, max_lines: int = 2) -> list[str]:
+    """`text` in lines that fit `max_width`; the last one shortened if it does not all fit."""
+    scale, thickness = _font(pixels)
+    lines: list[str] = []
+    for word in text.split():
+        if lines and cv2.getTextSize(f"{lines[-1]} {word}", FONT, scale, thickness)[0][0] <= max_width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])]
+    return [_fit(line, max_width, pixels) for line in lines]
+
+
+def _label_bottom(rgb, text: str, top_left: tuple[int, int], pixels: float, colour) -> int:
+    """As `_label`; returns the box's bottom edge instead."""
+    _label(rgb, text, top_left, pixels, colour)
+    return top_left[1] + _box_height(pixels)
+
+
+def _box_height(pixels: float) -> int:
+    """The height of a label's box at this size (the same for any text)."""
+    scale, thickness = _font(pixels)
+    (_, h), baseline = cv2.getTextSize("Hg", FONT, scale, thickness)
+    return h + baseline + 2 * max(2, int(pixels * 0.3))
+
+
+def _label(rgb, text: str, top_left: tuple[int, int], pixels: float, colour) -> int:
+    """`text` with capitals `pixels` tall on a dark box whose top left is `top_left`; drawn once
+    (no shadow copy). Returns the box's right edge."""
+    scale, thickness = _font(pixels)
+    (w, _), _ = cv2.getTextSize(text, FONT, scale, thickness)
+    (_, h), baseline = cv2.getTextSize("Hg", FONT, scale, thickness)  # one height for every label
+    pad = max(2, int(pixels * 0.3))
+    x, y = top_left
+    x1, y1 = x + w + 2 * pad, y + h + baseline + 2 * pad
+    region = rgb[max(y, 0):max(y1, 0), max(x, 0):max(x1, 0)]
+    if region.size:
+        region[:] = (region * 0.25 + np.array(PANEL_COLOUR) * 0.75).astype(rgb.dtype)
+    cv2.putText(rgb, text, (x + pad, y + pad + h), FONT, scale, colour, thickness, cv2.LINE_AA)
+    return x1

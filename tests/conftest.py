@@ -21,6 +21,35 @@ def templates():
     return load_all(ROOT / "exercises")
 
 
+# What the pose model found in real clips and renders, kept between runs (io/detection_cache.py:
+# keyed by the clip's bytes, MediaPipe's version, the model's hash and the estimator's settings),
+# so a run reuses the last run's landmarks. The tests that check the estimator itself never use it.
+DETECTION_CACHE = Path(os.environ.get("POSECHECK_TEST_CACHE",
+                                      Path.home() / ".cache" / "posecheck" / "test-detections"))
+
+
+@pytest.fixture(scope="session")
+def detection_cache():
+    from posecheck.io.detection_cache import DetectionCache
+
+    return DetectionCache(DETECTION_CACHE)
+
+
+def cached_run(cache, frames, **estimator_settings):
+    """MediaPipe over in-memory (time, rgb) frames, or its saved result for the same frames."""
+    from posecheck.estimator import MediaPipePose, estimator_identity
+    from posecheck.io.detection_cache import frames_digest
+
+    frames = list(frames)
+    key = cache.key(frames=frames_digest(frames), **estimator_identity(**estimator_settings))
+
+    def run():
+        with MediaPipePose(**estimator_settings) as estimator:
+            return [estimator(rgb, t) for t, rgb in frames]
+
+    return cache.detections(key, run)
+
+
 def require_corpus():
     if not (CORPUS / "labels.toml").exists():
         pytest.skip(f"the real-clip corpus is not at {CORPUS} (it is not redistributable; "

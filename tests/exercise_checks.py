@@ -36,12 +36,19 @@ class Detected:
     def __call__(self, **script) -> tuple:
         key = repr(sorted(script.items()))
         if key not in self._clips:
-            from posecheck.estimator import MediaPipePose
-
             clip = render_clip(MotionScript(**{**self.defaults, **SMALL, **script}))
-            with MediaPipePose(max_people=1) as estimator:
-                self._clips[key] = clip, [estimator(rgb, t) for rgb, t in clip.frames()]
+            self._clips[key] = clip, detect(clip)
         return self._clips[key]
+
+
+def detect(clip) -> list:
+    """MediaPipe (one person) over a rendered clip; the landmarks of an identical render are read
+    from the test cache (tests/conftest.py)."""
+    from conftest import DETECTION_CACHE, cached_run
+    from posecheck.io.detection_cache import DetectionCache
+
+    frames = ((t, rgb) for rgb, t in clip.frames())
+    return cached_run(DetectionCache(DETECTION_CACHE), frames, max_people=1)
 
 
 def analyse(detections, template):

@@ -30,6 +30,7 @@ from posecheck.synth import Build, MotionScript, render_clip
 from posecheck.synth.body import forward_kinematics
 from posecheck.synth.figure import pose_figure, settle
 from posecheck.synth.motion import load_motion
+from exercise_checks import detect
 
 SUPINE = ("glute-bridge", "lying-knee-twist", "pelvic-tilt", "double-knee-to-chest", "legs-up-the-wall")
 PURE_SIDE = dict(camera_height=0.32)  # level with the look-at point: the image plane is the sagittal plane
@@ -70,13 +71,6 @@ def rep_side(clip, rep: int = 1) -> str | None:
     if not label:
         return None
     return "right" if "right" in label else "left"
-
-
-def detect(clip):
-    from posecheck.estimator import MediaPipePose
-
-    with MediaPipePose(max_people=1) as estimator:
-        return [estimator(rgb, t) for rgb, t in clip.frames()]
 
 
 def analyse(clip, templates, template: str | None = None):

@@ -103,6 +103,7 @@ class Engine:
         self._cue_since = -math.inf
         self._last_hold_tick = 0
         self._last_time = -math.inf
+        self._cut_off = False  # the phase being ended was cut off by the person stopping
         self._key_low = _key_extreme_is_low(template)
         self._key_condition = _counted_key_condition(template)
         self._key_digits = 1 if key_unit(template) == "degrees" else 2  # torso lengths need two
@@ -169,11 +170,15 @@ class Engine:
         self._update_state(values, key_value, t)
         return self._emit(new)
 
-    def finish(self) -> list[Event]:
-        """Close what is still open at the end of a clip or session (a hold still running counts)."""
+    def finish(self, stopped: bool = False) -> list[Event]:
+        """Close what is still open at the end of a clip or session (a hold still running counts).
+        `stopped`: the person ended the session (STOP, "it hurts"): a hold it cut off is timed but
+        not judged short, since it was not the person's hold that ended it."""
         new: list[Event] = []
         if self._current is not None:
+            self._cut_off = stopped
             self._end_phase(self._last_time, new)
+            self._cut_off = False
         return self._emit(new)
 
     # ----- people, view and framing ------------------------------------------------------------
@@ -500,7 +505,7 @@ class Engine:
         label = current.phase.label
         if rep is not None:
             rep.hold_seconds = seconds if rep.hold_seconds is None else min(rep.hold_seconds, seconds)
-        if seconds < target:
+        if seconds < target and not self._cut_off:
             message = f"{label}: held {seconds:.0f} s of {target:.0f} s. Hold {target - seconds:.0f} s longer next time."
             new.append(Event("form", end, message, rep=rep.number if rep else None,
                              side=current.side or "", code="hold_short", seconds=seconds))
@@ -623,7 +628,8 @@ class Engine:
         state.reps = len(self.reps)
         state.reps_by_side = reps_by_side(self.reps)
         held = current is not None and current.timer is not None
-        state.hold_elapsed = round(t - current.start, 1) if held else None
+        # The same reading the hold is saved with, so the screen never shows more than is kept.
+        state.hold_elapsed = current.timer.seconds(current.start, t) if held else None
         state.key_value = key_value
         state.signals = {f"{n}:{s}" if s else n: v for (n, s), v in values.items() if math.isfinite(v)}
         state.guidance = next(iter(self._issues_told.values()), "")

@@ -13,13 +13,14 @@ from posecheck.core.silhouette import OUTLINE_MEASURES
 MAX_PEOPLE = 2
 
 
-def save_detections(path: str | Path, detections: list[Detection]) -> None:
+def save_detections(path, detections: list[Detection], dtype=np.float32, extra: dict | None = None) -> None:
     """Up to two people per frame: image points, depth, visibility, world points and the
-    silhouette's measures (NaN where absent)."""
+    silhouette's measures (NaN where absent). float32 halves the file; float64 reads back exactly.
+    `extra`: more arrays to keep in the same file."""
     frames = len(detections)
-    image = np.full((frames, MAX_PEOPLE, 33, 4), np.nan, np.float32)
-    world = np.full((frames, MAX_PEOPLE, 33, 3), np.nan, np.float32)
-    outline = {name: np.full((frames, MAX_PEOPLE), np.nan, np.float32) for name in OUTLINE_MEASURES}
+    image = np.full((frames, MAX_PEOPLE, 33, 4), np.nan, dtype)
+    world = np.full((frames, MAX_PEOPLE, 33, 3), np.nan, dtype)
+    outline = {name: np.full((frames, MAX_PEOPLE), np.nan, dtype) for name in OUTLINE_MEASURES}
     size = np.zeros(2, np.int32)
     for i, detection in enumerate(detections):
         for j, pose in enumerate(detection.poses[:MAX_PEOPLE]):
@@ -30,7 +31,7 @@ def save_detections(path: str | Path, detections: list[Detection]) -> None:
             for name, values in outline.items():
                 values[i, j] = getattr(pose, name)
     times = np.array([d.timestamp for d in detections], np.float64)
-    np.savez_compressed(path, times=times, image=image, world=world, size=size, **outline)
+    np.savez_compressed(path, times=times, image=image, world=world, size=size, **outline, **(extra or {}))
 
 
 def has_outline(path: str | Path) -> bool:
@@ -40,7 +41,11 @@ def has_outline(path: str | Path) -> bool:
 
 
 def load_detections(path: str | Path) -> list[Detection]:
-    data = np.load(path)
+    with np.load(path) as data:
+        return _detections_from(data)
+
+
+def _detections_from(data) -> list[Detection]:
     size = tuple(int(v) for v in data["size"])
     missing = np.full(data["image"].shape[:2], np.nan)
     outline = {name: data[name] if name in data.files else missing for name in OUTLINE_MEASURES}

@@ -10,6 +10,7 @@ from posecheck.core.template import Template
 from posecheck.io.store import Store, StoreError
 from posecheck.report import history_csv, history_json, reps_by_period, totals_by_exercise, when
 from posecheck.ui.pain import show_pain_history
+from posecheck.ui.coach_view import plural
 from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps
 
 
@@ -73,10 +74,13 @@ def show_routine_runs(store: Store, sessions: list[dict], title: dict[str, str])
     for run in runs:
         done = [by_id[i] for i in run["sessions"] if i in by_id]
         rows.append({"Run": run["id"], "Date": when(run["started_at"]), "Routine": run["routine"],
-                     "Exercises": "; ".join(f"{title.get(s['exercise'], s['exercise'])} {s['rep_count']}" for s in done),
+                     "Exercises": "; ".join(f"{title.get(s['exercise'], s['exercise'])} "
+                                            + ("skipped" if s["stop_reason"] == "skipped" else plural(s["rep_count"], "rep"))
+                                            for s in done),
                      "Pain before": pain_cell(run["pain_before"]), "Pain after": pain_cell(run["pain_after"]),
                      "Finished": "stopped: it hurt" if run["stop_reason"] == "pain"
-                     else run["stop_reason"] or ("yes" if run["ended_at"] else "cut off")})
+                     else f"no: {run['stop_reason']}" if run["stop_reason"]
+                     else ("yes" if run["ended_at"] else "cut off")})
     st.dataframe(rows, use_container_width=True, hide_index=True)
 
 
@@ -88,6 +92,8 @@ def pain_cell(pain: int | None) -> str:
 def finished(session: dict) -> str:
     if session["stop_reason"] == "pain":
         return "stopped: it hurt"
+    if session["stop_reason"] == "skipped":
+        return "skipped"
     return "yes" if session["ended_at"] else "cut off (reps so far kept)"
 
 

@@ -14,20 +14,28 @@ import streamlit as st
 from posecheck.io.store import Store, StoreError
 from posecheck.live import LiveCoach
 
-CAMERA_WORDS = {  # streamlit-webrtc's messages, in plain words
-    "start": "START", "stop": "STOP", "select_device": "SELECT DEVICE",
-    "media_api_not_available": "This browser cannot use a camera here. Open posecheck at http://localhost "
-                               "(or over https), or choose \"A sample video\" above.",
-    "device_ask_permission": "Please allow this page to use your camera.",
-    "device_not_available": "No camera was found. Plug one in, close other apps using it, or choose "
-                            "\"A sample video\" above.",
-    "device_access_denied": "Camera access was refused. Allow it for this page (the camera icon in the "
-                            "address bar), then press START again",
-}
-CAMERA_HELP = ("Press START once: the camera takes a few seconds to start. If the button still says START after "
-               "that, press it again. Camera not starting? Allow camera access for this page (the camera icon in "
-               "the address bar), close other apps that use the camera, or choose \"A sample video\" to try "
-               "posecheck without one.")
+SAMPLE_HINT = " or choose \"A sample video\" above"  # only where the page offers one
+
+
+def camera_words(sample_offered: bool) -> dict:
+    """streamlit-webrtc's messages, in plain words."""
+    hint = SAMPLE_HINT if sample_offered else ""
+    return {
+        "start": "START", "stop": "STOP", "select_device": "SELECT DEVICE",
+        "media_api_not_available": f"This browser cannot use a camera here. Open posecheck at http://localhost "
+                                   f"(or over https){hint}.",
+        "device_ask_permission": "Please allow this page to use your camera.",
+        "device_not_available": f"No camera was found. Plug one in, close other apps using it{hint}.",
+        "device_access_denied": "Camera access was refused. Allow it for this page (the camera icon in the "
+                                "address bar), then press START again",
+    }
+
+
+def camera_help(sample_offered: bool) -> str:
+    hint = " Or choose \"A sample video\" to try posecheck without one." if sample_offered else ""
+    return ("Press START once: the camera takes a few seconds to start. If the button still says START after "
+            "that, press it again. Camera not starting? Allow camera access for this page (the camera icon in "
+            "the address bar) and close other apps that use the camera." + hint)
 # START pressed (the browser's offer reached the app) and still no picture after this long: locally
 # the camera connects in 1 to 3 s, even on a busy 2-core machine. Seen after START pressed twice in
 # quick succession: the component does nothing visible for a moment after a press, a second press
@@ -46,9 +54,11 @@ def open_store() -> Store | None:
         return None
 
 
-@st.cache_data(show_spinner="Preparing the demonstration…", max_entries=16)
-def demo_video(name: str) -> bytes | None:
-    """The correct movement, rendered from the exercise's motion data (None if it has none)."""
+@st.cache_data(show_spinner="Preparing the demonstration…", max_entries=32, persist="disk")
+def demo_video(name: str, motion_version: str = "") -> bytes | None:
+    """The correct movement, rendered from the exercise's motion data (None if it has none).
+    Kept on disk: an exercise's page shows its demonstration at once after the first time.
+    `motion_version` (the motion file's digest) makes an edited motion render again."""
     from posecheck.synth import render_demo
 
     try:
@@ -57,8 +67,19 @@ def demo_video(name: str) -> bytes | None:
         return None
 
 
+def motion_version(name: str) -> str:
+    import hashlib
+
+    from posecheck.synth.motion import motion_dir
+
+    try:
+        return hashlib.sha256((motion_dir() / f"{name}.toml").read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
 def show_demo(template) -> None:
-    video = demo_video(template.name)
+    video = demo_video(template.name, motion_version(template.name))
     if video:
         st.video(video, format="video/mp4", loop=True, autoplay=True, muted=True)
         st.caption("The correct movement (an animated figure; the holds are shortened).")
@@ -74,9 +95,19 @@ def new_coach(template, source_name: str, routine_run: int | None = None) -> Liv
     from posecheck.estimator import MediaPipePose
     from posecheck.io.store import SessionRecorder
 
+    from posecheck.ui.coaches import coach_owner, this_session
+
     store = open_store()
-    return LiveCoach(template, MediaPipePose(max_people=2, outline=template.reads_outline),
-                     lambda: SessionRecorder(store, template.name, "live", source_name, routine_run) if store else None)
+    coach = LiveCoach(template, MediaPipePose(max_people=2, outline=template.reads_outline),
+                      lambda: SessionRecorder(store, template.name, "live", source_name, routine_run) if store else None)
+    return coach_owner().adopt(coach, this_session())
+
+
+def retire_coach(coach: LiveCoach | None) -> None:
+    """This page is done with `coach`: its session ends and its landmarker is closed now."""
+    from posecheck.ui.coaches import coach_owner
+
+    coach_owner().retire(coach)
 
 
 def speak(placeholder, text: str) -> None:
@@ -88,8 +119,9 @@ def speak(placeholder, text: str) -> None:
             f"s.speak(new SpeechSynthesisUtterance({json.dumps(text)})); }}</script>", height=0)
 
 
-def start_camera(key: str, coach: LiveCoach, sample: Path | None):
-    """The webcam (or a sample video played by the server) through streamlit-webrtc."""
+def start_camera(key: str, coach: LiveCoach, sample: Path | None, stop: bool = False, sample_offered: bool = True):
+    """The webcam (or a sample video played by the server) through streamlit-webrtc. `stop`: turn
+    it off now (pass it until the camera reports it is off; then START works again)."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     def on_frame(frame):
@@ -99,16 +131,17 @@ def start_camera(key: str, coach: LiveCoach, sample: Path | None):
         return av.VideoFrame.from_ndarray(coach.process(rgb), format="rgb24")
 
     options = dict(video_frame_callback=on_frame, rtc_configuration=rtc_configuration(),
-                   async_processing=True)  # async: stale frames are dropped, never queued
+                   async_processing=True,  # async: stale frames are dropped, never queued
+                   desired_playing_state=False if stop else None)
     if sample is not None:
         from aiortc.contrib.media import MediaPlayer
 
         return webrtc_streamer(key=key, mode=WebRtcMode.RECVONLY, media_stream_constraints={"video": True, "audio": False},
                                player_factory=lambda: MediaPlayer(str(sample)), **options)
-    ctx = webrtc_streamer(key=key, mode=WebRtcMode.SENDRECV, **options, translations=CAMERA_WORDS,
+    ctx = webrtc_streamer(key=key, mode=WebRtcMode.SENDRECV, **options, translations=camera_words(sample_offered),
                           media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False})
     if not ctx.state.playing:
-        st.caption(CAMERA_HELP)
+        st.markdown(camera_help(sample_offered))
     return ctx
 
 
@@ -146,15 +179,29 @@ def warn_if_no_picture(ctx, coach: LiveCoach, key: str, status) -> bool:
     return False
 
 
-def show_live(counts, status, snapshot, template) -> None:
+def show_live(panel, snapshot, template, target: int | None = None, each_side: int | None = None,
+              details=None) -> None:
+    """The coach view beside the camera (count, hold, cue, large); the processing rate only in
+    the details panel, for whoever opens it."""
+    from posecheck.ui.coach_view import coach_html
+
     state = snapshot.state
-    with counts.container():
-        cols = st.columns(4)
-        cols[0].metric("Reps", state.reps)
-        sides = ", ".join(f"{k} {v}" for k, v in sorted(state.reps_by_side.items()) if k != "all")
-        cols[1].metric("By side", sides or "-")
-        hold = f"{state.hold_elapsed:.0f} / {state.hold_target:.0f} s" if state.hold_elapsed is not None else "-"
-        cols[2].metric("Hold", hold)
-        cols[3].metric("Processed", f"{snapshot.fps:.0f} fps")
-    message = state.guidance or state.cue or (state.phase or ("Ready" if state.in_position else template.position.guidance))
-    status.info(message)
+    fallback = "" if state.in_position else template.position.guidance
+    panel.markdown(coach_html(state, snapshot.frames, target, each_side, fallback), unsafe_allow_html=True)
+    if details is not None:
+        details.caption(f"Processed {snapshot.fps:.0f} frames a second; {snapshot.frames} frames so far.")
+
+
+def use_coach_style() -> None:
+    from posecheck.ui.coach_view import STYLE
+
+    st.markdown(STYLE, unsafe_allow_html=True)
+
+
+def scroll_to_camera() -> None:
+    """Bring the camera and the coach view into the window once the camera runs (a person on the
+    mat does not scroll)."""
+    import streamlit.components.v1 as components
+
+    components.html("<script>const v = window.parent.document.querySelector(\"iframe[title*='streamlit_webrtc']\");"
+                    "if (v) { v.scrollIntoView({block: 'start'}); }</script>", height=0)

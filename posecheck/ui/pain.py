@@ -33,16 +33,19 @@ def pain_rating(question: str, key: str) -> int | None:
     return st.pills(question, PAIN_LEVELS, key=key, help="0 is no pain, 10 the worst pain you can imagine")
 
 
-def ask_pain_after(store, key: str = "pain_after_pending") -> None:
-    """After a session ends, ask once how the pain is now, and store it with that session."""
+def ask_pain_after(store, key: str = "pain_after_pending") -> bool:
+    """After a session ends, ask once how the pain is now, and store it with that session.
+    True when it was just saved (the caller shows it in the session's summary)."""
     session_id = st.session_state.get(key)
     if session_id is None or store is None:
-        return
+        return False
     after = pain_rating("How is your back pain now, after the exercise?", key=f"pain-after-{session_id}")
     if after is not None:
         store.set_pain(session_id, after=after)
         st.session_state[key] = None
         st.toast(f"Pain {after}/10 saved with the session.")
+        return True
+    return False
 
 
 def show_pain_history(store, titles: dict[str, str]) -> None:

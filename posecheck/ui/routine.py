@@ -17,8 +17,8 @@ from posecheck.core.template import Template
 from posecheck.io.routines import load_available_routines
 from posecheck.live import LiveCoach
 from posecheck.report import step_text
-from posecheck.ui.live import (new_coach, open_store, show_demo, show_live, start_camera, wait_for_picture,
-                               warn_if_no_picture)
+from posecheck.ui.live import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live,
+                               start_camera, use_coach_style, wait_for_picture, warn_if_no_picture)
 from posecheck.ui.pain import STOPPED_FOR_PAIN, pain_rating, safety_check
 
 
@@ -83,57 +83,78 @@ def step_coach(run: RoutineRun, template: Template) -> LiveCoach:
     """One coach (one stored session) per step of the run."""
     key = (run.key, run.step)
     if st.session_state.get("routine_coach_key") != key:
+        retire_coach(st.session_state.get("routine_coach"))
         st.session_state.routine_coach = new_coach(template, "webcam", run.run_id)
         st.session_state.routine_coach_key = key
     return st.session_state.routine_coach
 
 
 def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
+    """One step, or the rest after it. The camera keeps its place (and keeps running) through the
+    whole run; the heading and the panel beside it change: the step's target and live count, or
+    a large rest countdown with the next exercise's demonstration."""
+    use_coach_style()
     steps = run.routine.steps
     step = steps[run.step]
     template = templates[step.exercise]
-    st.subheader(f"Step {run.step + 1} of {len(steps)}: {template.title}")
-    st.write(step_text(step, template))
+    resting = run.rest_until is not None
+    upcoming = templates[steps[run.step + 1].exercise] if resting else None
+    heading = st.empty()
+    if resting:
+        heading.subheader(f"Rest, then step {run.step + 2} of {len(steps)}: {upcoming.title}")
+    else:
+        heading.subheader(f"Step {run.step + 1} of {len(steps)}: {template.title}")
+        st.markdown(f"**Do:** {step_text(step, template)}")
     coach = step_coach(run, template)
     left, right = st.columns([3, 2])
-    with right:
-        show_demo(template)
     with left:
         camera = f"routine-{run.key}"
-        ctx = start_camera(camera, coach, None)  # one camera for the whole run
+        ctx = start_camera(camera, coach, None, sample_offered=False)  # one camera for the whole run
+    with right:
+        panel = st.empty()
+        show_demo(upcoming or template)
     skip, stop, hurts = st.columns(3)
-    if skip.button("Skip this exercise"):
+    if not resting and skip.button("Skip this exercise", use_container_width=True):
         end_step(run, coach, "skipped")
         st.rerun()
-    if stop.button("Stop the routine"):
+    if stop.button("Stop the routine", use_container_width=True):
         end_run(run, coach, "stopped")
         st.rerun()
-    if hurts.button("Stop: it hurts"):
+    if hurts.button("Stop: it hurts", type="primary", use_container_width=True):
         end_run(run, coach, "pain")
         st.rerun()
-    status, counts, progress = st.empty(), st.empty(), st.empty()
+    status = st.empty()
     if not ctx.state.playing:
         status.info("Press START when you are in position: the count starts with the camera.")
         wait_for_picture(ctx, coach, camera, status)
+    else:
+        scroll_to_camera()
     while ctx.state.playing:
-        snapshot = coach.snapshot()
-        show_live(counts, status, snapshot, template)
-        warn_if_no_picture(ctx, coach, camera, status)
-        if run.rest_until is None and step_done(step, snapshot.state.reps_by_side):
-            end_step(run, coach, "done")
-            if run.finished:
-                st.rerun()
         if run.rest_until is not None:
             left_s = run.rest_until - time.monotonic()
             if left_s <= 0:
                 next_step(run)
                 st.rerun()
-            upcoming = templates[steps[run.step + 1].exercise].title
-            progress.info(f"Well done. Rest {left_s:.0f} s, then: {upcoming}.")
+            panel.markdown(rest_html(left_s, upcoming.title, step_text(steps[run.step + 1], upcoming)),
+                           unsafe_allow_html=True)
         else:
-            progress.progress(min(snapshot.state.reps / step_target(step), 1.0),
-                              text=f"{snapshot.state.reps} of {step_target(step)}" + per_side_text(step, snapshot))
+            snapshot = coach.snapshot()
+            show_live(panel, snapshot, template, target=step_target(step),
+                      each_side=step.each if step.per_side else None)
+            warn_if_no_picture(ctx, coach, camera, status)
+            if step_done(step, snapshot.state.reps_by_side):
+                end_step(run, coach, "done")
+                st.rerun()
         time.sleep(0.3)
+
+
+def rest_html(seconds_left: float, next_title: str, next_text: str) -> str:
+    """The rest screen's panel: a large countdown and what comes next."""
+    import html
+
+    return (f'<div class="coach-view" id="rest-view"><p class="label">Rest</p>'
+            f'<p class="count" id="rest-countdown">{max(seconds_left, 0):.0f} <small>s</small></p>'
+            f'<p class="cue">Next: {html.escape(next_title)}</p><p class="label">{html.escape(next_text)}</p></div>')
 
 
 def per_side_text(step, snapshot) -> str:
@@ -151,8 +172,11 @@ def record_step(run: RoutineRun, summary: dict, how: str) -> None:
 
 
 def end_step(run: RoutineRun, coach: LiveCoach, how: str) -> None:
-    """Close this step's session and rest before the next (or end the run after the last)."""
+    """Close this step's session and rest before the next (or end the run after the last). A
+    skipped step is stored as a session stopped as 'skipped', even if nothing was done in it."""
     record_step(run, coach.finish(), how)
+    if how == "skipped":
+        mark_skipped(run, coach)
     step = run.routine.steps[run.step]
     if run.step + 1 >= len(run.routine.steps):
         end_run(run, None, "")
@@ -162,18 +186,31 @@ def end_step(run: RoutineRun, coach: LiveCoach, how: str) -> None:
         run.rest_until = time.monotonic() + step.rest_seconds
 
 
+def mark_skipped(run: RoutineRun, coach: LiveCoach) -> None:
+    store = open_store()
+    if store is None or run.run_id is None:
+        return
+    session_id = coach.recorder.session_id if coach.recorder is not None else \
+        store.start_session(coach.template.name, "live", "webcam", routine_run=run.run_id)
+    store.stop_session(session_id, "skipped")
+
+
 def next_step(run: RoutineRun) -> None:
     run.step += 1
     run.rest_until = None
 
 
 def end_run(run: RoutineRun, coach: LiveCoach | None, reason: str) -> None:
-    """The run ends: the last step is done, or the user stopped it (`reason` says why)."""
+    """The run ends: the last step is done, or the user stopped it (`reason` says why). A run
+    with skipped steps is stored as such, not as finished."""
     store = open_store()
     if coach is not None:
         record_step(run, coach.finish(), reason)
         if store and coach.recorder is not None and reason:
             store.stop_session(coach.recorder.session_id, reason)
+    skipped = sum(r["ended"] == "skipped" for r in run.results)
+    if not reason and skipped:
+        reason = f"skipped {skipped} of {len(run.routine.steps)}"
     run.stop_reason, run.finished = reason, True
     if store and run.run_id is not None:
         if reason:
@@ -182,12 +219,16 @@ def end_run(run: RoutineRun, coach: LiveCoach | None, reason: str) -> None:
 
 
 def show_run_end(run: RoutineRun, templates: dict[str, Template]) -> None:
+    done = sum(r["ended"] in ("", "done") for r in run.results)
+    total = len(run.routine.steps)
     if run.stop_reason == "pain":
         st.error(STOPPED_FOR_PAIN)
+    elif run.stop_reason.startswith("skipped"):
+        st.info(f"{run.routine.title}: {done} of {total} exercises done, {run.stop_reason}. What you did is saved.")
     elif run.stop_reason:
-        st.info("Routine stopped. What you did is saved.")
+        st.info(f"Routine stopped after {done} of {total} exercises. What you did is saved.")
     else:
-        st.success(f"{run.routine.title}: done. Well done!")
+        st.success(f"{run.routine.title}: all {total} exercises done. Well done!")
     st.dataframe([{"Exercise": templates[r["exercise"]].title if r["exercise"] in templates else r["exercise"],
                    "Done": r["reps"], "Target": r["target"], "How it ended": r["ended"] or "done",
                    "Holds (s)": ", ".join(f"{h:.0f}" for h in r["holds_s"]) or "-"} for r in run.results],
