@@ -162,8 +162,9 @@ def live_section(template) -> None:
     stopping = st.session_state.get("stop_camera") == key
     with camera_column:
         ctx = start_camera(key, coach, sample, stop=stopping)
-    if stopping and not ctx.state.playing:
-        st.session_state.stop_camera = None
+    if stopping and not ctx.state.playing:  # off: hand START back to the person (the component
+        st.session_state.stop_camera = None  # hides its buttons while the page holds it off)
+        st.rerun()
     with coach_column:
         panel, speech = st.empty(), st.empty()
         if ctx.state.playing and not st.session_state.get("coach_done"):
@@ -188,7 +189,8 @@ def live_section(template) -> None:
                 speak(speech, phrase)
         time.sleep(0.3)
     snapshot = coach.snapshot()
-    if snapshot.frames and not ctx.state.playing and not coach.finished:
+    summarised = (st.session_state.get("live_summary") or {}).get("coach") == coach.key
+    if snapshot.frames and not ctx.state.playing and not summarised:  # again if a rerun cut the last one short
         save_pain_before(coach, pain_before)
         end_session(coach)
     show_session_summary(template)
@@ -216,14 +218,16 @@ def current_coach(template, key: str, source_name: str) -> LiveCoach:
 
 
 def end_session(coach: LiveCoach, stopped_for_pain: bool = False) -> None:
-    """The camera stopped: close the session and keep its summary on screen until the next one."""
+    """The camera stopped: close the session and keep its summary on screen until the next one.
+    Safe to repeat (a rerun can interrupt a run anywhere): `finish` returns the same summary."""
     summary = coach.finish()
-    st.session_state.coach_done = True
     session_id = coach.recorder.session_id if coach.recorder is not None else None
+    st.session_state.live_summary = {"summary": summary, "session_id": session_id, "title": coach.template.title,
+                                     "exercise": coach.template.name, "stopped_for_pain": stopped_for_pain,
+                                     "coach": coach.key}
     if session_id is not None:
         st.session_state.pain_after_pending = session_id
-    st.session_state.live_summary = {"summary": summary, "session_id": session_id, "title": coach.template.title,
-                                     "exercise": coach.template.name, "stopped_for_pain": stopped_for_pain}
+    st.session_state.coach_done = True  # last: the next run replaces the coach only once all is kept
 
 
 def show_session_summary(template) -> None:
@@ -267,7 +271,6 @@ def exercise_page() -> None:
     except DataError as exc:
         st.error(f"The exercises could not be loaded: {exc}")
         return
-    use_coach_style()
     st.title("posecheck")
     st.markdown("A camera coach for lower-back-pain exercises. Your video never leaves this computer.")
     st.warning(PAIN_WARNING)
@@ -321,6 +324,7 @@ def say_if_open_to_the_network() -> None:
                    "to keep it to this computer.", icon="🔓")
 
 
+use_coach_style()  # large, high-contrast text and 44 px buttons on every page
 say_if_open_to_the_network()
 coach_owner().sweep()  # close the landmarkers of browser sessions that have gone
 st.navigation([st.Page(exercise_page, title="Exercises", icon="🧘", default=True),

@@ -12,6 +12,7 @@ import copy
 import queue
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 
 import cv2
@@ -45,6 +46,7 @@ class LiveCoach:
         """`recorder_factory()` makes the store's SessionRecorder when the first frame arrives,
         so opening the page without starting the camera stores nothing."""
         self.template = template
+        self.key = uuid.uuid4().hex  # names this session (an object's id can be reused once it is gone)
         self.engine = Engine(template)
         self.estimator = estimator
         self.recorder = None

@@ -65,10 +65,12 @@ def running_app(db_path: Path, *streamlit_args: str, env: dict | None = None):
     require_browser()
     port = free_port()
     env = dict(os.environ, POSECHECK_DB=str(db_path), **(env or {}))
+    log = open(os.environ["POSECHECK_TEST_SERVER_LOG"], "a") if os.environ.get("POSECHECK_TEST_SERVER_LOG") \
+        else subprocess.DEVNULL  # set it to a file to read what the server printed
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false", *streamlit_args],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -117,13 +119,35 @@ def wait_for_text(page, text: str, timeout_s: float, screenshot: str | None = No
         pytest.fail(f"{text!r} did not show within {timeout_s:.0f} s; the page showed: {shown[:1500]}")
 
 
+def wait_for_selector(page, selector: str, timeout_s: float, screenshot: str | None = None) -> None:
+    """As wait_for_text, for a CSS selector."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(selector, timeout=timeout_s * 1000)
+    except PlaywrightTimeout:
+        if screenshot:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+        shown = " | ".join(page.locator("[data-testid='stMain']").inner_text(timeout=5000).split("\n"))
+        pytest.fail(f"{selector!r} did not show within {timeout_s:.0f} s; the page showed: {shown[:1500]}")
+
+
 WEBRTC_IFRAME = "iframe[title*='streamlit_webrtc']"
 NO_PICTURE_TEXT = "The camera did not start"  # the app's words when START brings no picture
 
 
+COACHING = ".coach-view:not([data-frames='0'])"  # the coach view once frames reach the app
+
+
+def live_reps(page) -> int:
+    """The rep count the coach view shows."""
+    return int(page.locator(".coach-view").first.get_attribute("data-reps"))
+
+
 def start_camera(page, retry_after_s: float = 30, timeout_s: float = 60, screenshot: str | None = None):
-    """Press the camera component's START once and wait until the page shows 'Processed' (frames
-    reach the app). If neither that nor the app's no-picture warning came first within
+    """Press the camera component's START once and wait until the coach view shows frames read
+    (frames reach the app). If neither that nor the app's no-picture warning came first within
     `retry_after_s`, or the warning came, press START once more, as a user would (STOP first
     if the component still shows it), and say so in the test output: a test that needed the
     second press passes but does not hide it. Returns the component's frame."""
@@ -135,7 +159,7 @@ def start_camera(page, retry_after_s: float = 30, timeout_s: float = 60, screens
     started = time.time()
     deadline = started + retry_after_s
     while time.time() < deadline:
-        if page.locator("text=Processed").count():
+        if page.locator(COACHING).count():
             return webrtc
         if page.locator(f"text={NO_PICTURE_TEXT}").count():
             break
@@ -152,5 +176,5 @@ def start_camera(page, retry_after_s: float = 30, timeout_s: float = 60, screens
     print(note)
     warnings.warn(note, stacklevel=2)
     start.click()
-    wait_for_text(page, "Processed", timeout_s, screenshot)
+    wait_for_selector(page, COACHING, timeout_s, screenshot)
     return webrtc

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from browser import (ARTIFACTS, CHROMIUM, PADDING_SECONDS, launch, pass_safety_check, running_app, start_camera,
-                     table_rows, to_y4m)
+from browser import (ARTIFACTS, CHROMIUM, PADDING_SECONDS, launch, live_reps, pass_safety_check, running_app,
+                     start_camera, table_rows, to_y4m)
 from conftest import CORPUS, require_corpus
 
 
@@ -49,11 +49,11 @@ def test_live_page_counts_a_fake_webcam_clip(app_url, tmp_path, clip, exercise, 
         started = time.time()
         # The fake camera loops its file: stop during the blank padding after the first pass.
         time.sleep(max(0.0, duration + PADDING_SECONDS / 2 - (time.time() - started)))
-        reps = page.get_by_test_id("stMetricValue").first.inner_text()
-        fps = page.get_by_test_id("stMetricValue").nth(3).inner_text()
+        reps = live_reps(page)
+        fps = page.locator(".coach-view").first.get_attribute("data-frames") + " frames"
         page.screenshot(path=str(ARTIFACTS / f"live-{exercise}.png"), full_page=True)
         webrtc.get_by_role("button", name="STOP").click()
-        page.wait_for_selector("text=Session saved", timeout=30000)
+        page.wait_for_selector("#session-summary", timeout=30000)
         page.screenshot(path=str(ARTIFACTS / f"live-{exercise}-stopped.png"), full_page=True)
         browser.close()
     print(f"{clip}: page showed {reps} reps at {fps} processed")

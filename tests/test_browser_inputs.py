@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import ARTIFACTS, launch, pass_safety_check, running_app, start_camera, to_y4m
+from browser import ARTIFACTS, launch, live_reps, pass_safety_check, running_app, start_camera, to_y4m
 from conftest import ROOT
 
 SAMPLES = ROOT / "samples"
@@ -103,9 +103,9 @@ def run_then_lose_the_camera(url: str, db: Path, tmp_path: Path) -> tuple[int, s
         pass_safety_check(page)
         start_camera(page)
         deadline = time.time() + 40
-        while time.time() < deadline and page.get_by_test_id("stMetricValue").first.inner_text() == "0":
+        while time.time() < deadline and live_reps(page) == 0:
             page.wait_for_timeout(500)
-        counted = int(page.get_by_test_id("stMetricValue").first.inner_text())
+        counted = live_reps(page)
         frame = next(f for f in page.frames if "streamlit_webrtc" in (f.url or ""))
         assert frame.evaluate(STOP_CAMERA) >= 1  # the camera is gone, as if unplugged
         page.wait_for_selector("text=The camera stopped sending pictures", timeout=20000)

@@ -44,10 +44,13 @@ def test_the_safety_check_pain_ratings_and_stop_it_hurts(tmp_path):
         page.wait_for_timeout(3000)
         page.get_by_role("button", name="Stop: it hurts").click()
         page.wait_for_selector("text=Stopped because it hurts", timeout=20000)
+        # The camera is turned off with it: the component offers START again, STOP is gone.
+        webrtc.get_by_role("button", name="START").wait_for(timeout=20000)
+        camera_still_on = webrtc.get_by_role("button", name="STOP").count()
         tap(page, 2, "3")  # pain after
-        page.wait_for_selector("text=saved with the session", timeout=20000)
-        webrtc.get_by_role("button", name="STOP").click()
-        page.wait_for_timeout(2000)
+        page.wait_for_selector("#session-summary >> text=after 3/10", timeout=20000)
+        summary_after_tap = page.locator("#session-summary").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "stopped-for-pain.png"), full_page=True)
 
         page.get_by_role("link", name="History").click()
         page.wait_for_selector("text=Export all sessions (CSV)", timeout=30000)  # below the pain section
@@ -56,6 +59,8 @@ def test_the_safety_check_pain_ratings_and_stop_it_hurts(tmp_path):
         page.screenshot(path=str(ARTIFACTS / "history-pain.png"), full_page=True)
         browser.close()
     assert blocked_camera == 0  # no camera while a reason not to exercise is ticked
+    assert camera_still_on == 0
+    assert "Pain before 6/10, after 3/10" in summary_after_tap  # the summary stays after the pain-after tap
     (session,) = Store(db).sessions()
     assert (session["pain_before"], session["pain_after"], session["stop_reason"]) == (6, 3, "pain")
     assert pain_heading == 1 and relief_rows == 1

@@ -58,10 +58,10 @@ def test_a_routine_runs_from_start_to_end_and_lands_in_the_history(tmp_path):
         start_camera(page, screenshot="routine-no-camera.png")  # connected
         # The fake camera loops a 21.5-s clip with one hold: a hold begun before the camera
         # connected is missed, so a step may need a second pass, and the second step another.
-        wait_for_text(page, "Well done. Rest", 120, "routine-step-1.png")
+        wait_for_text(page, "Rest, then step 2 of 2", 120, "routine-step-1.png")
         page.screenshot(path=str(ARTIFACTS / "routine-rest.png"), full_page=True)
         wait_for_text(page, "Step 2 of 2", 30)
-        wait_for_text(page, "Two knee holds: done", 120, "routine-step-2.png")
+        wait_for_text(page, "Two knee holds: all 2 exercises done", 120, "routine-step-2.png")
         tap(page, 0, "2")  # pain after
         page.wait_for_selector("text=saved with the routine", timeout=20000)
         page.screenshot(path=str(ARTIFACTS / "routine-done.png"), full_page=True)

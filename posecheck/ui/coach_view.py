@@ -27,7 +27,7 @@ STYLE = """
 .session-summary.pain {border-color:#b3261e; background:#fdf1f0;}
 /* Buttons used from the mat: at least 44 px tall with readable text. */
 div.stButton > button, div.stDownloadButton > button {min-height:48px; font-size:1.05rem;}
-[data-testid="stPills"] button {min-height:44px; min-width:44px; font-size:1.1rem;}
+.stButtonGroup button[data-variant="pills"] {min-height:44px; min-width:44px; font-size:1.1rem;}
 [data-testid="stCaptionContainer"], .stCaption {color:#4a4f57 !important;}
 </style>
 """
