@@ -21,10 +21,10 @@ from posecheck.ui.coach_view import summary_html  # noqa: E402
 from posecheck.ui.live import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo,  # noqa: E402
                                show_live, speak, start_camera, use_coach_style, wait_for_picture,
                                warn_if_no_picture)
-from posecheck.ui.samples import describe as describe_sample, samples_for  # noqa: E402
+from posecheck.ui.samples import can_render, describe as describe_sample, hold_of, rendered_sample, samples_for  # noqa: E402
 from posecheck.ui.pain import (STOPPED_FOR_PAIN, ask_pain_after, pain_rating, safety_check,  # noqa: E402
                                show_suggestion_for)
-from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps  # noqa: E402
+from posecheck.ui.review import form_notes, show_chart, show_metrics, show_notes, show_reps  # noqa: E402
 from posecheck.core.template import DataError  # noqa: E402
 from posecheck.io.templates import load_available  # noqa: E402
 from posecheck.live import LiveCoach  # noqa: E402
@@ -91,13 +91,11 @@ def analysis_progress(job, counts_shown: bool) -> None:
 
 
 def analyse_section(template) -> None:
-    samples = samples_for_page(template)
     source = st.radio("Video", ["A sample video", "Upload my own"], horizontal=True)
     video_path: Path | None = None
     uploaded = None
     if source == "A sample video":
-        video_path = st.selectbox(f"Sample of {template.title}", samples, format_func=describe_sample,
-                                  key=f"analyse-sample-{template.name}") if samples else None
+        video_path = choose_sample(template, key=f"analyse-sample-{template.name}")
     else:
         uploaded = st.file_uploader("Video file (MP4, MOV, WebM, AVI, GIF)",
                                     type=["mp4", "mov", "m4v", "webm", "avi", "mkv", "gif"])
@@ -127,8 +125,9 @@ def show_result(job: BackgroundAnalysis, template) -> None:
     took = f"Analysed {result.duration:.0f} s of video in {job.seconds:.0f} s."
     saved = f" Saved to your history as session #{job.session_id}." if job.session_id else ""
     st.success(took + saved)
-    show_metrics(result.reps, summary["holds_s"], len(result.faults), template)
-    video, chart = st.columns([2, 3])
+    notes = form_notes([(e.rep, e.message) for e in result.faults])
+    show_metrics(result.reps, summary["holds_s"], len(notes), template)
+    video, chart = st.columns([3, 2])
     with video:
         if job.running:
             analysis_progress(job, counts_shown=True)
@@ -137,19 +136,17 @@ def show_result(job: BackgroundAnalysis, template) -> None:
     with chart:
         show_chart(result.series, result.reps, template)
     show_reps(result.reps, template, result.to_dict(), key="analysis")
-    show_notes([e.message for e in result.faults] + [e.message for e in result.holds])
+    show_notes(notes)
     for message in summary["guidance"] + summary["warnings"]:
         st.info(message)
 
 
 def live_section(template) -> None:
-    samples = samples_for_page(template)
     source = st.radio("Camera", ["My webcam", "A sample video (no webcam needed)"], horizontal=True,
                       key="live_source")
-    sample = None
-    if source.startswith("A sample") and samples:
-        sample = st.selectbox(f"Sample of {template.title}", samples, format_func=describe_sample,
-                              key=f"live-sample-{template.name}")
+    sample = choose_sample(template, key=f"live-sample-{template.name}") if source.startswith("A sample") else None
+    if source.startswith("A sample") and sample is None:
+        return
     muted = st.toggle("Mute spoken feedback", key="muted")
     if not safety_check():
         if not st.session_state.get("safety_answers"):
@@ -166,9 +163,9 @@ def live_section(template) -> None:
         st.session_state.stop_camera = None  # hides its buttons while the page holds it off)
         st.rerun()
     with coach_column:
-        panel, speech = st.empty(), st.empty()
+        panel, speech, hurts = st.empty(), st.empty(), st.empty()  # slots: nothing stale stays on screen
         if ctx.state.playing and not st.session_state.get("coach_done"):
-            if st.button("Stop: it hurts", key=f"hurts-{key}", type="primary", use_container_width=True):
+            if hurts.button("Stop: it hurts", key=f"hurts-{key}", type="primary", use_container_width=True):
                 stop_for_pain(coach, key)
                 st.rerun()
     status = st.empty()
@@ -196,12 +193,20 @@ def live_section(template) -> None:
     show_session_summary(template)
 
 
-def samples_for_page(template) -> list[Path]:
-    try:
+def choose_sample(template, key: str) -> Path | None:
+    """A sample video of this exercise: a shipped one, or one rendered when the person asks (it
+    takes a while the first time, so never unasked)."""
+    samples = samples_for(template)
+    if samples:
+        return st.selectbox(f"Sample of {template.title}", samples, format_func=describe_sample, key=key)
+    if not can_render(template):
+        st.info(f"No sample video of {template.title} is available: use your webcam or upload a video.")
+        return None
+    if st.button(f"Prepare a sample video of {template.title} (about 15 s, once)", key=f"prepare-{key}"):
         with st.spinner(f"Preparing a sample video of {template.title}…"):
-            return samples_for(template)
-    except (FileNotFoundError, OSError):  # no motion data (a learned exercise): webcam or upload only
-        return []
+            rendered_sample(template.name, hold_of(template))
+        st.rerun()
+    return None
 
 
 def current_coach(template, key: str, source_name: str) -> LiveCoach:

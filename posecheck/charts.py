@@ -25,7 +25,8 @@ def angle_chart(series: list, reps: list[Rep], template: Template) -> alt.LayerC
         tooltip=[alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("angle:Q", format=f".{unit_of(template)[1]}f")])
     layers = [*_rep_layers(reps, points["time"].max() if len(points) else 0.0), line,
               *_threshold_layers(key_thresholds(template))]
-    return alt.layer(*layers).properties(height=280)
+    # The rep numbers sit in a strip above the plot, never on the curve.
+    return alt.layer(*layers).properties(height=280, padding={"top": 22, "left": 5, "right": 5, "bottom": 5})
 
 
 def _rep_layers(reps: list[Rep], last_time: float) -> list[alt.Chart]:
@@ -38,8 +39,8 @@ def _rep_layers(reps: list[Rep], last_time: float) -> list[alt.Chart]:
         x="start:Q", x2="end:Q", tooltip=["rep", "side", alt.Tooltip("start:Q", format=".1f"),
                                          alt.Tooltip("end:Q", format=".1f")])
     counted = alt.Chart(spans).mark_rule(color=REP_COLOUR, strokeWidth=2).encode(x="counted:Q")
-    number = alt.Chart(spans).mark_text(align="left", dx=3, dy=8, color=REP_COLOUR, fontWeight="bold").encode(
-        x="counted:Q", y=alt.value(0), text="rep")
+    number = alt.Chart(spans).mark_text(align="center", dy=-10, color=REP_COLOUR, fontWeight="bold", fontSize=13,
+                                        clip=False).encode(x="counted:Q", y=alt.value(0), text="rep")
     return [band, counted, number]
 
 
@@ -47,11 +48,10 @@ def _threshold_layers(thresholds: list[tuple[str, float]]) -> list[alt.Chart]:
     if not thresholds:
         return []
     lines = pd.DataFrame([{"threshold": name, "angle": value} for name, value in thresholds])
+    # Named in the legend line above the chart (ui/review.py), not written over the curve.
     rule = alt.Chart(lines).mark_rule(color=THRESHOLD_COLOUR, strokeDash=[6, 4]).encode(
         y="angle:Q", tooltip=["threshold"])
-    text = alt.Chart(lines).mark_text(align="left", dx=4, dy=-6, color=THRESHOLD_COLOUR).encode(
-        y="angle:Q", x=alt.value(0), text="threshold")
-    return [rule, text]
+    return [rule]
 
 
 def progress_chart(rows: list[dict], period: str) -> alt.Chart:
@@ -70,8 +70,11 @@ def pain_chart(rows: list[dict]) -> alt.Chart:
     """Pain (0-10) before and after each rated session over time: two lines, points per session."""
     data = pd.DataFrame(rows, columns=["date", "time", "exercise", "moment", "pain"])
     data["time"] = pd.to_datetime(data["time"], unit="s")
-    return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("time:T", title="session", axis=alt.Axis(format="%d %b %H:%M", labelAngle=0)),
+    colours = alt.Scale(domain=["before", "after"], range=["#b3261e", "#1565c0"])  # both dark on white
+    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=90, filled=True), strokeWidth=2.5).encode(
+        x=alt.X("time:T", title="session",
+                axis=alt.Axis(format="%d %b", labelAngle=0, tickCount={"interval": "day", "step": 1},
+                              labelOverlap=True)),
         y=alt.Y("pain:Q", title="pain (0-10)", scale=alt.Scale(domain=[0, 10])),
-        color=alt.Color("moment:N", title="rated", sort=["before", "after"]),
+        color=alt.Color("moment:N", title="rated", sort=["before", "after"], scale=colours),
         tooltip=["date", "exercise", "moment", "pain"]).properties(height=240)

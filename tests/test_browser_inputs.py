@@ -176,8 +176,8 @@ def test_two_tabs_analysing_at_once_both_land_in_one_history(app):
         for page in pages:
             open_exercise(page, url, "Knee-to-chest")
             page.get_by_role("tab", name="Analyse a video").click()
-            page.get_by_role("combobox", name="Sample").click()
-            page.get_by_role("option", name="knee-to-chest__synth-correct.mp4").click()
+            page.get_by_role("combobox", name="Sample of Knee-to-chest").click()
+            page.get_by_role("option", name="done correctly (animated figure)").click()
         for page in pages:  # both analyses run at the same time
             page.get_by_role("button", name="Analyse").click()
         saved = []

@@ -269,3 +269,29 @@ def test_same_side_arm_and_leg_is_flagged_and_a_low_arm_only_when_no_arm_is_up(t
     assert len(opposite.reps) == 1 and faults_of(opposite) == []
     low_arm = run(templates["bird-dog"], sequence(reach("left", "right", arm=112.0), quadruped, jitter=1.5))
     assert len(low_arm.reps) == 1 and faults_of(low_arm) == ["arm_low"]
+
+
+def test_a_hold_cut_off_by_the_person_stopping_is_timed_not_judged_short(templates):
+    """STOP (or "it hurts") in the middle of a hold: the hold is kept with its time, and "hold
+    longer next time" is not said; a clip that simply ends mid-hold is judged as before. And the
+    screen's running hold reads what will be saved (the same timer), never more."""
+    from posecheck.core.engine import Engine
+
+    frames = [(0, {"pull": {"right": 125.0}}), (2, {"pull": {"right": 125.0}}),
+              (3, {"pull": {"right": 60.0}}), (6, {"pull": {"right": 60.0}})]
+    results = {}
+    for stopped in (False, True):
+        engine = Engine(templates["knee-to-chest"])
+        shown = []
+        for detection in sequence(frames, lying, jitter=1.5):
+            engine.update(detection)
+            if engine.state.hold_elapsed is not None:
+                shown.append(engine.state.hold_elapsed)
+        engine.finish(stopped=stopped)
+        results[stopped] = engine
+        (hold,) = kinds(engine, "hold")
+        assert shown and shown[-1] <= hold.seconds + 0.2  # the screen never showed more than is saved
+    assert "hold_short" in results[False].reps[0].faults
+    assert "hold_short" not in results[True].reps[0].faults
+    assert not [e for e in kinds(results[True], "form") if e.code == "hold_short"]
+    assert kinds(results[True], "hold")[0].seconds == kinds(results[False], "hold")[0].seconds

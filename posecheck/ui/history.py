@@ -11,7 +11,7 @@ from posecheck.io.store import Store, StoreError
 from posecheck.report import history_csv, history_json, reps_by_period, totals_by_exercise, when
 from posecheck.ui.pain import show_pain_history
 from posecheck.ui.coach_view import plural
-from posecheck.ui.review import show_chart, show_metrics, show_notes, show_reps
+from posecheck.ui.review import form_notes, show_chart, show_metrics, show_notes, show_reps
 
 
 def history_page(templates: dict[str, Template]) -> None:
@@ -60,7 +60,9 @@ def show_session_list(sessions: list[dict], title: dict[str, str]) -> None:
              "Hold time (s)": round(s["hold_seconds"], 1),
              "Pain before": pain_cell(s["pain_before"]), "Pain after": pain_cell(s["pain_after"]),
              "Finished": finished(s)} for s in sessions]
-    st.dataframe(rows, use_container_width=True, hide_index=True)
+    st.dataframe(rows, use_container_width=True, hide_index=True,
+                 column_config={"Finished": st.column_config.TextColumn(width="medium"),
+                                "Video": st.column_config.TextColumn(width="medium")})
 
 
 def show_routine_runs(store: Store, sessions: list[dict], title: dict[str, str]) -> None:
@@ -116,14 +118,14 @@ def show_one_session(store: Store, sessions: list[dict], templates: dict[str, Te
     reps = store.reps(chosen)
     events = store.events(chosen)
     holds = [e["seconds"] for e in events if e["kind"] == "hold" and e["seconds"] is not None]
-    faults = [e for e in events if e["kind"] == "form"]
+    notes = form_notes([(e["rep"], e["message"]) for e in events if e["kind"] == "form"])
     st.subheader(session_label(by_id[chosen], title))
-    show_metrics(reps, holds, len(faults), template)
+    show_metrics(reps, holds, len(notes), template)
     show_chart(session["series"], reps, template)
     document = {"session": {k: v for k, v in session.items() if k != "series"},
                 "reps": [r.to_dict() for r in reps], "events": events}
     show_reps(reps, template, document, key=f"history-{chosen}")
-    show_notes([e["message"] for e in events if e["kind"] in ("form", "hold")])
+    show_notes(notes)
     confirm_delete(store, chosen)
 
 

@@ -130,7 +130,10 @@ def start_camera(key: str, coach: LiveCoach, sample: Path | None, stop: bool = F
         rgb = frame.to_ndarray(format="rgb24")
         return av.VideoFrame.from_ndarray(coach.process(rgb), format="rgb24")
 
-    options = dict(video_frame_callback=on_frame, rtc_configuration=rtc_configuration(),
+    # A portrait clip keeps its own shape inside the window instead of running off the screen.
+    fit = {"autoPlay": True, "controls": False, "muted": True,
+           "style": {"width": "100%", "maxHeight": "72vh", "objectFit": "contain", "background": "#10151f"}}
+    options = dict(video_frame_callback=on_frame, rtc_configuration=rtc_configuration(), video_html_attrs=fit,
                    async_processing=True,  # async: stale frames are dropped, never queued
                    desired_playing_state=False if stop else None)
     if sample is not None:
@@ -140,8 +143,9 @@ def start_camera(key: str, coach: LiveCoach, sample: Path | None, stop: bool = F
                                player_factory=lambda: MediaPlayer(str(sample)), **options)
     ctx = webrtc_streamer(key=key, mode=WebRtcMode.SENDRECV, **options, translations=camera_words(sample_offered),
                           media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False})
+    hint = st.empty()  # always a slot: a page that stays in a live loop never shows a stale hint
     if not ctx.state.playing:
-        st.markdown(camera_help(sample_offered))
+        hint.markdown(camera_help(sample_offered))
     return ctx
 
 

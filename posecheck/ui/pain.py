@@ -52,7 +52,9 @@ def show_pain_history(store, titles: dict[str, str]) -> None:
     """Pain before and after each rated session over time, the average change per exercise, and
     the programme's suggestion for the exercises that reliably lower it."""
     st.subheader("Pain")
-    rated = [s for s in reversed(store.sessions()) if s["pain_before"] is not None or s["pain_after"] is not None]
+    runs = [dict(r, exercise=f"routine: {r['routine']}") for r in store.routine_runs()]  # rated for the whole run
+    rated = sorted((s for s in [*store.sessions(), *runs] if s["pain_before"] is not None or s["pain_after"] is not None),
+                   key=lambda s: s["started_at"])
     if not rated:
         st.caption("Rate your pain before and after a live session (0 to 10) and it is charted here.")
         return

@@ -27,8 +27,12 @@ def show_metrics(reps: list[Rep], holds: list[float], fault_count: int, template
 def show_chart(series: list, reps: list[Rep], template: Template | None) -> None:
     if not series or template is None:
         return
+    from posecheck.report import key_thresholds
+
     label = template.signals[template.key_signal].label
-    st.markdown(f"**{label.capitalize()} over time**: dashed lines are the thresholds, green bands the reps.")
+    lines = "; ".join(name for name, _ in key_thresholds(template))
+    st.markdown(f"**{label.capitalize()} over time**: green bands are the reps (numbered when counted); "
+                f"dashed red lines start each position: {lines}.")
     st.altair_chart(angle_chart(series, reps, template), use_container_width=True)
 
 
@@ -39,13 +43,21 @@ def show_reps(reps: list[Rep], template: Template | None, downloads: dict | None
         return
     st.dataframe(rep_rows(reps, template), use_container_width=True, hide_index=True,
                  column_config={"Form": st.column_config.TextColumn(width="large")})
-    left, right = st.columns(2)
+    left, right, _ = st.columns([1, 1, 2])  # the two downloads side by side
     left.download_button("Download reps (CSV)", reps_csv(reps), "reps.csv", "text/csv", key=f"csv-{key}")
     if downloads is not None:
         right.download_button("Download everything (JSON)", json.dumps(downloads, indent=2), "session.json",
                               "application/json", key=f"json-{key}")
 
 
-def show_notes(messages: list[str]) -> None:
-    for message in dict.fromkeys(messages):
-        st.markdown(f"- {message}")
+def form_notes(notes: list[tuple[int | None, str]]) -> list[str]:
+    """Form notes as (rep number, message), each tied to its rep once: "Rep 2: ...". Holds are
+    not repeated here: the rep table has each rep's hold."""
+    return list(dict.fromkeys(f"Rep {rep}: {message}" if rep else message for rep, message in notes if message))
+
+
+def show_notes(notes: list[str]) -> None:
+    if notes:
+        st.markdown("**Form notes**")
+    for note in notes:
+        st.markdown(f"- {note}")

@@ -99,12 +99,13 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
     template = templates[step.exercise]
     resting = run.rest_until is not None
     upcoming = templates[steps[run.step + 1].exercise] if resting else None
-    heading = st.empty()
-    if resting:
-        heading.subheader(f"Rest, then step {run.step + 2} of {len(steps)}: {upcoming.title}")
-    else:
-        heading.subheader(f"Step {run.step + 1} of {len(steps)}: {template.title}")
-        st.markdown(f"**Do:** {step_text(step, template)}")
+    with st.empty().container():  # one slot: the camera below keeps its place in the page (and runs on)
+        if resting:
+            st.subheader(f"Rest, then step {run.step + 2} of {len(steps)}: {upcoming.title}")
+            st.markdown(f"**Next:** {step_text(steps[run.step + 1], upcoming)}")
+        else:
+            st.subheader(f"Step {run.step + 1} of {len(steps)}: {template.title}")
+            st.markdown(f"**Do:** {step_text(step, template)}")
     coach = step_coach(run, template)
     left, right = st.columns([3, 2])
     with left:
@@ -114,7 +115,11 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
         panel = st.empty()
         show_demo(upcoming or template)
     skip, stop, hurts = st.columns(3)
-    if not resting and skip.button("Skip this exercise", use_container_width=True):
+    if resting:
+        if skip.button("Skip the rest", use_container_width=True, key="skip-rest"):
+            next_step(run)
+            st.rerun()
+    elif skip.button("Skip this exercise", use_container_width=True, key="skip-step"):
         end_step(run, coach, "skipped")
         st.rerun()
     if stop.button("Stop the routine", use_container_width=True):

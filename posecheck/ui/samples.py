@@ -33,13 +33,18 @@ def describe(path: Path) -> str:
             "synth-rendered": "done correctly (animated figure)"}.get(kind, f"a real recording ({kind})")
 
 
+def _rendered_path(exercise: str, hold_seconds: float | None, folder: Path) -> tuple[Path, float]:
+    holds = min(hold_seconds or 3.0, 10.0)
+    return folder / f"{exercise}__synth-rendered-{holds:.0f}s.mp4", holds
+
+
 def rendered_sample(exercise: str, hold_seconds: float | None, folder: Path = CACHE) -> Path:
-    """A correct clip of `exercise` rendered from its motion data, made once and kept."""
+    """A correct clip of `exercise` rendered from its motion data, made once and kept (about
+    15 s of CPU the first time on a 2-core machine)."""
     from posecheck.synth.clip import MotionScript, write_clip
 
-    holds = min(hold_seconds or 3.0, 10.0)
+    path, holds = _rendered_path(exercise, hold_seconds, folder)
     script = MotionScript(exercise=exercise, reps=2, holds=holds, width=640, height=360, fps=20.0, seed=1)
-    path = folder / f"{exercise}__synth-rendered-{holds:.0f}s.mp4"
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".mp4")
@@ -53,7 +58,22 @@ def rendered_sample(exercise: str, hold_seconds: float | None, folder: Path = CA
     return path
 
 
-def samples_for(template) -> list[Path]:
-    """Clips of this exercise to try it on: the shipped ones, else one rendered for it."""
-    return shipped_samples(template.name) or [
-        rendered_sample(template.name, template.hold.target_seconds if template.hold else None)]
+def hold_of(template) -> float | None:
+    return template.hold.target_seconds if template.hold else None
+
+
+def samples_for(template, folder: Path = CACHE) -> list[Path]:
+    """Clips of this exercise ready to play: the shipped ones, else one rendered earlier (none
+    is rendered here: `rendered_sample` does that when the person asks for it)."""
+    shipped = shipped_samples(template.name)
+    if shipped:
+        return shipped
+    path, _ = _rendered_path(template.name, hold_of(template), folder)
+    return [path] if path.is_file() else []
+
+
+def can_render(template) -> bool:
+    """Whether the exercise has motion data to render a sample from (a learned one may not)."""
+    from posecheck.synth.motion import motion_dir
+
+    return (motion_dir() / f"{template.name}.toml").is_file()
