@@ -75,8 +75,18 @@ def choose(page, url: str, title: str) -> None:
     page.wait_for_selector(f"h3:has-text(\"{title}\")", timeout=30000)
 
 
+def prepare_sample_if_needed(page, where) -> None:
+    """An exercise with no shipped sample offers to render one (once, about 15 s)."""
+    prepare = where.get_by_role("button", name="Prepare a sample video", exact=False)
+    if prepare.count():
+        prepare.first.click()
+        where.get_by_test_id("stSelectbox").first.wait_for(timeout=120000)
+
+
 def start_sample(page) -> object:
     page.get_by_text("A sample video (no webcam needed)").click()
+    page.wait_for_timeout(500)
+    prepare_sample_if_needed(page, page.get_by_role("tabpanel", name="Live coaching"))
     page.get_by_text("None of these apply to me today").click()
     webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']").first
     webrtc.get_by_role("button", name="START").click()
@@ -102,7 +112,8 @@ def hurts(page, url, title):
 def analyse(page, url, title):
     choose(page, url, title)
     page.get_by_role("tab", name="Analyse a video").click()
-    page.get_by_role("button", name="Analyse").click()
+    prepare_sample_if_needed(page, page.get_by_role("tabpanel", name="Analyse a video"))
+    page.get_by_role("button", name="Analyse", exact=True).click()
     page.wait_for_selector("text=Saved to your history as session", timeout=120000)
 
 
@@ -202,9 +213,16 @@ def main() -> int:
             server.kill()
     slowest = max(max(r["health_s"], r["page_s"]) for r in rows)
     failed_sessions = [r for r in rows if r["error"]]
+    failures += [f"session {r['session']} ({r['scenario']}, {r['exercise']}): {r['error']}" for r in failed_sessions]
+    cycle = len(SCENARIOS)  # memory and threads per cycle of scenarios: the first against the last
+    first, last = rows[:cycle], rows[-cycle:]
     figures = dict(sessions=len(rows), start_memory_mb=round(start_memory), end_memory_mb=round(end_memory),
-                   start_threads=start_threads, end_threads=end_threads, slowest_answer_s=round(slowest, 3),
-                   sessions_with_errors=len(failed_sessions), failures=failures)
+                   first_cycle_memory_mb=[min(r["memory_mb"] for r in first), max(r["memory_mb"] for r in first)],
+                   last_cycle_memory_mb=[min(r["memory_mb"] for r in last), max(r["memory_mb"] for r in last)],
+                   start_threads=start_threads, end_threads=end_threads,
+                   first_cycle_threads_max=max(r["threads"] for r in first),
+                   last_cycle_threads_max=max(r["threads"] for r in last),
+                   slowest_answer_s=round(slowest, 3), sessions_with_errors=len(failed_sessions), failures=failures)
     print(json.dumps(figures, indent=2))
     if args.out:
         Path(args.out).write_text(json.dumps({"figures": figures, "sessions": rows}, indent=2))

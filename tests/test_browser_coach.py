@@ -206,3 +206,58 @@ def test_the_server_answers_on_loopback_only_unless_opened_and_then_says_so(tmp_
                 page.wait_for_selector("text=open to your network", timeout=30000)
             browser.close()
     assert "open to your network" not in local_page
+
+
+def contrast(rgb: str) -> float:
+    """WCAG contrast of a CSS 'rgb(r, g, b)' colour against white."""
+    def linear(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(v) for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return 1.05 / (luminance + 0.05)
+
+
+@pytest.mark.browser
+def test_a_newcomer_and_a_physiotherapist_read_the_pages_at_a_glance(app):
+    """The picker in the page and 'Live coaching' once (8); the results' form notes counted as
+    listed and tied to reps, downloads side by side (9); '1 rep', not '1 reps', in the History (10);
+    mat buttons 44 px tall and the small text dark enough (WCAG AA) (11)."""
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(url)
+        page.wait_for_selector("h1:has-text('posecheck')", timeout=30000)
+        picker_in_sidebar = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").count()
+        live_mentions = page.locator("[data-testid='stMain']").inner_text().count("Live coaching")
+        page.get_by_text("None of these apply to me today").click()
+        pill = page.locator(".stButtonGroup button[data-variant='pills']").first
+        pill.wait_for(timeout=20000)
+        pill_height = pill.bounding_box()["height"]
+        caption_colours = page.locator("[data-testid='stCaptionContainer']").evaluate_all(
+            "els => els.map(e => getComputedStyle(e).color)")
+        page.wait_for_selector("h3:has-text('Bird-dog')", timeout=30000)  # the first exercise
+        analyse = page.get_by_role("tabpanel", name="Analyse a video")
+        page.get_by_role("tab", name="Analyse a video").click()
+        analyse.get_by_test_id("stSelectbox").click()
+        page.get_by_role("option", name="with form mistakes (animated figure)").click()
+        page.get_by_role("button", name="Analyse", exact=True).click()
+        page.wait_for_selector("text=Download reps", timeout=180000)
+        metric = int(analyse.get_by_test_id("stMetricValue").nth(3).inner_text())
+        notes = [n for n in analyse.locator("li").all_inner_texts() if n.startswith("Rep ")]
+        csv_box = page.get_by_role("button", name="Download reps (CSV)").bounding_box()
+        json_box = page.get_by_role("button", name="Download everything (JSON)").bounding_box()
+        page.screenshot(path=str(ARTIFACTS / "results-view.png"), full_page=True)
+        page.get_by_role("link", name="History").click()
+        page.wait_for_selector("text=Totals per exercise", timeout=30000)
+        history = page.locator("[data-testid='stMain']").inner_text()
+        browser.close()
+    assert picker_in_sidebar == 0 and live_mentions == 1
+    assert metric == len(notes) >= 2, (metric, notes)  # the samples' two scripted faults, each with its rep
+    assert abs(csv_box["y"] - json_box["y"]) < 2 and json_box["x"] - (csv_box["x"] + csv_box["width"]) < 200
+    assert " 1 reps" not in history
+    assert pill_height >= 44
+    assert caption_colours and min(contrast(c) for c in caption_colours) >= 4.5, caption_colours
