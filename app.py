@@ -150,7 +150,7 @@ def live_section(template) -> None:
     muted = st.toggle("Mute spoken feedback", key="muted")
     if not safety_check():
         if not st.session_state.get("safety_answers"):
-            st.info("Live coaching starts once the check above is answered.")
+            st.info("The camera can start once the check above is answered.")
         return
     pain_before = pain_rating("How is your back pain right now?", key=f"pain-before-{template.name}")
     key = f"live-{template.name}-{sample.name if sample else 'webcam'}"
