@@ -130,9 +130,10 @@ def start_camera(key: str, coach: LiveCoach, sample: Path | None, stop: bool = F
         rgb = frame.to_ndarray(format="rgb24")
         return av.VideoFrame.from_ndarray(coach.process(rgb), format="rgb24")
 
-    # A portrait clip keeps its own shape inside the window instead of running off the screen.
+    # A portrait clip keeps its own shape inside a laptop's window instead of running off the screen
+    # (in px: inside the component's iframe, vh would be the iframe's own height).
     fit = {"autoPlay": True, "controls": False, "muted": True,
-           "style": {"width": "100%", "maxHeight": "72vh", "objectFit": "contain", "background": "#10151f"}}
+           "style": {"width": "100%", "maxHeight": "560px", "objectFit": "contain", "background": "#10151f"}}
     options = dict(video_frame_callback=on_frame, rtc_configuration=rtc_configuration(), video_html_attrs=fit,
                    async_processing=True,  # async: stale frames are dropped, never queued
                    desired_playing_state=False if stop else None)
