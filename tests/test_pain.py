@@ -68,3 +68,25 @@ def test_the_history_tables_write_a_pain_rating_out_of_10_and_a_missing_one_in_w
     from posecheck.ui.history import pain_cell
 
     assert [pain_cell(6), pain_cell(0), pain_cell(None)] == ["6/10", "0/10", "not rated"]
+
+
+def test_the_pain_chart_has_the_routine_runs_ratings_and_readable_points(tmp_path):
+    """History, finding 10: a routine's pain (rated for the whole run) is on the pain chart with the
+    sessions'; 'after' points are large, filled and dark; one date label a day at most."""
+    from posecheck.charts import pain_chart
+    from posecheck.io.store import Store
+    from posecheck.ui.pain import pain_rows
+
+    store = Store(tmp_path / "history.db")
+    session = store.start_session("cat-cow", "live", "webcam", started_at=1_000_000.0)
+    store.set_pain(session, before=6, after=4)
+    run = store.start_routine_run("core-three", started_at=1_090_000.0)
+    store.set_pain(run, before=5, after=3, table="routine_runs")
+    rows = pain_rows(store, {"cat-cow": "Cat-cow"})
+    assert [(r["exercise"], r["moment"], r["pain"]) for r in rows] == [
+        ("Cat-cow", "before", 6), ("Cat-cow", "after", 4),
+        ("routine: core-three", "before", 5), ("routine: core-three", "after", 3)]
+    spec = pain_chart(rows).to_dict()
+    assert spec["mark"]["point"]["size"] >= 80 and spec["mark"]["point"]["filled"] is True
+    assert spec["encoding"]["color"]["scale"]["range"] == ["#b3261e", "#1565c0"]
+    assert spec["encoding"]["x"]["axis"]["tickCount"] == {"interval": "day", "step": 1}

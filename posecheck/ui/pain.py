@@ -48,20 +48,25 @@ def ask_pain_after(store, key: str = "pain_after_pending") -> bool:
     return False
 
 
+def pain_rows(store, titles: dict[str, str]) -> list[dict]:
+    """Every pain rating in time order, a session's and a routine run's (rated for the whole run)."""
+    runs = [dict(r, exercise=f"routine: {r['routine']}") for r in store.routine_runs()]
+    rated = sorted((s for s in [*store.sessions(), *runs] if s["pain_before"] is not None or s["pain_after"] is not None),
+                   key=lambda s: s["started_at"])
+    return [{"date": when(s["started_at"]), "time": s["started_at"], "exercise": titles.get(s["exercise"], s["exercise"]),
+             "moment": moment, "pain": s[column]}
+            for s in rated for moment, column in (("before", "pain_before"), ("after", "pain_after"))
+            if s[column] is not None]
+
+
 def show_pain_history(store, titles: dict[str, str]) -> None:
     """Pain before and after each rated session over time, the average change per exercise, and
     the programme's suggestion for the exercises that reliably lower it."""
     st.subheader("Pain")
-    runs = [dict(r, exercise=f"routine: {r['routine']}") for r in store.routine_runs()]  # rated for the whole run
-    rated = sorted((s for s in [*store.sessions(), *runs] if s["pain_before"] is not None or s["pain_after"] is not None),
-                   key=lambda s: s["started_at"])
-    if not rated:
+    rows = pain_rows(store, titles)
+    if not rows:
         st.caption("Rate your pain before and after a live session (0 to 10) and it is charted here.")
         return
-    rows = [{"date": when(s["started_at"]), "time": s["started_at"], "exercise": titles.get(s["exercise"], s["exercise"]),
-             "moment": moment, "pain": s[column]}
-            for s in rated for moment, column in (("before", "pain_before"), ("after", "pain_after"))
-            if s[column] is not None]
     st.altair_chart(pain_chart(rows), use_container_width=True)
     records = store.pain_records()
     changes = [{"Exercise": titles.get(r.exercise, r.exercise), "Sessions rated before and after": r.sessions,
