@@ -1,4 +1,5 @@
-"""posecheck in the browser: choose an exercise, read how to do it, analyse a video of it.
+"""posecheck in the browser: the Exercises, Routines and History pages (posecheck/ui/), on a
+server that only this computer reaches unless it is opened to the network on purpose.
 
 Run with `./dev app`. Video stays on this machine: uploads are analysed in a temporary folder that
 is deleted afterwards.
@@ -7,28 +8,17 @@ is deleted afterwards.
 from __future__ import annotations
 
 import os
-import time
-from pathlib import Path
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
 import streamlit as st  # noqa: E402
 
-from posecheck.analysis import BackgroundAnalysis  # noqa: E402
-from posecheck.ui.coaches import coach_owner  # noqa: E402
-from posecheck.ui.history import history_page  # noqa: E402
-from posecheck.ui.coach_view import summary_html  # noqa: E402
-from posecheck.ui.live import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo,  # noqa: E402
-                               show_live, speak, start_camera, use_coach_style, wait_for_picture,
-                               warn_if_no_picture)
-from posecheck.ui.samples import can_render, describe as describe_sample, hold_of, rendered_sample, samples_for  # noqa: E402
-from posecheck.ui.pain import (STOPPED_FOR_PAIN, ask_pain_after, pain_rating, safety_check,  # noqa: E402
-                               show_suggestion_for)
-from posecheck.ui.review import form_notes, show_chart, show_metrics, show_notes, show_reps  # noqa: E402
 from posecheck.core.template import DataError  # noqa: E402
 from posecheck.io.templates import load_available  # noqa: E402
-from posecheck.live import LiveCoach  # noqa: E402
 from posecheck.memory import limit_malloc_arenas  # noqa: E402
+from posecheck.ui.coaches import coach_owner  # noqa: E402
+from posecheck.ui.history import history_page  # noqa: E402
+from posecheck.ui.live import use_coach_style  # noqa: E402
 
 limit_malloc_arenas()  # long analyses in worker threads: keep memory flat
 
@@ -43,261 +33,6 @@ st.set_page_config(page_title="posecheck", page_icon="🧘", layout="wide")
 def templates():
     """The exercises that load, and each broken file's problem (its exercise is unavailable)."""
     return load_available()
-
-
-def exercise_guide(template) -> None:
-    """How to do it: the steps and the demonstration, then camera, hold and safety. Text first, so
-    nothing of the previously chosen exercise stays on screen while a demonstration is prepared."""
-    st.write(template.summary)
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown("**How to do it**")
-        st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(template.instructions, 1)))
-        if template.look_alikes:
-            st.markdown(f"Not to be confused with {', '.join(template.look_alikes)}: when posecheck sees "
-                        "one of those instead, it tells you what to change rather than counting it.")
-        st.markdown("**Safety**")
-        st.markdown("\n".join(f"- {note}" for note in template.safety))
-    with right:
-        st.markdown("**Camera**")
-        st.info(template.camera)
-        if template.hold:
-            st.markdown(f"**Hold** each position for about {template.hold.target_seconds:.0f} s.")
-        show_demo(template)
-
-
-FIRST_RUN = """1. **Read** how to do the exercise and watch the demonstration (the *How to do it* tab).
-2. **Safety check**: tell posecheck if anything on the list applies to you today.
-3. **Rate your pain** now, from 0 to 10.
-4. Put the laptop on the floor 2-3 m away, side-on to you, and press **START**. Do the exercise: the
-   count, the hold timer and what to fix appear large beside the camera, and are spoken.
-5. Press **STOP** when you are done (or **Stop: it hurts** at once if it hurts).
-6. Read your **summary** and rate your pain again. Everything is saved in *History*.
-"""
-
-
-@st.fragment(run_every=1.0)
-def analysis_progress(job, counts_shown: bool) -> None:
-    """Only this bar reruns, once a second, while the analysis works (a whole-page rerun every
-    half second took CPU from the analysis: a 1-minute clip took 58 s; see also runner.postScriptGC
-    in .streamlit/config.toml); the whole page reruns when the counts are ready, and again when
-    the annotated video is."""
-    if job.running and (job.result is not None) == counts_shown:
-        doing, done = ("Drawing the annotated video", job.drawing_progress) if counts_shown else \
-            (f"Analysing {job.name}", job.progress)
-        st.progress(done, text=f"{doing}… {done:.0%}")
-    else:
-        st.rerun()
-
-
-def analyse_section(template) -> None:
-    source = st.radio("Video", ["A sample video", "Upload my own"], horizontal=True)
-    video_path: Path | None = None
-    uploaded = None
-    if source == "A sample video":
-        video_path = choose_sample(template, key=f"analyse-sample-{template.name}")
-    else:
-        uploaded = st.file_uploader("Video file (MP4, MOV, WebM, AVI, GIF)",
-                                    type=["mp4", "mov", "m4v", "webm", "avi", "mkv", "gif"])
-    if st.button("Analyse", type="primary", disabled=video_path is None and uploaded is None):
-        if uploaded is not None:
-            st.session_state.job = BackgroundAnalysis(template, data=bytes(uploaded.getbuffer()), name=uploaded.name,
-                                                      store=open_store())
-        else:
-            st.session_state.job = BackgroundAnalysis(template, path=video_path, name=video_path.name,
-                                                      store=open_store())
-    # The analysis runs in a thread: other widgets (or the webcam component) may rerun the page
-    # meanwhile without cancelling it.
-    job = st.session_state.get("job")
-    if job is None or job.template.name != template.name:
-        return
-    if job.result is None and job.running:
-        analysis_progress(job, counts_shown=False)
-    elif job.error:
-        st.error(f"This file could not be analysed: {job.error}")
-    else:
-        show_result(job, template)
-
-
-def show_result(job: BackgroundAnalysis, template) -> None:
-    result = job.result
-    summary = result.summary()
-    took = f"Analysed {result.duration:.0f} s of video in {job.seconds:.0f} s."
-    saved = f" Saved to your history as session #{job.session_id}." if job.session_id else ""
-    st.success(took + saved)
-    notes = form_notes([(e.rep, e.message) for e in result.faults])
-    show_metrics(result.reps, summary["holds_s"], len(notes), template)
-    video, chart = st.columns([3, 2])
-    with video:
-        if job.running:
-            analysis_progress(job, counts_shown=True)
-        elif job.video:
-            st.video(job.video, format="video/mp4")
-    with chart:
-        show_chart(result.series, result.reps, template)
-    show_reps(result.reps, template, result.to_dict(), key="analysis")
-    show_notes(notes)
-    for message in summary["guidance"] + summary["warnings"]:
-        st.info(message)
-
-
-def live_section(template) -> None:
-    source = st.radio("Camera", ["My webcam", "A sample video (no webcam needed)"], horizontal=True,
-                      key="live_source")
-    sample = choose_sample(template, key=f"live-sample-{template.name}") if source.startswith("A sample") else None
-    if source.startswith("A sample") and sample is None:
-        return
-    muted = st.toggle("Mute spoken feedback", key="muted")
-    if not safety_check():
-        if not st.session_state.get("safety_answers"):
-            st.info("The camera can start once the check above is answered.")
-        return
-    pain_before = pain_rating("How is your back pain right now?", key=f"pain-before-{template.name}")
-    key = f"live-{template.name}-{sample.name if sample else 'webcam'}"
-    coach = current_coach(template, key, sample.name if sample else "webcam")
-    camera_column, coach_column = st.columns([3, 2])
-    stopping = st.session_state.get("stop_camera") == key
-    with camera_column:
-        ctx = start_camera(key, coach, sample, stop=stopping)
-    if stopping and not ctx.state.playing:  # off: hand START back to the person (the component
-        st.session_state.stop_camera = None  # hides its buttons while the page holds it off)
-        st.rerun()
-    with coach_column:
-        panel, speech, hurts = st.empty(), st.empty(), st.empty()  # slots: nothing stale stays on screen
-        if ctx.state.playing and not st.session_state.get("coach_done"):
-            if hurts.button("Stop: it hurts", key=f"hurts-{key}", type="primary", use_container_width=True):
-                stop_for_pain(coach, key)
-                st.rerun()
-    status = st.empty()
-    with st.expander("Details"):
-        details = st.empty()
-    wait_for_picture(ctx, coach, key, status)  # START pressed: say so if no picture comes
-    if ctx.state.playing and not st.session_state.get("coach_done"):
-        scroll_to_camera()
-    while ctx.state.playing and not st.session_state.get("coach_done"):
-        save_pain_before(coach, pain_before)
-        show_live(panel, coach.snapshot(), template, details=details)
-        if not warn_if_no_picture(ctx, coach, key, status) and coach.stalled():
-            status.warning("The camera stopped sending pictures. What you did so far is saved: press STOP, "
-                           "then START to go on.")
-        while not coach.spoken.empty():
-            phrase = coach.spoken.get()
-            if not muted:
-                speak(speech, phrase)
-        time.sleep(0.3)
-    snapshot = coach.snapshot()
-    summarised = (st.session_state.get("live_summary") or {}).get("coach") == coach.key
-    if snapshot.frames and not ctx.state.playing and not summarised:  # again if a rerun cut the last one short
-        save_pain_before(coach, pain_before)
-        end_session(coach)
-    show_session_summary(template)
-
-
-def choose_sample(template, key: str) -> Path | None:
-    """A sample video of this exercise: a shipped one, or one rendered when the person asks (it
-    takes a while the first time, so never unasked)."""
-    samples = samples_for(template)
-    if samples:
-        return st.selectbox(f"Sample of {template.title}", samples, format_func=describe_sample, key=key)
-    if not can_render(template):
-        st.info(f"No sample video of {template.title} is available: use your webcam or upload a video.")
-        return None
-    if st.button(f"Prepare a sample video of {template.title} (about 15 s, once)", key=f"prepare-{key}"):
-        with st.spinner(f"Preparing a sample video of {template.title}…"):
-            rendered_sample(template.name, hold_of(template))
-        st.rerun()
-    return None
-
-
-def current_coach(template, key: str, source_name: str) -> LiveCoach:
-    """This page's coach: a new one for a new exercise or camera, or once a session has ended."""
-    previous = st.session_state.get("coach")
-    stopping = st.session_state.get("stop_camera") == key  # its frames must not start a new session
-    replace = previous is None or previous.closed or st.session_state.get("coach_key") != key \
-        or st.session_state.get("coach_done") and not stopping
-    if replace:
-        retire_coach(previous)
-        st.session_state.coach = new_coach(template, source_name)
-        st.session_state.coach_key, st.session_state.coach_done = key, False
-    return st.session_state.coach
-
-
-def end_session(coach: LiveCoach, stopped_for_pain: bool = False) -> None:
-    """The camera stopped: close the session and keep its summary on screen until the next one.
-    Safe to repeat (a rerun can interrupt a run anywhere): `finish` returns the same summary."""
-    summary = coach.finish()
-    session_id = coach.recorder.session_id if coach.recorder is not None else None
-    st.session_state.live_summary = {"summary": summary, "session_id": session_id, "title": coach.template.title,
-                                     "exercise": coach.template.name, "stopped_for_pain": stopped_for_pain,
-                                     "coach": coach.key}
-    if session_id is not None:
-        st.session_state.pain_after_pending = session_id
-    st.session_state.coach_done = True  # last: the next run replaces the coach only once all is kept
-
-
-def show_session_summary(template) -> None:
-    """The last session's summary, on screen after STOP and after the pain-after tap."""
-    shown = st.session_state.get("live_summary")
-    if not shown or shown["exercise"] != template.name:
-        return
-    store = open_store()
-    pain_before = pain_after = None
-    if store is not None and shown["session_id"] is not None:
-        row = store.session(shown["session_id"])
-        pain_before, pain_after = (row["pain_before"], row["pain_after"]) if row else (None, None)
-    if shown["stopped_for_pain"]:
-        st.error(STOPPED_FOR_PAIN)
-    st.markdown(summary_html(shown["title"], shown["summary"], shown["session_id"] is not None, pain_before,
-                             pain_after, shown["stopped_for_pain"]), unsafe_allow_html=True)
-    if ask_pain_after(store):
-        st.rerun()
-
-
-def save_pain_before(coach: LiveCoach, pain: int | None) -> None:
-    """The pain rated before the session goes with it once it exists (at the camera's first frame)."""
-    recorder = coach.recorder
-    if pain is not None and recorder is not None and st.session_state.get("pain_before_saved") != recorder.session_id:
-        recorder.store.set_pain(recorder.session_id, before=pain)
-        st.session_state.pain_before_saved = recorder.session_id
-
-
-def stop_for_pain(coach: LiveCoach, camera_key: str) -> None:
-    """"Stop: it hurts": counting ends at once, the camera is turned off, what was done is kept,
-    and why it stopped."""
-    end_session(coach, stopped_for_pain=True)
-    st.session_state.stop_camera = camera_key
-    if coach.recorder is not None:
-        coach.recorder.store.stop_session(coach.recorder.session_id, "pain")
-
-
-def exercise_page() -> None:
-    try:
-        available, broken = templates()
-    except DataError as exc:
-        st.error(f"The exercises could not be loaded: {exc}")
-        return
-    st.title("posecheck")
-    st.markdown("A camera coach for lower-back-pain exercises. Your video never leaves this computer.")
-    st.warning(PAIN_WARNING)
-    for name, problem in broken.items():
-        st.warning(f"{name} is unavailable: {problem}")
-    if not available:
-        st.error("No exercise could be loaded: see the problems listed above.")
-        return
-    name = st.selectbox("Exercise", list(available), format_func=lambda n: available[n].title, key="exercise")
-    template = available[name]
-    store = open_store()
-    with st.expander("How a session goes", expanded=store is None or not store.sessions()):
-        st.markdown(FIRST_RUN)
-    st.subheader(template.title)
-    show_suggestion_for(store, template.name, template.title)
-    live, guide, recorded = st.tabs(["Live coaching", "How to do it", "Analyse a video"])
-    with guide:
-        exercise_guide(template)
-    with recorded:
-        analyse_section(template)
-    with live:
-        live_section(template)
 
 
 def history() -> None:
@@ -329,9 +64,20 @@ def say_if_open_to_the_network() -> None:
                    "to keep it to this computer.", icon="🔓")
 
 
+def exercises() -> None:
+    from posecheck.ui.exercise import exercise_page
+
+    try:
+        available, broken = templates()
+    except DataError as exc:
+        st.error(f"The exercises could not be loaded: {exc}")
+        return
+    exercise_page(available, broken, PAIN_WARNING)
+
+
 use_coach_style()  # large, high-contrast text and 44 px buttons on every page
 say_if_open_to_the_network()
 coach_owner().sweep()  # close the landmarkers of browser sessions that have gone
-st.navigation([st.Page(exercise_page, title="Exercises", icon="🧘", default=True),
+st.navigation([st.Page(exercises, title="Exercises", icon="🧘", default=True),
                st.Page(routines, title="Routines", icon="📋", url_path="routines"),
                st.Page(history, title="History", icon="📈", url_path="history")]).run()
