@@ -8,7 +8,8 @@ through what people do: live coaching on the exercise's sample (START, then STOP
 "Stop: it hurts", an analysis of a sample, a routine started and both steps skipped, a reload in
 the middle of a live session, and a tab closed in the middle of one. After each session: the
 health endpoint and the page must answer within 5 s; the server's resident memory and thread
-count are read from /proc. Prints one line per session and the figures at the end; exits 1 if an
+count are read from /proc, and the last cycle of scenarios must not peak more than a quarter
+above the first in memory, nor 10 threads above it. Prints one line per session and the figures at the end; exits 1 if an
 answer took longer than 5 s or failed. Traffic goes to 127.0.0.1 only; every wait is bounded.
 About 10 s a session on a 2-core machine.
 """
@@ -223,6 +224,11 @@ def main() -> int:
                    first_cycle_threads_max=max(r["threads"] for r in first),
                    last_cycle_threads_max=max(r["threads"] for r in last),
                    slowest_answer_s=round(slowest, 3), sessions_with_errors=len(failed_sessions), failures=failures)
+    # Flat: the last cycle's peak memory within a quarter of the first's, and no thread pile-up.
+    if figures["last_cycle_memory_mb"][1] > 1.25 * figures["first_cycle_memory_mb"][1]:
+        failures.append(f"memory grew: {figures['first_cycle_memory_mb']} MB -> {figures['last_cycle_memory_mb']} MB")
+    if figures["last_cycle_threads_max"] > figures["first_cycle_threads_max"] + 10:
+        failures.append(f"threads grew: {figures['first_cycle_threads_max']} -> {figures['last_cycle_threads_max']}")
     print(json.dumps(figures, indent=2))
     if args.out:
         Path(args.out).write_text(json.dumps({"figures": figures, "sessions": rows}, indent=2))

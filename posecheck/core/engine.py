@@ -10,33 +10,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
 from posecheck.core.events import Event, Rep, reps_by_side
 from posecheck.core.hold_timer import HoldTimer
 from posecheck.core.identity import IdentityCheck
-from posecheck.core.keypoints import INDEX, Detection, Pose
+from posecheck.core.keypoints import Detection, Pose
 from posecheck.core.main_person import MainPerson, People
 from posecheck.core.personal_range import PersonalRange
-from posecheck.core.signals import measure_all, point_name, value_of, visible_mask
-from posecheck.core.smoothing import OneEuroFilter
+from posecheck.core.signals import measure_all, value_of, visible_mask
+from posecheck.core.guidance import Guidance, facing_camera, missing_part, required_parts
+from posecheck.core.smoothing import PoseSmoother
 from posecheck.core.template import SIDES, Condition, Phase, Template, key_unit
 from posecheck.core.view_quality import ABSENT_SECONDS, ViewWatch
 
-# How long a situation must last before the user is told about it (s): brief glitches say nothing.
-GUIDANCE_DELAY = {"no_person": 1.0, "two_people": 1.0, "turn_side_on": 1.5, "out_of_frame": 1.0,
-                  "position": 2.0, "too_small": 1.5}
-GUIDANCE_TEXT = {
-    "no_person": "I can't see you: move into the camera's view.",
-    "turn_side_on": "Turn side-on to the camera: I need to see you from the side for this exercise.",
-    "too_small": "You are small in the picture: move the camera closer so I can check your form.",
-}
-# While one of these is active, form rules are not judged: the camera cannot see them well enough.
-VIEW_ISSUES = ("turn_side_on", "too_small")
 POSITION_ENTER_SECONDS = 0.25
 POSITION_LEAVE_SECONDS = 1.0
-SIDE_ON_MAX_SHOULDER_RATIO = 0.65  # shoulder span / torso length above this means facing the camera
-CUE_MIN_SECONDS = 2.5
 FORM_SETTLE_SECONDS = 0.5  # form is judged once a position has been held this long
 
 
@@ -75,10 +62,8 @@ class EngineState:
 class Engine:
     def __init__(self, template: Template, smoothing: bool = True):
         self.template = template
-        self.smoother = OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0) if smoothing else None
         uses_world = any(signal.space == "world" for signal in template.signals.values())
-        self.world_smoother = (OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0)
-                               if smoothing and uses_world else None)
+        self.smoother = PoseSmoother(world=uses_world) if smoothing else None
         self.reps: list[Rep] = []
         self.events: list[Event] = []
         self.state = EngineState(hold_target=template.hold.target_seconds if template.hold else None)
@@ -98,9 +83,7 @@ class Engine:
         # already in the position (a clip that begins mid-hold, a camera cut) has no range to report.
         self._rest_seen = False
         self._form_since: dict[str, float] = {}
-        self._issues_since: dict[str, float] = {}
-        self._issues_told: dict[str, str] = {}
-        self._cue_since = -math.inf
+        self.guidance = Guidance()
         self._last_hold_tick = 0
         self._last_time = -math.inf
         self._cut_off = False  # the phase being ended was cut off by the person stopping
@@ -109,7 +92,7 @@ class Engine:
         self._key_digits = 1 if key_unit(template) == "degrees" else 2  # torso lengths need two
         self._key_in_3d = _measured_in_3d(template, template.key_signal)
         self._peak_conditions = _peak_conditions(template)
-        self._required_parts = _required_parts(template)
+        self._required_parts = required_parts(template)
         self.range = PersonalRange(template.range, _key_thresholds(template)) if template.range else None
         self.identity = IdentityCheck(template)
         self.view = ViewWatch()
@@ -148,7 +131,7 @@ class Engine:
             self.state.signals = {}
             self._end_phase_if_stale(t, new)
             return self._emit(new)
-        pose = self._smooth(pose, t)
+        pose = self.smoother(pose, t) if self.smoother is not None else pose
         self.pose = pose
         values = measure_all(self.template.signals, pose)
         self._check_view(pose, t, new)
@@ -192,14 +175,8 @@ class Engine:
     def _check_view(self, pose: Pose, t: float, new: list[Event]) -> None:
         visible = visible_mask(pose)
         if self.template.view == "side":
-            ls, rs, lh, rh = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
-            facing = False
-            if visible[[ls, rs, lh, rh]].all():
-                span = np.linalg.norm(pose.xy[ls] - pose.xy[rs])
-                torso = np.linalg.norm((pose.xy[ls] + pose.xy[rs]) / 2 - (pose.xy[lh] + pose.xy[rh]) / 2)
-                facing = torso > 0 and span / torso > SIDE_ON_MAX_SHOULDER_RATIO
-            self._issue("turn_side_on", facing, t, new)
-        missing = _missing_part(self._required_parts, visible)
+            self._issue("turn_side_on", facing_camera(pose, visible), t, new)
+        missing = missing_part(self._required_parts, visible)
         self._issue("out_of_frame", missing is not None, t, new,
                     f"I can't see your {missing}: move so your whole body is in the frame." if missing else "")
 
@@ -565,7 +542,7 @@ class Engine:
         self._track_peaks(current, values)
         # Judge form only in the settled position: not while moving in, nor during the exit grace;
         # and not while the view is too poor to see it (the user is told what to change).
-        if not self._form_settled(current, t) or any(code in self._issues_told for code in VIEW_ISSUES):
+        if not self._form_settled(current, t) or self.guidance.view_unclear():
             return
         for rule in self.template.form:
             if rule.at != "during" or rule.phase != current.phase.name or rule.id in current.faults:
@@ -608,17 +585,7 @@ class Engine:
 
     # ----- guidance and state ------------------------------------------------------------------
     def _issue(self, code: str, active: bool, t: float, new: list[Event], text: str = "") -> None:
-        if not active:
-            self._issues_since.pop(code, None)
-            if code in self._issues_told:
-                del self._issues_told[code]
-                new.append(Event("guidance_clear", t, "", code=code))
-            return
-        since = self._issues_since.setdefault(code, t)
-        message = text or GUIDANCE_TEXT.get(code, "")
-        if code not in self._issues_told and t - since >= GUIDANCE_DELAY[code]:
-            self._issues_told[code] = message
-            new.append(Event("guidance", since, message, code=code))
+        self.guidance.issue(code, active, t, new, text)
 
     def _update_state(self, values, key_value: float | None, t: float) -> None:
         state, current = self.state, self._current
@@ -632,33 +599,12 @@ class Engine:
         state.hold_elapsed = current.timer.seconds(current.start, t) if held else None
         state.key_value = key_value
         state.signals = {f"{n}:{s}" if s else n: v for (n, s), v in values.items() if math.isfinite(v)}
-        state.guidance = next(iter(self._issues_told.values()), "")
+        state.guidance = self.guidance.message
 
     def _emit(self, new: list[Event]) -> list[Event]:
-        for event in new:
-            if event.kind in ("form", "guidance") and event.message:
-                if self.state.time - self._cue_since >= CUE_MIN_SECONDS or event.kind == "guidance":
-                    self.state.cue, self._cue_since = event.message, self.state.time
-        if self.state.cue and self.state.time - self._cue_since > 2 * CUE_MIN_SECONDS:
-            self.state.cue = ""
+        self.state.cue = self.guidance.cue(self.state.cue, self.state.time, new)
         self.events.extend(new)
         return new
-
-    def _smooth(self, pose: Pose, t: float) -> Pose:
-        if self.smoother is None:
-            return pose
-        scale = float(max(pose.image_size))
-        xy = pose.xy.copy()
-        xy[pose.visibility < 0.05] = np.nan  # do not let wild guesses drag the filter
-        smoothed = self.smoother(xy / scale, t) * scale
-        smoothed = np.where(np.isfinite(smoothed), smoothed, pose.xy)
-        world = None
-        if pose.world is not None and self.world_smoother is not None:
-            raw = pose.world.copy()
-            raw[pose.visibility < 0.05] = np.nan
-            world = self.world_smoother(raw, t)
-            world = np.where(np.isfinite(world), world, pose.world)
-        return pose.with_xy(smoothed, world)
 
 
 def _key_extreme_is_low(template: Template) -> bool:
@@ -696,42 +642,6 @@ def _peak_conditions(template: Template) -> dict[str, list[Condition]]:
     judged = {(rule.phase, rule.condition.signal) for rule in template.form if rule.at == "peak"}
     return {phase.name: [c for c in phase.conditions if (phase.name, c.signal) in judged]
             for phase in template.phases}
-
-
-Part = tuple[str, list[int]]  # a label for messages, and landmarks any one of which will do
-
-
-def _required_parts(template: Template) -> list[list[list[Part]]]:
-    """What the position and phases must see (hidden_ok parts excepted): per signal, its
-    alternatives (one per side for a per-side signal, any of which will do: in a side view the
-    far limb is hidden behind the body), each a list of parts that must all be seen."""
-    conditions = list(template.position.conditions)
-    for phase in template.phases:
-        conditions += [c for c in phase.conditions if not c.hidden_ok]
-    required = []
-    for name in dict.fromkeys(c.signal for c in conditions):
-        signal = template.signals[name]
-        alternatives = []
-        for side in (SIDES if signal.per_side else (None,)):
-            parts = []
-            for point in signal.points:
-                point = point_name(point, side)
-                if point.startswith("mid_"):
-                    parts.append((point[4:].replace("_", " "), [INDEX[f"{s}_{point[4:]}"] for s in SIDES]))
-                else:
-                    parts.append((point.replace("_", " "), [INDEX[point]]))
-            alternatives.append(parts)
-        required.append(alternatives)
-    return required
-
-
-def _missing_part(required: list[list[list[Part]]], visible: np.ndarray) -> str | None:
-    """The first part the camera must see and does not, or None."""
-    for alternatives in required:
-        missing = [[label for label, indices in parts if not visible[indices].any()] for parts in alternatives]
-        if all(missing):
-            return min(missing, key=len)[0]
-    return None
 
 
 def _measured_in_3d(template: Template, name: str) -> bool:

@@ -54,3 +54,27 @@ class OneEuroFilter:
 def _alpha_array(cutoff, dt):
     tau = 1.0 / (2 * np.pi * np.asarray(cutoff, float))
     return 1.0 / (1.0 + tau / dt)
+
+
+class PoseSmoother:
+    """One Euro filters over a pose's image points (scaled to the picture) and, where a template
+    measures on them, its 3-D points. Landmarks MediaPipe barely sees are left out of the filter,
+    so its wild guesses for them do not drag it."""
+
+    def __init__(self, world: bool = False):
+        self._image = OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0)
+        self._world = OneEuroFilter(min_cutoff=2.0, beta=1.0, d_cutoff=1.0) if world else None
+
+    def __call__(self, pose, t: float):
+        scale = float(max(pose.image_size))
+        xy = pose.xy.copy()
+        xy[pose.visibility < 0.05] = np.nan
+        smoothed = self._image(xy / scale, t) * scale
+        smoothed = np.where(np.isfinite(smoothed), smoothed, pose.xy)
+        world = None
+        if pose.world is not None and self._world is not None:
+            raw = pose.world.copy()
+            raw[pose.visibility < 0.05] = np.nan
+            world = self._world(raw, t)
+            world = np.where(np.isfinite(world), world, pose.world)
+        return pose.with_xy(smoothed, world)
