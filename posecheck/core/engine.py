@@ -17,6 +17,7 @@ from posecheck.core.keypoints import Detection, Pose
 from posecheck.core.main_person import MainPerson, People
 from posecheck.core.personal_range import PersonalRange
 from posecheck.core.signals import measure_all, value_of, visible_mask
+from posecheck.core.form_rules import FormRules, settled
 from posecheck.core.guidance import Guidance, facing_camera, missing_part, required_parts
 from posecheck.core.smoothing import PoseSmoother
 from posecheck.core.template import SIDES, Condition, Phase, Template, key_unit
@@ -24,7 +25,6 @@ from posecheck.core.view_quality import ABSENT_SECONDS, ViewWatch
 
 POSITION_ENTER_SECONDS = 0.25
 POSITION_LEAVE_SECONDS = 1.0
-FORM_SETTLE_SECONDS = 0.5  # form is judged once a position has been held this long
 
 
 @dataclass
@@ -82,7 +82,7 @@ class Engine:
         # Whether the key signal was seen back at rest since the last rep ended: a rep that starts
         # already in the position (a clip that begins mid-hold, a camera cut) has no range to report.
         self._rest_seen = False
-        self._form_since: dict[str, float] = {}
+        self.form = FormRules(template, self._condition)
         self.guidance = Guidance()
         self._last_hold_tick = 0
         self._last_time = -math.inf
@@ -91,7 +91,6 @@ class Engine:
         self._key_condition = _counted_key_condition(template)
         self._key_digits = 1 if key_unit(template) == "degrees" else 2  # torso lengths need two
         self._key_in_3d = _measured_in_3d(template, template.key_signal)
-        self._peak_conditions = _peak_conditions(template)
         self._required_parts = required_parts(template)
         self.range = PersonalRange(template.range, _key_thresholds(template)) if template.range else None
         self.identity = IdentityCheck(template)
@@ -313,7 +312,7 @@ class Engine:
         timer = HoldTimer() if hold and phase.name in hold.phases else None
         self._current = ActivePhase(phase, side, start, t, hidden, timer=timer)
         self._last_hold_tick = 0
-        self._form_since.clear()
+        self.form.new_position()
         new.append(Event("phase", start, phase.label, side=side or "", code=phase.name))
         counting = self.template.counting
         if counting.rule == "reach":
@@ -412,7 +411,8 @@ class Engine:
         if current.pending and not self._settle_identity(current, end, new):
             return
         rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
-        self._judge_peaks(current, rep, new)
+        for code, message in self.form.peaks(current, self.range):
+            self._add_fault(code, message, current.start, current, rep, new)
         if current.timer is not None:  # a held phase
             seconds = current.timer.seconds(current.start, end)
             current.held = seconds
@@ -422,7 +422,10 @@ class Engine:
             rep.range_of_motion, rep.peak = self._range_of_motion()
             if current.partial:
                 rep.notes.append(f"counted without seeing your {' or '.join(current.partial)}")
-            self._judge_tempo(rep, new)
+            too_fast = self.form.tempo(rep)
+            if too_fast is not None:
+                rep.faults.append("too_fast")
+                new.append(too_fast)
             new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
             self._rep_extremes = (math.inf, -math.inf)
             self._rest_seen = False
@@ -436,33 +439,6 @@ class Engine:
             current.timer.add(t, math.nan if key_value is None else key_value)
         else:
             current.timer.add(t, value_of(values, self.template.signals[name], current.side))
-
-    def _judge_peaks(self, current: ActivePhase, rep: Rep | None, new: list[Event]) -> None:
-        """Peak rules look at the most extreme value the phase reached (e.g. a shallow cat), in
-        a position that settled: a rushed one is the tempo rule's business, not a depth fault."""
-        if current.last_true - current.start < FORM_SETTLE_SECONDS:
-            return
-        for rule in self.template.form:
-            peak = current.peaks.get(rule.condition.signal)
-            if rule.at != "peak" or rule.phase != current.phase.name or peak is None:
-                continue
-            condition, message = rule.condition, rule.message
-            if self.range is not None and condition.signal == self.template.key_signal:
-                # Coach against the clinical standard, measured from this person's rest.
-                shift = self.range.shift()
-                condition = replace(condition, threshold=condition.threshold + shift,
-                                    release=condition.release + shift)
-                percent = 100 * self.range.progress(current.phase.name, peak)
-                message = message.replace("{percent}", f"{5 * round(percent / 5):.0f}")
-            if condition.enters(peak):
-                self._add_fault(rule.id, message, current.start, current, rep, new)
-
-    def _judge_tempo(self, rep: Rep, new: list[Event]) -> None:
-        tempo = self.template.tempo
-        if tempo and rep.end - rep.start < tempo.min_rep_seconds and "too_fast" not in rep.faults:
-            rep.faults.append("too_fast")
-            new.append(Event("form", rep.end, tempo.message, rep=rep.number, side=rep.side, code="too_fast",
-                             seconds=round(rep.end - rep.start, 2)))
 
     def _add_fault(self, code: str, message: str, t: float, current: ActivePhase, rep: Rep | None,
                    new: list[Event]) -> None:
@@ -539,49 +515,14 @@ class Engine:
         current = self._current
         if current is None or current.last_true != t:
             return
-        self._track_peaks(current, values)
+        self.form.track_peaks(current, values)
         # Judge form only in the settled position: not while moving in, nor during the exit grace;
         # and not while the view is too poor to see it (the user is told what to change).
-        if not self._form_settled(current, t) or self.guidance.view_unclear():
+        if not settled(current, t) or self.guidance.view_unclear():
             return
-        for rule in self.template.form:
-            if rule.at != "during" or rule.phase != current.phase.name or rule.id in current.faults:
-                continue
-            ok = self._form_condition(rule, values, current.side)
-            if not ok:
-                self._form_since.pop(rule.id, None)
-                continue
-            since = self._form_since.setdefault(rule.id, t)
-            if t - since >= rule.min_seconds:
-                rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
-                self._add_fault(rule.id, rule.message, since, current, rep, new)
-
-    @staticmethod
-    def _form_settled(current: ActivePhase, t: float) -> bool:
-        """A held position is judged once it has come to rest (the limbs are not still on their
-        way); any position once it has lasted FORM_SETTLE_SECONDS."""
-        if t - current.start < FORM_SETTLE_SECONDS:
-            return False
-        return current.timer is None or current.timer.holding()
-
-    def _form_condition(self, rule, values, side) -> bool | None:
-        """Whether the fault shows. With any_side, only if it shows on every side that can be
-        seen: e.g. "arm low" is not a fault while either arm is up (sides may be swapped)."""
-        if not rule.condition.any_side:
-            return self._condition(rule.condition, values, side, ("form", rule.id, side))
-        results = [self._condition(rule.condition, values, s, ("form", rule.id, s)) for s in SIDES]
-        seen = [r for r in results if r is not None]
-        return all(seen) if seen else None
-
-    def _track_peaks(self, current: ActivePhase, values) -> None:
-        for condition in self._peak_conditions.get(current.phase.name, ()):
-            value = value_of(values, self.template.signals[condition.signal], current.side)
-            if not math.isfinite(value):
-                continue
-            before = current.peaks.get(condition.signal)
-            lower = condition.direction == "below"
-            if before is None or (value < before if lower else value > before):
-                current.peaks[condition.signal] = value
+        for rule, since in self.form.during(current, values, t):
+            rep = self.reps[-1] if self.reps and self.reps[-1].end is None else None
+            self._add_fault(rule.id, rule.message, since, current, rep, new)
 
     # ----- guidance and state ------------------------------------------------------------------
     def _issue(self, code: str, active: bool, t: float, new: list[Event], text: str = "") -> None:
@@ -634,14 +575,6 @@ def _key_thresholds(template: Template) -> dict[str, float]:
             if condition.signal == template.key_signal:
                 out[name] = condition.threshold
     return out
-
-
-def _peak_conditions(template: Template) -> dict[str, list[Condition]]:
-    """Per phase, its conditions on the signals its peak rules judge (their direction says
-    which extreme is the peak)."""
-    judged = {(rule.phase, rule.condition.signal) for rule in template.form if rule.at == "peak"}
-    return {phase.name: [c for c in phase.conditions if (phase.name, c.signal) in judged]
-            for phase in template.phases}
 
 
 def _measured_in_3d(template: Template, name: str) -> bool:
