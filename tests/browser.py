@@ -133,6 +133,13 @@ def wait_for_selector(page, selector: str, timeout_s: float, screenshot: str | N
         pytest.fail(f"{selector!r} did not show within {timeout_s:.0f} s; the page showed: {shown[:1500]}")
 
 
+def wait_until_idle(page, timeout_s: float = 60) -> None:
+    """Wait until the app's script run has finished (Streamlit's running indicator is gone): a
+    click before that may land on an element the run is about to replace."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                           timeout=timeout_s * 1000)
+
+
 WEBRTC_IFRAME = "iframe[title*='streamlit_webrtc']"
 NO_PICTURE_TEXT = "The camera did not start"  # the app's words when START brings no picture
 

@@ -18,7 +18,8 @@ import subprocess
 
 import pytest
 
-from browser import ARTIFACTS, COACHING, launch, pass_safety_check, running_app, wait_for_selector
+from browser import (ARTIFACTS, COACHING, launch, pass_safety_check, running_app, wait_for_selector, wait_for_text,
+                     wait_until_idle)
 
 SCREENSHOTS = ARTIFACTS  # the ones in docs/screenshots are copies of these, looked at
 LOOPBACK_ARGS = ["--allow-loopback-in-peer-connection"]
@@ -148,11 +149,13 @@ def test_skipped_routine_steps_are_stored_as_skipped_not_finished(tmp_path):
         pass_safety_check(page)
         page.get_by_role("button", name="Start the routine").click()
         page.wait_for_selector("text=Step 1 of 2", timeout=30000)
+        wait_until_idle(page)  # the step's own Skip button, not one the run is about to replace
         step_text = page.locator("[data-testid='stMain']").inner_text()
         page.get_by_role("button", name="Skip this exercise").click()
-        page.wait_for_selector("text=Step 2 of 2", timeout=30000)
+        wait_for_text(page, "Step 2 of 2", 30, "routine-skip-1.png")
+        wait_until_idle(page)
         page.get_by_role("button", name="Skip this exercise").click()
-        page.wait_for_selector("text=0 of 2 exercises done", timeout=30000)
+        wait_for_text(page, "0 of 2 exercises done", 30, "routine-skip-2.png")
         end_text = page.locator("[data-testid='stMain']").inner_text()
         page.get_by_role("link", name="History").click()
         page.wait_for_selector("text=Routine runs", timeout=30000)
