@@ -43,16 +43,21 @@ def history() -> None:
     history_page(available)
 
 
+def loaded_templates() -> tuple[dict, dict] | None:
+    """The exercises and the broken files' problems, or None after saying why none could load."""
+    try:
+        return templates()
+    except DataError as exc:
+        st.error(f"The exercises could not be loaded: {exc}")
+        return None
+
+
 def routines() -> None:
     from posecheck.ui.routine import routine_page
 
-    try:
-        available, _ = templates()
-    except DataError as exc:
-        st.error(f"The exercises could not be loaded: {exc}")
-        return
-    st.warning(PAIN_WARNING)
-    routine_page(available)
+    if (loaded := loaded_templates()) is not None:
+        st.warning(PAIN_WARNING)
+        routine_page(loaded[0])
 
 
 def say_if_open_to_the_network() -> None:
@@ -67,12 +72,8 @@ def say_if_open_to_the_network() -> None:
 def exercises() -> None:
     from posecheck.ui.exercise import exercise_page
 
-    try:
-        available, broken = templates()
-    except DataError as exc:
-        st.error(f"The exercises could not be loaded: {exc}")
-        return
-    exercise_page(available, broken, PAIN_WARNING)
+    if (loaded := loaded_templates()) is not None:
+        exercise_page(*loaded, PAIN_WARNING)
 
 
 use_coach_style()  # large, high-contrast text and 44 px buttons on every page

@@ -107,20 +107,11 @@ def pass_safety_check(page) -> None:
 def wait_for_text(page, text: str, timeout_s: float, screenshot: str | None = None) -> None:
     """Wait until `text` shows; on a timeout fail with what the page showed instead (CI keeps
     no screenshots, so the words on the page are the only clue to why)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_selector(f"text={text}", timeout=timeout_s * 1000)
-    except PlaywrightTimeout:
-        if screenshot:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
-        shown = " | ".join(page.locator("[data-testid='stMain']").inner_text(timeout=5000).split("\n"))
-        pytest.fail(f"{text!r} did not show within {timeout_s:.0f} s; the page showed: {shown[:1500]}")
+    wait_for_selector(page, f"text={text}", timeout_s, screenshot)
 
 
 def wait_for_selector(page, selector: str, timeout_s: float, screenshot: str | None = None) -> None:
-    """As wait_for_text, for a CSS selector."""
+    """Wait until `selector` matches; on a timeout fail with what the page showed instead."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:

@@ -162,13 +162,6 @@ def rest_html(seconds_left: float, next_title: str, next_text: str) -> str:
             f'<p class="cue">Next: {html.escape(next_title)}</p><p class="label">{html.escape(next_text)}</p></div>')
 
 
-def per_side_text(step, snapshot) -> str:
-    if not step.per_side:
-        return ""
-    counts = snapshot.state.reps_by_side
-    return f" (left {counts.get('left', 0)} of {step.each}, right {counts.get('right', 0)} of {step.each})"
-
-
 def record_step(run: RoutineRun, summary: dict, how: str) -> None:
     """The current step's result, for the end-of-run summary."""
     step = run.routine.steps[run.step]
