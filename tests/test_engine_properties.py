@@ -432,7 +432,7 @@ def test_the_range_of_motion_is_the_span_since_the_last_rep_ended():
         for detection in first + pause + second:
             if any(e.kind == "rep_done" for e in engine.update(detection)):
                 expected.append((round(max(window) - min(window), 1),
-                                 round(min(window) if engine._key_low else max(window), 1)))
+                                 round(min(window) if engine.rep_range.low else max(window), 1)))
                 window = []
             if engine.state.key_value is not None:
                 window.append(engine.state.key_value)

@@ -73,6 +73,22 @@ class Guidance:
         return current
 
 
+def people_issues(main: Pose | None, others: int, main_side: str) -> list[tuple[str, bool, str]]:
+    """(code, active, text) for nobody in view and for someone else in view."""
+    crowded = main is not None and others > 0
+    text = (f"Someone else is in view: I'm following the person on the {main_side}. Only the person "
+            "exercising should be in the frame.") if crowded else ""
+    return [("no_person", main is None, ""), ("two_people", crowded, text)]
+
+
+def view_issues(template: Template, required, pose: Pose, visible: np.ndarray) -> list[tuple[str, bool, str]]:
+    """(code, active, text) for a side-on exercise seen from the front and a part out of frame."""
+    issues = [("turn_side_on", facing_camera(pose, visible), "")] if template.view == "side" else []
+    missing = missing_part(required, visible)
+    text = f"I can't see your {missing}: move so your whole body is in the frame." if missing else ""
+    return issues + [("out_of_frame", missing is not None, text)]
+
+
 def facing_camera(pose: Pose, visible: np.ndarray) -> bool:
     """Whether the person faces the camera (shoulders wide against the torso) rather than side-on."""
     ls, rs, lh, rh = (INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))

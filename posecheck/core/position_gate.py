@@ -1,0 +1,53 @@
+"""The starting position gate: phases are only followed while the person is in the template's
+starting position (on all fours, lying on the back ...). Entering takes a short steady moment and
+leaving a longer one, so a brief glitch neither opens nor closes the gate."""
+
+from __future__ import annotations
+
+from posecheck.core.conditions import Conditions
+from posecheck.core.template import SIDES, Position
+
+POSITION_ENTER_SECONDS = 0.25
+POSITION_LEAVE_SECONDS = 1.0
+
+
+class PositionGate:
+    def __init__(self, position: Position, conditions: Conditions):
+        self.position = position
+        self.conditions = conditions
+        self.open = False  # the person is in the starting position
+        self._met_since: float | None = None
+        self._lost_since: float | None = None
+
+    def update(self, values, t: float) -> bool:
+        met = self._met(values)
+        if met is None:  # cannot tell: keep what we had
+            met = self.open
+        if met:
+            self._lost_since = None
+            self._met_since = t if self._met_since is None else self._met_since
+            if not self.open and t - self._met_since >= POSITION_ENTER_SECONDS:
+                self.open = True
+        else:
+            self._met_since = None
+            self._lost_since = t if self._lost_since is None else self._lost_since
+            if self.open and t - self._lost_since >= POSITION_LEAVE_SECONDS:
+                self.open = False
+        return self.open
+
+    def _met(self, values) -> bool | None:
+        """Whether the starting position holds for either side; None if it cannot be seen."""
+        results = [self._met_on(values, side) for side in SIDES]
+        if any(r is True for r in results):
+            return True
+        return None if any(r is None for r in results) else False
+
+    def _met_on(self, values, side: str) -> bool | None:
+        result: bool | None = True
+        for i, condition in enumerate(self.position.conditions):
+            value = self.conditions.met_on_side(condition, values, side, ("position", i))
+            if value is None:
+                result = None if result is not False else False
+            elif not value:
+                result = False
+        return result

@@ -1,0 +1,96 @@
+"""A rep's range of motion and peak on the key signal: its lowest and highest values since the
+last rep ended, and whether it was seen back at rest in between (a rep that starts already in the
+position, as a clip that begins mid-hold or a camera cut, has no range to report)."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from posecheck.core.template import SIDES, Condition, Template, key_unit
+
+Personal = Callable[[str, Condition], Condition]  # a phase's condition moved to the person's range
+
+
+class RepRange:
+    def __init__(self, template: Template, personal: Personal):
+        self.template = template
+        self.personal = personal
+        self.low = key_extreme_is_low(template)  # the counted extreme is the key signal's low end
+        self._counted = counted_key_condition(template)
+        self._digits = 1 if key_unit(template) == "degrees" else 2  # torso lengths need two
+        # Only the two extremes are kept: a list of every value grew with every frame while no rep
+        # ended, e.g. through a long pause.
+        self._extremes = (math.inf, -math.inf)
+        self._rest_seen = False
+
+    def key_value(self, values, side: str | None) -> float | None:
+        """The key signal for `side`; with no side yet, the side moving furthest."""
+        key = self.template.signals[self.template.key_signal]
+        sides = ([side] if side else list(SIDES)) if key.per_side else [None]
+        found = [values[(key.name, s)] for s in sides if math.isfinite(values[(key.name, s)])]
+        if not found:
+            return None
+        return min(found) if self.low else max(found)
+
+    def observe(self, value: float | None, between_phases: bool) -> None:
+        if value is None:
+            return
+        low, high = self._extremes
+        self._extremes = (min(low, value), max(high, value))
+        self._rest_seen = self._rest_seen or (between_phases and self._at_rest(value))
+
+    def measure(self) -> tuple[float | None, float | None]:
+        """The rep's (range of motion, peak), then start afresh for the next rep."""
+        low, high = self._extremes
+        self._extremes, rest_seen, self._rest_seen = (math.inf, -math.inf), self._rest_seen, False
+        if low > high:  # no value seen
+            return None, None
+        peak = round(low if self.low else high, self._digits)
+        if self._counted is not None and not rest_seen:
+            return None, peak  # the way in was not seen: a span would only be the hold's wobble
+        return round(high - low, self._digits), peak
+
+    def _at_rest(self, value: float) -> bool:
+        """Whether the key signal is back past the counted phase's release, towards rest."""
+        if self._counted is None:
+            return True
+        release = self.personal(self.template.counting.phases[0], self._counted).release
+        return value > release if self.low else value < release
+
+
+def key_extreme_is_low(template: Template) -> bool:
+    """Whether the key signal's target is a low value (e.g. a hip angle closing), from the
+    direction of its condition in the counted phase."""
+    target = template.phase(template.counting.phases[0])
+    for condition in target.conditions:
+        if condition.signal == template.key_signal:
+            return condition.direction == "below"
+    return False
+
+
+def counted_key_condition(template: Template) -> Condition | None:
+    """The key signal's condition in the one counted phase of a "reach" template (None for a
+    cycle, whose reps sweep from one end to the other and always show their range)."""
+    if template.counting.rule != "reach":
+        return None
+    phase = template.phase(template.counting.phases[0])
+    return next((c for c in phase.conditions if c.signal == template.key_signal), None)
+
+
+def key_thresholds(template: Template) -> dict[str, float]:
+    """Per counted phase, the template's own threshold on the key signal."""
+    out = {}
+    for name in template.counting.phases:
+        for condition in template.phase(name).conditions:
+            if condition.signal == template.key_signal:
+                out[name] = condition.threshold
+    return out
+
+
+def measured_in_3d(template: Template, name: str) -> bool:
+    """Whether a signal (or every signal a derived one combines) is measured on the 3-D points."""
+    signal = template.signals[name]
+    if signal.signals:
+        return all(measured_in_3d(template, part) for part in signal.signals)
+    return signal.space == "world"
