@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging quiet
+os.environ.setdefault("GLOG_minloglevel", "2")  # glog only: the absl lines are kept off in estimator.py
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from posecheck.core.template import DataError  # noqa: E402
