@@ -99,7 +99,7 @@ def show_result(job: BackgroundAnalysis, template) -> None:
     saved = f" Saved to your history as session #{job.session_id}." if job.session_id else ""
     st.success(took + saved)
     notes = form_notes([(e.rep, e.message) for e in result.faults])
-    show_metrics(result.reps, summary["holds_s"], len(notes), template)
+    show_metrics(result.reps, summary.holds_s, len(notes), template)
     video, chart = st.columns([3, 2])
     with video:
         if job.running:
@@ -110,7 +110,7 @@ def show_result(job: BackgroundAnalysis, template) -> None:
         show_chart(result.series, result.reps, template)
     show_reps(result.reps, template, result.to_dict(), key="analysis")
     show_notes(notes)
-    for message in summary["guidance"] + summary["warnings"]:
+    for message in summary.guidance + summary.warnings:
         st.info(message)
 
 

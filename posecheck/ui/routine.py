@@ -165,8 +165,8 @@ def rest_html(seconds_left: float, next_title: str, next_text: str) -> str:
 def record_step(run: RoutineRun, summary: dict, how: str) -> None:
     """The current step's result, for the end-of-run summary."""
     step = run.routine.steps[run.step]
-    run.results.append({"exercise": step.exercise, "reps": summary["reps"], "target": step_target(step),
-                        "ended": how, "holds_s": summary["holds_s"]})
+    run.results.append({"exercise": step.exercise, "reps": summary.reps, "target": step_target(step),
+                        "ended": how, "holds_s": summary.holds_s})
 
 
 def end_step(run: RoutineRun, coach: LiveCoach, how: str) -> None:
