@@ -13,6 +13,7 @@ from posecheck.core.engine import Engine
 from posecheck.core.events import Event, Rep, reps_by_side
 from posecheck.core.keypoints import Detection
 from posecheck.core.signals import point_name
+from posecheck.core.summary import SessionSummary
 from posecheck.core.template import Template
 from posecheck.io.detection_cache import DetectionCache, file_digest
 from posecheck.io.names import fit_file_name
@@ -59,28 +60,16 @@ class AnalysisResult:
     def reps_by_side(self) -> dict[str, int]:
         return reps_by_side(self.reps)
 
-    def summary(self) -> dict:
-        fault_counts: dict[str, int] = {}
-        for event in self.faults:
-            fault_counts[event.code] = fault_counts.get(event.code, 0) + 1
-        return {
-            "exercise": self.exercise,
-            "source": self.source,
-            "duration_s": round(self.duration, 2),
-            "frames": self.frames,
-            "person_found_in": round(self.frames_with_person / self.frames, 3) if self.frames else 0.0,
-            "reps": len(self.reps),
-            "reps_by_side": self.reps_by_side(),
-            "holds_s": [e.seconds for e in self.holds],
-            "hold_target_s": self.hold_target,
-            "faults": fault_counts,
-            "guidance": list(dict.fromkeys(e.message for e in self.guidance)),
-            "warnings": self.warnings,
-        }
+    def summary(self) -> SessionSummary:
+        return SessionSummary.of(
+            self.exercise, self.reps, self.events, self.hold_target, source=self.source,
+            duration_s=round(self.duration, 2), frames=self.frames,
+            person_found_in=round(self.frames_with_person / self.frames, 3) if self.frames else 0.0,
+            warnings=list(self.warnings))
 
     def to_dict(self) -> dict:
         return {
-            "summary": self.summary(),
+            "summary": self.summary().to_dict(),
             "reps": [r.to_dict() for r in self.reps],
             "events": [e.to_dict() for e in self.events if e.kind != "hold_progress"],
         }

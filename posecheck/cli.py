@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ logging quiet
+os.environ.setdefault("GLOG_minloglevel", "2")  # glog only: the absl lines are kept off in estimator.py
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from posecheck.core.template import DataError  # noqa: E402
@@ -206,11 +206,11 @@ def _analyze_many(args, files: list[Path]) -> int:
             (out / f"{names[item.path]}.json").write_text(result_json(item.result) + "\n", encoding="utf-8")
             (out / f"{names[item.path]}.csv").write_text(reps_csv(item.result.reps), encoding="utf-8")
             summary = item.result.summary()
-            holds = summary["holds_s"]
+            holds = summary.holds_s
             if store is not None:
                 save_result(store, item.result, name)
-            rows.append((name, f"{summary['duration_s']:.0f} s", str(summary["reps"]),
-                         f"{max(holds):.0f} s" if holds else "-", "; ".join(summary["warnings"]) or "ok"))
+            rows.append((name, f"{summary.duration_s:.0f} s", str(summary.reps),
+                         f"{max(holds):.0f} s" if holds else "-", "; ".join(summary.warnings) or "ok"))
     finally:
         close()
     width = max(len(r[0]) for r in rows)
@@ -246,7 +246,7 @@ def _store(args):
 
 
 def _history(args) -> int:
-    from posecheck.report import when
+    from posecheck.report import session_data, when
 
     store = _store(args)
     if args.delete is not None:
@@ -259,7 +259,7 @@ def _history(args) -> int:
         return _show_session(store, args)
     sessions = [s for s in store.sessions() if not args.exercise or s["exercise"] == args.exercise]
     if args.json:
-        print(json.dumps(sessions, indent=2))
+        print(json.dumps([session_data(s) for s in sessions], indent=2))
         return 0
     if not sessions:
         print(f"No sessions stored yet ({store.path}).")
@@ -274,14 +274,14 @@ def _history(args) -> int:
 
 
 def _show_session(store, args) -> int:
-    from posecheck.report import rep_rows, when
+    from posecheck.report import rep_rows, session_data, when
 
     session = store.session(args.session)
     if session is None:
         raise StoreError(f"there is no session {args.session} in {store.path}")
     reps = store.reps(args.session)
     if args.json:
-        print(json.dumps({**session, "reps": [r.to_dict() for r in reps], "events": store.events(args.session)},
+        print(json.dumps({**session_data(session), "reps": [r.to_dict() for r in reps], "events": store.events(args.session)},
                          indent=2))
         return 0
     print(f"Session {session['id']}: {session['exercise']}, {session['source']}, {when(session['started_at'])}"

@@ -92,13 +92,15 @@ class MediaPipePose:
         ms = max(int(round(timestamp * 1000)), self._last_ms + 1)
         self._last_ms = ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if self._first:  # the graph's start-up warnings come with the first frame
+        if self._first or not _pose_found.is_set():
             with native_stderr_silenced():
                 result = self._landmarker.detect_for_video(image, ms)
             self._first = False
         else:
             result = self._landmarker.detect_for_video(image, ms)
         found = len(result.pose_landmarks)
+        if found:
+            _pose_found.set()
         worlds = result.pose_world_landmarks or [None] * found
         masks = result.segmentation_masks or [None] * found
         poses = [_with_outline(Pose.from_mediapipe(lms, width, height, world), mask)
@@ -125,6 +127,13 @@ def _with_outline(pose: Pose, mask) -> Pose:
     return pose.with_outline(**outline_measures(mask.numpy_view(), pose.xy))
 
 
+# MediaPipe's native warnings come once per process, through absl logging (which no environment
+# variable such as GLOG_minloglevel turns off; nothing calls absl::InitializeLog, so every level
+# reaches descriptor 2): the graph's start-up notes with a landmarker's first frame, and
+# "Using NORM_RECT without IMAGE_DIMENSIONS ..." (a LOG_FIRST_N inside the pose graph shipped in
+# the .task file, whatever the image options) with the first frame in which any landmarker of this
+# process finds a person. Frames are read with descriptor 2 silenced until then.
+_pose_found = threading.Event()
 _silence_lock = threading.Lock()
 _silenced = 0  # nested or concurrent silences (landmarkers starting on several threads)
 _saved_stderr = -1  # a copy of the real descriptor 2, while silenced

@@ -20,8 +20,8 @@ import numpy as np
 
 from posecheck.analysis import key_joint, series_point
 from posecheck.core.engine import Engine, EngineState
-from posecheck.core.events import reps_by_side
 from posecheck.core.keypoints import Detection
+from posecheck.core.summary import SessionSummary
 from posecheck.core.template import Template
 from posecheck.overlay import annotate
 
@@ -106,7 +106,7 @@ class LiveCoach:
         with self._lock:
             return self._finished
 
-    def finish(self) -> dict:
+    def finish(self) -> SessionSummary:
         """End the session: close open holds, store the summary. Safe to call more than once.
         The person ended it (STOP, "it hurts", another exercise): a hold it cut off is timed,
         not judged too short."""
@@ -121,7 +121,7 @@ class LiveCoach:
             self._snapshot.running = False
             return self._summary()
 
-    def close(self) -> dict:
+    def close(self) -> SessionSummary:
         """End the session (as `finish`) and close the estimator now, on this thread: a landmarker
         left to the garbage collector is closed on whatever thread collects it (once, Streamlit's
         file watcher's, and the server hung). Safe to call more than once."""
@@ -134,15 +134,10 @@ class LiveCoach:
                     close()
         return summary
 
-    def _summary(self) -> dict:
-        return {
-            "exercise": self.template.name,
-            "reps": len(self.engine.reps),
-            "reps_by_side": reps_by_side(self.engine.reps),
-            "holds_s": [e.seconds for e in self.engine.events if e.kind == "hold"],
-            "hold_target_s": self.template.hold.target_seconds if self.template.hold else None,
-            "faults": sorted({e.message for e in self.engine.events if e.kind == "form"}),
-        }
+    def _summary(self) -> SessionSummary:
+        hold = self.template.hold
+        return SessionSummary.of(self.template.name, self.engine.reps, self.engine.events,
+                                 hold.target_seconds if hold else None)
 
     def _add_to_series(self, t: float) -> None:
         if self.series and t - self.series[-1][0] < SERIES_STEP:

@@ -86,7 +86,7 @@ def key_thresholds(template: Template) -> list[tuple[str, float]]:
 
 def report_text(result, template: Template) -> str:
     lines = [f"{template.title}: {Path(result.source).name}  ({result.duration:.1f} s, "
-             f"{result.frames} frames, person found in {result.summary()['person_found_in']:.0%})", ""]
+             f"{result.frames} frames, person found in {result.summary().person_found_in:.0%})", ""]
     if result.reps:
         unit, digits = unit_of(template)
         unit = "°" if unit == "°" else " tl"
@@ -140,6 +140,16 @@ def history_csv(store) -> str:
     return out.getvalue()
 
 
+def summary_data(summary) -> dict | None:
+    """A stored session's SessionSummary as plain JSON data (None for a session cut off)."""
+    return summary.to_dict() if summary is not None else None
+
+
+def session_data(session: dict) -> dict:
+    """A row of `Store.sessions` or `Store.session` as plain JSON data."""
+    return {**session, "summary": summary_data(session["summary"])}
+
+
 def history_json(store) -> str:
     """Every session, oldest first, with its summary, reps and form/hold/guidance events."""
     sessions = []
@@ -148,7 +158,7 @@ def history_json(store) -> str:
             "session": session["id"], "started_at": datetime.fromtimestamp(session["started_at"]).isoformat(),
             "ended_at": datetime.fromtimestamp(session["ended_at"]).isoformat() if session["ended_at"] else None,
             "exercise": session["exercise"], "source": session["source"], "video": session["video_name"],
-            "summary": session["summary"],
+            "summary": summary_data(session["summary"]),
             "reps": [rep.to_dict() for rep in store.reps(session["id"])],
             "events": store.events(session["id"])})
     return json.dumps({"sessions": sessions}, indent=2)

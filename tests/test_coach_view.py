@@ -5,6 +5,7 @@ import numpy as np
 
 from posecheck.core.engine import EngineState
 from posecheck.overlay import FIGURE, annotate
+from posecheck.core.summary import FormNote, SessionSummary
 from posecheck.ui.coach_view import coach_html, summary_html, summary_lines
 
 
@@ -39,9 +40,10 @@ def test_out_of_position_the_panel_says_how_to_get_into_it():
 
 
 def test_the_summary_names_reps_by_side_holds_against_target_one_form_note_and_pain():
-    summary = {"reps": 4, "reps_by_side": {"left": 2, "right": 2, "all": 4}, "holds_s": [14.6, 9.2],
-               "hold_target_s": 15.0, "faults": ["Arm: held 9 s of 15 s. Hold 6 s longer next time.",
-                                                 "Keep your supporting hips level."]}
+    summary = SessionSummary("bird-dog", 4, {"left": 2, "right": 2, "all": 4}, holds_s=[14.6, 9.2],
+                             hold_target_s=15.0,
+                             faults=[FormNote("hold_short", "Arm: held 9 s of 15 s. Hold 6 s longer next time.", 2),
+                                     FormNote("hips_level", "Keep your supporting hips level.")])
     lines = summary_lines(summary, pain_before=5, pain_after=None)
     assert lines == ["4 reps (left 2 · right 2)", "Holds: 15 s, 9 s (target 15 s)",
                      "Main form note: Keep your supporting hips level.", "Pain before 5/10, after not rated yet"]

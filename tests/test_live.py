@@ -47,7 +47,7 @@ def test_live_coach_counts_speaks_and_stores_each_rep(tmp_path, templates):
         spoken.append(coach.spoken.get())
     assert "Rep 1 (right)" in spoken
     summary = coach.finish()
-    assert summary["reps"] == 1 and summary["holds_s"]
+    assert summary.reps == 1 and summary.holds_s
     assert store.sessions()[0]["ended_at"] is not None
     series = store.session(recorder.session_id)["series"]
     assert len(series) > 20 and min(v for _, v in series if v is not None) < 60  # the pull reached ~50°

@@ -193,7 +193,7 @@ def test_thirty_minutes_live(tmp_path, templates):
     # The reps, as scripted, counted and stored.
     summary = coach.finish()
     half = SCRIPTED_REPS // 2
-    assert summary["reps"] == SCRIPTED_REPS and summary["reps_by_side"] == {"right": half, "left": half}
+    assert summary.reps == SCRIPTED_REPS and summary.reps_by_side == {"right": half, "left": half}
     session_id = coach.recorder.session_id
     assert len(store.reps(session_id)) == SCRIPTED_REPS
     assert all(rep.hold_seconds and rep.hold_seconds > 10 for rep in store.reps(session_id))

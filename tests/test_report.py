@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from posecheck.core.events import Rep
+from posecheck.core.summary import SessionSummary
 from posecheck.io.store import Store
 from posecheck.report import (history_csv, history_json, key_thresholds, rep_rows, reps_by_period,
                               totals_by_exercise)
@@ -43,7 +44,7 @@ def _store_with_history(tmp_path):
         sid = store.start_session(exercise, "live", started_at=monday + days * 86400)
         for n in range(1, reps + 1):
             store.save_rep(sid, Rep(n, "", float(n), float(n), hold_seconds=2.0))
-        store.finish_session(sid, {"reps": reps})
+        store.finish_session(sid, SessionSummary(exercise, reps=reps))
     store.start_session("knee-to-chest", "video", "clip.mp4", started_at=monday + 3600)  # no reps, cut off
     return store
 

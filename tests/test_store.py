@@ -7,6 +7,7 @@ import time
 import pytest
 
 from posecheck.core.events import Event, Rep
+from posecheck.core.summary import FormNote, SessionSummary
 from posecheck.io.store import SCHEMA_VERSION, SessionRecorder, Store, StoreError
 
 
@@ -17,7 +18,7 @@ def test_round_trip(tmp_path):
               faults=["hold_short"], notes=["counted without seeing your reaching arm"])
     store.save_rep(sid, rep)
     store.save_event(sid, Event("form", 4.0, "held 3 s of 15 s", rep=1, code="hold_short", seconds=2.7))
-    store.finish_session(sid, {"reps": 1})
+    store.finish_session(sid, SessionSummary("bird-dog", reps=1))
     assert store.reps(sid) == [rep]
     (session,) = store.sessions()
     assert session["exercise"] == "bird-dog" and session["rep_count"] == 1 and session["ended_at"]
@@ -107,7 +108,7 @@ def test_a_schema_1_file_is_migrated_and_keeps_its_sessions(tmp_path):
     store = Store(path)
     assert store.schema_version() == SCHEMA_VERSION
     (session,) = store.sessions()
-    assert session["summary"] == {"reps": 1} and session["rep_count"] == 1
+    assert session["summary"] == SessionSummary("", reps=1) and session["rep_count"] == 1
     assert store.session(1)["series"] == []  # the column schema 2 added, empty for old sessions
     store.save_series(1, [(0.0, 10.0), (0.1, None)])
     assert store.session(1)["series"] == [[0.0, 10.0], [0.1, None]]
@@ -166,6 +167,6 @@ def test_an_analysis_result_is_saved_as_one_finished_session(tmp_path):
     sid = save_result(store, result, "clip.mp4")
     session = store.session(sid)
     assert session["source"] == "video" and session["video_name"] == "clip.mp4" and session["ended_at"]
-    assert session["summary"]["reps"] == 1 and session["series"] == [[0.0, 100.0], [0.5, 150.0]]
+    assert session["summary"].reps == 1 and session["series"] == [[0.0, 100.0], [0.5, 150.0]]
     assert store.reps(sid) == result.reps
     assert [e["kind"] for e in store.events(sid)] == ["form", "hold"]  # progress ticks are not history

@@ -18,6 +18,7 @@ from contextlib import closing
 from pathlib import Path
 
 from posecheck.core.events import Event, Rep
+from posecheck.core.summary import SessionSummary
 
 DB_ENV = "POSECHECK_DB"
 STORED_EVENTS = ("form", "hold", "guidance")  # what a session keeps besides its reps
@@ -183,10 +184,10 @@ class Store:
             db.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?)",
                        (session_id, event.time, event.kind, event.code, event.rep, event.message, event.seconds))
 
-    def finish_session(self, session_id: int, summary: dict) -> None:
+    def finish_session(self, session_id: int, summary: SessionSummary) -> None:
         with closing(self._connect()) as db, db:
             db.execute("UPDATE sessions SET ended_at=?, summary=? WHERE id=?",
-                       (time.time(), json.dumps(summary), session_id))
+                       (time.time(), json.dumps(summary.to_dict()), session_id))
 
     def save_series(self, session_id: int, series: list[tuple[float, float | None]]) -> None:
         with closing(self._connect()) as db, db:
@@ -198,7 +199,8 @@ class Store:
 
     # ----- reading ------------------------------------------------------------------------------
     def sessions(self) -> list[dict]:
-        """Every session, newest first, without its series; `summary` is decoded."""
+        """Every session, newest first, without its series; `summary` is a SessionSummary (None
+        while the session runs, or if it was cut off)."""
         with closing(self._connect()) as db:
             rows = db.execute("""SELECT s.id, s.started_at, s.ended_at, s.exercise, s.source, s.video_name,
                                         s.summary, s.pain_before, s.pain_after, s.stop_reason, s.routine_run,
@@ -251,7 +253,7 @@ class Store:
 
 def _session_dict(row: sqlite3.Row) -> dict:
     session = dict(row)
-    session["summary"] = json.loads(row["summary"]) if row["summary"] else {}
+    session["summary"] = SessionSummary.from_dict(json.loads(row["summary"])) if row["summary"] else None
     return session
 
 
@@ -285,7 +287,7 @@ class SessionRecorder:
             if event.kind in STORED_EVENTS:
                 self.store.save_event(self.session_id, event)
 
-    def finish(self, summary: dict, series: list | None = None) -> None:
+    def finish(self, summary: SessionSummary, series: list | None = None) -> None:
         if series:
             self.store.save_series(self.session_id, series)
         self.store.finish_session(self.session_id, summary)

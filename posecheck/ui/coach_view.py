@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 
+from posecheck.core.summary import SessionSummary
+
 # High contrast (WCAG AA and more) at sizes read from the floor; the figures scale with the screen.
 STYLE = """
 <style>
@@ -70,17 +72,17 @@ def coach_html(state, frames: int, target: int | None = None, each_side: int | N
     return "".join(parts)
 
 
-def summary_lines(summary: dict, pain_before: int | None = None, pain_after: int | None = None,
+def summary_lines(summary: SessionSummary, pain_before: int | None = None, pain_after: int | None = None,
                   stopped_for_pain: bool = False) -> list[str]:
     """What the session did, in plain words: reps by side, holds against the target, the main form
-    note, pain before and after. Hold shortfalls are not repeated as form notes."""
-    lines = [plural(summary["reps"], "rep") + (f" ({sides_text(summary['reps_by_side'])})"
-                                              if sides_text(summary["reps_by_side"]) else "")]
-    holds, target = summary.get("holds_s") or [], summary.get("hold_target_s")
+    note (the most frequent), pain before and after. Hold shortfalls are not repeated as form notes."""
+    sides = sides_text(summary.reps_by_side)
+    lines = [plural(summary.reps, "rep") + (f" ({sides})" if sides else "")]
+    holds, target = summary.holds_s, summary.hold_target_s
     if holds:
         against = f" (target {target:.0f} s)" if target else ""
         lines.append("Holds: " + ", ".join(f"{h:.0f} s" for h in holds) + against)
-    notes = [note for note in summary.get("faults", []) if "longer next time" not in note]
+    notes = summary.form_messages()
     if notes and not stopped_for_pain:
         lines.append(f"Main form note: {notes[0]}")
     if pain_before is not None or pain_after is not None:
@@ -90,7 +92,7 @@ def summary_lines(summary: dict, pain_before: int | None = None, pain_after: int
     return lines
 
 
-def summary_html(title: str, summary: dict, saved: bool, pain_before: int | None = None,
+def summary_html(title: str, summary: SessionSummary, saved: bool, pain_before: int | None = None,
                  pain_after: int | None = None, stopped_for_pain: bool = False) -> str:
     heading = "Stopped because it hurts" if stopped_for_pain else f"{title}: session finished"
     items = "".join(f"<li>{html.escape(line)}</li>" for line in

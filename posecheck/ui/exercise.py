@@ -10,11 +10,12 @@ from pathlib import Path
 import streamlit as st
 
 from posecheck.analysis import BackgroundAnalysis
-from posecheck.live import LiveCoach
+from posecheck.ui import flow
 from posecheck.ui.coach_view import summary_html
+from posecheck.ui.flow import STOPPED_FOR_PAIN, LiveSession
 from posecheck.ui.live import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live, speak,
                                start_camera, wait_for_picture, warn_if_no_picture)
-from posecheck.ui.pain import STOPPED_FOR_PAIN, ask_pain_after, pain_rating, safety_check, show_suggestion_for
+from posecheck.ui.pain import ask_pain_after, pain_rating, safety_check, show_suggestion_for
 from posecheck.ui.review import form_notes, show_chart, show_metrics, show_notes, show_reps
 from posecheck.ui.samples import can_render, describe as describe_sample, hold_of, rendered_sample, samples_for
 
@@ -99,7 +100,7 @@ def show_result(job: BackgroundAnalysis, template) -> None:
     saved = f" Saved to your history as session #{job.session_id}." if job.session_id else ""
     st.success(took + saved)
     notes = form_notes([(e.rep, e.message) for e in result.faults])
-    show_metrics(result.reps, summary["holds_s"], len(notes), template)
+    show_metrics(result.reps, summary.holds_s, len(notes), template)
     video, chart = st.columns([3, 2])
     with video:
         if job.running:
@@ -110,7 +111,7 @@ def show_result(job: BackgroundAnalysis, template) -> None:
         show_chart(result.series, result.reps, template)
     show_reps(result.reps, template, result.to_dict(), key="analysis")
     show_notes(notes)
-    for message in summary["guidance"] + summary["warnings"]:
+    for message in summary.guidance + summary.warnings:
         st.info(message)
 
 
@@ -126,29 +127,29 @@ def live_section(template) -> None:
             st.info("The camera can start once the check above is answered.")
         return
     pain_before = pain_rating("How is your back pain right now?", key=f"pain-before-{template.name}")
-    key = f"live-{template.name}-{sample.name if sample else 'webcam'}"
-    coach = current_coach(template, key, sample.name if sample else "webcam")
+    source_name = sample.name if sample else "webcam"
+    key = f"live-{template.name}-{source_name}"
+    state = live_state()
+    coach = flow.live_coach(state, key, lambda: new_coach(template, source_name), retire_coach)
     camera_column, coach_column = st.columns([3, 2])
-    stopping = st.session_state.get("stop_camera") == key
     with camera_column:
-        ctx = start_camera(key, coach, sample, stop=stopping)
-    if stopping and not ctx.state.playing:  # off: hand START back to the person (the component
-        st.session_state.stop_camera = None  # hides its buttons while the page holds it off)
-        st.rerun()
+        ctx = start_camera(key, coach, sample, stop=state.camera_held_off == key)
+    if flow.camera_released(state, key, ctx.state.playing):  # hand START back to the person (the
+        st.rerun()  # component hides its buttons while the page holds it off)
     with coach_column:
         panel, speech, hurts = st.empty(), st.empty(), st.empty()  # slots: nothing stale stays on screen
-        if ctx.state.playing and not st.session_state.get("coach_done"):
+        if flow.coaching(state, ctx.state.playing):
             if hurts.button("Stop: it hurts", key=f"hurts-{key}", type="primary", use_container_width=True):
-                stop_for_pain(coach, key)
+                flow.stop_for_pain(state, key)
                 st.rerun()
     status = st.empty()
     with st.expander("Details"):
         details = st.empty()
     wait_for_picture(ctx, coach, key, status)  # START pressed: say so if no picture comes
-    if ctx.state.playing and not st.session_state.get("coach_done"):
+    if flow.coaching(state, ctx.state.playing):
         scroll_to_camera()
-    while ctx.state.playing and not st.session_state.get("coach_done"):
-        save_pain_before(coach, pain_before)
+    while flow.coaching(state, ctx.state.playing):
+        flow.save_pain_before(state, pain_before)
         show_live(panel, coach.snapshot(), template, details=details)
         if not warn_if_no_picture(ctx, coach, key, status) and coach.stalled():
             status.warning("The camera stopped sending pictures. What you did so far is saved: press STOP, "
@@ -158,12 +159,10 @@ def live_section(template) -> None:
             if not muted:
                 speak(speech, phrase)
         time.sleep(0.3)
-    snapshot = coach.snapshot()
-    summarised = (st.session_state.get("live_summary") or {}).get("coach") == coach.key
-    if snapshot.frames and not ctx.state.playing and not summarised:  # again if a rerun cut the last one short
-        save_pain_before(coach, pain_before)
-        end_session(coach)
-    show_session_summary(template)
+    if flow.camera_stopped(state, coach.snapshot().frames, ctx.state.playing):
+        flow.save_pain_before(state, pain_before)
+        flow.end_session(state)
+    show_session_summary(state, template)
 
 
 def choose_sample(template, key: str) -> Path | None:
@@ -182,65 +181,24 @@ def choose_sample(template, key: str) -> Path | None:
     return None
 
 
-def current_coach(template, key: str, source_name: str) -> LiveCoach:
-    """This page's coach: a new one for a new exercise or camera, or once a session has ended."""
-    previous = st.session_state.get("coach")
-    stopping = st.session_state.get("stop_camera") == key  # its frames must not start a new session
-    replace = previous is None or previous.closed or st.session_state.get("coach_key") != key \
-        or st.session_state.get("coach_done") and not stopping
-    if replace:
-        retire_coach(previous)
-        st.session_state.coach = new_coach(template, source_name)
-        st.session_state.coach_key, st.session_state.coach_done = key, False
-    return st.session_state.coach
+def live_state() -> LiveSession:
+    """The live coaching's state, kept across the page's runs."""
+    return st.session_state.setdefault("live_session", LiveSession())
 
 
-def end_session(coach: LiveCoach, stopped_for_pain: bool = False) -> None:
-    """The camera stopped: close the session and keep its summary on screen until the next one.
-    Safe to repeat (a rerun can interrupt a run anywhere): `finish` returns the same summary."""
-    summary = coach.finish()
-    session_id = coach.recorder.session_id if coach.recorder is not None else None
-    st.session_state.live_summary = {"summary": summary, "session_id": session_id, "title": coach.template.title,
-                                     "exercise": coach.template.name, "stopped_for_pain": stopped_for_pain,
-                                     "coach": coach.key}
-    if session_id is not None:
-        st.session_state.pain_after_pending = session_id
-    st.session_state.coach_done = True  # last: the next run replaces the coach only once all is kept
-
-
-def show_session_summary(template) -> None:
+def show_session_summary(state: LiveSession, template) -> None:
     """The last session's summary, on screen after STOP and after the pain-after tap."""
-    shown = st.session_state.get("live_summary")
-    if not shown or shown["exercise"] != template.name:
+    shown = state.shown
+    if shown is None or shown.exercise != template.name:
         return
     store = open_store()
-    pain_before = pain_after = None
-    if store is not None and shown["session_id"] is not None:
-        row = store.session(shown["session_id"])
-        pain_before, pain_after = (row["pain_before"], row["pain_after"]) if row else (None, None)
-    if shown["stopped_for_pain"]:
+    pain_before, pain_after = flow.shown_pains(shown, store)
+    if shown.stopped_for_pain:
         st.error(STOPPED_FOR_PAIN)
-    st.markdown(summary_html(shown["title"], shown["summary"], shown["session_id"] is not None, pain_before,
-                             pain_after, shown["stopped_for_pain"]), unsafe_allow_html=True)
-    if ask_pain_after(store):
+    st.markdown(summary_html(shown.title, shown.summary, shown.session_id is not None, pain_before,
+                             pain_after, shown.stopped_for_pain), unsafe_allow_html=True)
+    if ask_pain_after(store, state):
         st.rerun()
-
-
-def save_pain_before(coach: LiveCoach, pain: int | None) -> None:
-    """The pain rated before the session goes with it once it exists (at the camera's first frame)."""
-    recorder = coach.recorder
-    if pain is not None and recorder is not None and st.session_state.get("pain_before_saved") != recorder.session_id:
-        recorder.store.set_pain(recorder.session_id, before=pain)
-        st.session_state.pain_before_saved = recorder.session_id
-
-
-def stop_for_pain(coach: LiveCoach, camera_key: str) -> None:
-    """"Stop: it hurts": counting ends at once, the camera is turned off, what was done is kept,
-    and why it stopped."""
-    end_session(coach, stopped_for_pain=True)
-    st.session_state.stop_camera = camera_key
-    if coach.recorder is not None:
-        coach.recorder.store.stop_session(coach.recorder.session_id, "pain")
 
 
 def exercise_page(available: dict, broken: dict, pain_warning: str) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 from posecheck.charts import progress_chart
 from posecheck.core.template import Template
 from posecheck.io.store import Store, StoreError
-from posecheck.report import history_csv, history_json, reps_by_period, totals_by_exercise, when
+from posecheck.report import history_csv, history_json, reps_by_period, session_data, totals_by_exercise, when
 from posecheck.ui.pain import show_pain_history
 from posecheck.ui.coach_view import plural
 from posecheck.ui.review import form_notes, show_chart, show_metrics, show_notes, show_reps
@@ -122,7 +122,7 @@ def show_one_session(store: Store, sessions: list[dict], templates: dict[str, Te
     st.subheader(session_label(by_id[chosen], title))
     show_metrics(reps, holds, len(notes), template)
     show_chart(session["series"], reps, template)
-    document = {"session": {k: v for k, v in session.items() if k != "series"},
+    document = {"session": {k: v for k, v in session_data(session).items() if k != "series"},
                 "reps": [r.to_dict() for r in reps], "events": events}
     show_reps(reps, template, document, key=f"history-{chosen}")
     show_notes(notes)

@@ -8,10 +8,9 @@ import streamlit as st
 from posecheck.charts import pain_chart
 from posecheck.core.pain import CONTRAINDICATIONS, helpful_exercises, relief_by_exercise, screen, suggestion
 from posecheck.report import when
+from posecheck.ui.flow import LiveSession, save_pain_after
 
 PAIN_LEVELS = list(range(11))
-STOPPED_FOR_PAIN = ("Stopped because it hurts. Rest now; what you did is saved. If the pain stays, is severe, "
-                    "or spreads into a leg, see a doctor or physiotherapist before exercising again.")
 
 
 def safety_check() -> bool:
@@ -33,16 +32,14 @@ def pain_rating(question: str, key: str) -> int | None:
     return st.pills(question, PAIN_LEVELS, key=key, help="0 is no pain, 10 the worst pain you can imagine")
 
 
-def ask_pain_after(store, key: str = "pain_after_pending") -> bool:
-    """After a session ends, ask once how the pain is now, and store it with that session.
+def ask_pain_after(store, state: LiveSession) -> bool:
+    """After a live session ends, ask once how the pain is now, and store it with that session.
     True when it was just saved (the caller shows it in the session's summary)."""
-    session_id = st.session_state.get(key)
+    session_id = state.pain_after_pending
     if session_id is None or store is None:
         return False
     after = pain_rating("How is your back pain now, after the exercise?", key=f"pain-after-{session_id}")
-    if after is not None:
-        store.set_pain(session_id, after=after)
-        st.session_state[key] = None
+    if save_pain_after(state, store, after):
         st.toast(f"Pain {after}/10 saved with the session.")
         return True
     return False

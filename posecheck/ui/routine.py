@@ -6,35 +6,20 @@ stored as a session of one routine run."""
 from __future__ import annotations
 
 import time
-import uuid
-from dataclasses import dataclass, field
 
 import streamlit as st
 
 from posecheck.core.pain import helpful_exercises, suggestion
-from posecheck.core.routine import Routine, step_done, step_target
+from posecheck.core.routine import Routine, step_target
 from posecheck.core.template import Template
 from posecheck.io.routines import load_available_routines
 from posecheck.live import LiveCoach
 from posecheck.report import step_text
+from posecheck.ui import flow
+from posecheck.ui.flow import DONE, PAIN, SKIPPED, STOPPED, RoutineRun, StepCoach
 from posecheck.ui.live import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live,
                                start_camera, use_coach_style, wait_for_picture, warn_if_no_picture)
-from posecheck.ui.pain import STOPPED_FOR_PAIN, pain_rating, safety_check
-
-
-@dataclass
-class RoutineRun:
-    routine: Routine
-    run_id: int | None  # None when the history cannot be opened: the routine still runs
-    step: int = 0
-    rest_until: float | None = None  # while resting after the current step
-    results: list[dict] = field(default_factory=list)  # per step: exercise, reps, target, how it ended
-    stop_reason: str = ""
-    finished: bool = False
-    pain_after_saved: bool = False
-    # Names this run's camera and coaches: unique, unlike id(run), which a later run can reuse once
-    # this one is gone (it would then inherit this run's finished coach and camera state).
-    key: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+from posecheck.ui.pain import pain_rating, safety_check
 
 
 def routine_page(templates: dict[str, Template]) -> None:
@@ -72,21 +57,14 @@ def preview(routine: Routine, templates: dict[str, Template]) -> None:
         return
     pain = pain_rating("How is your back pain right now?", key=f"routine-pain-before-{routine.name}")
     if st.button("Start the routine", type="primary"):
-        run_id = store.start_routine_run(routine.name) if store else None
-        if store and pain is not None:
-            store.set_pain(run_id, before=pain, table="routine_runs")
-        st.session_state.routine_run = RoutineRun(routine, run_id)
+        st.session_state.routine_run = flow.start_run(routine, store, pain)
         st.rerun()
 
 
 def step_coach(run: RoutineRun, template: Template) -> LiveCoach:
     """One coach (one stored session) per step of the run."""
-    key = (run.key, run.step)
-    if st.session_state.get("routine_coach_key") != key:
-        retire_coach(st.session_state.get("routine_coach"))
-        st.session_state.routine_coach = new_coach(template, "webcam", run.run_id)
-        st.session_state.routine_coach_key = key
-    return st.session_state.routine_coach
+    slot = st.session_state.setdefault("routine_coach", StepCoach())
+    return flow.step_coach(slot, run, lambda: new_coach(template, "webcam", run.run_id), retire_coach)
 
 
 def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
@@ -97,7 +75,7 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
     steps = run.routine.steps
     step = steps[run.step]
     template = templates[step.exercise]
-    resting = run.rest_until is not None
+    resting = run.resting
     upcoming = templates[steps[run.step + 1].exercise] if resting else None
     with st.empty().container():  # one slot: the camera below keeps its place in the page (and runs on)
         if resting:
@@ -117,16 +95,16 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
     skip, stop, hurts = st.columns(3)
     if resting:
         if skip.button("Skip the rest", use_container_width=True, key="skip-rest"):
-            next_step(run)
+            flow.next_step(run)
             st.rerun()
     elif skip.button("Skip this exercise", use_container_width=True, key="skip-step"):
-        end_step(run, coach, "skipped")
+        flow.end_step(run, coach, SKIPPED, open_store(), time.monotonic)
         st.rerun()
     if stop.button("Stop the routine", use_container_width=True):
-        end_run(run, coach, "stopped")
+        flow.end_run(run, coach, STOPPED, open_store())
         st.rerun()
     if hurts.button("Stop: it hurts", type="primary", use_container_width=True):
-        end_run(run, coach, "pain")
+        flow.end_run(run, coach, PAIN, open_store())
         st.rerun()
     status = st.empty()
     if not ctx.state.playing:
@@ -135,20 +113,18 @@ def show_step(run: RoutineRun, templates: dict[str, Template]) -> None:
     else:
         scroll_to_camera()
     while ctx.state.playing:
-        if run.rest_until is not None:
-            left_s = run.rest_until - time.monotonic()
-            if left_s <= 0:
-                next_step(run)
+        if run.resting:
+            if flow.end_rest_if_over(run, time.monotonic):
                 st.rerun()
-            panel.markdown(rest_html(left_s, upcoming.title, step_text(steps[run.step + 1], upcoming)),
-                           unsafe_allow_html=True)
+            panel.markdown(rest_html(flow.rest_left(run, time.monotonic), upcoming.title,
+                                     step_text(steps[run.step + 1], upcoming)), unsafe_allow_html=True)
         else:
             snapshot = coach.snapshot()
             show_live(panel, snapshot, template, target=step_target(step),
                       each_side=step.each if step.per_side else None)
             warn_if_no_picture(ctx, coach, camera, status)
-            if step_done(step, snapshot.state.reps_by_side):
-                end_step(run, coach, "done")
+            if flow.step_met(run, snapshot.state.reps_by_side):
+                flow.end_step(run, coach, DONE, open_store(), time.monotonic)
                 st.rerun()
         time.sleep(0.3)
 
@@ -162,81 +138,14 @@ def rest_html(seconds_left: float, next_title: str, next_text: str) -> str:
             f'<p class="cue">Next: {html.escape(next_title)}</p><p class="label">{html.escape(next_text)}</p></div>')
 
 
-def record_step(run: RoutineRun, summary: dict, how: str) -> None:
-    """The current step's result, for the end-of-run summary."""
-    step = run.routine.steps[run.step]
-    run.results.append({"exercise": step.exercise, "reps": summary["reps"], "target": step_target(step),
-                        "ended": how, "holds_s": summary["holds_s"]})
-
-
-def end_step(run: RoutineRun, coach: LiveCoach, how: str) -> None:
-    """Close this step's session and rest before the next (or end the run after the last). A
-    skipped step is stored as a session stopped as 'skipped', even if nothing was done in it."""
-    record_step(run, coach.finish(), how)
-    if how == "skipped":
-        mark_skipped(run, coach)
-    step = run.routine.steps[run.step]
-    if run.step + 1 >= len(run.routine.steps):
-        end_run(run, None, "")
-    elif how == "skipped" or not step.rest_seconds:
-        next_step(run)
-    else:
-        run.rest_until = time.monotonic() + step.rest_seconds
-
-
-def mark_skipped(run: RoutineRun, coach: LiveCoach) -> None:
-    store = open_store()
-    if store is None or run.run_id is None:
-        return
-    session_id = coach.recorder.session_id if coach.recorder is not None else \
-        store.start_session(coach.template.name, "live", "webcam", routine_run=run.run_id)
-    store.stop_session(session_id, "skipped")
-
-
-def next_step(run: RoutineRun) -> None:
-    run.step += 1
-    run.rest_until = None
-
-
-def end_run(run: RoutineRun, coach: LiveCoach | None, reason: str) -> None:
-    """The run ends: the last step is done, or the user stopped it (`reason` says why). A run
-    with skipped steps is stored as such, not as finished."""
-    store = open_store()
-    if coach is not None:
-        record_step(run, coach.finish(), reason)
-        if store and coach.recorder is not None and reason:
-            store.stop_session(coach.recorder.session_id, reason)
-    skipped = sum(r["ended"] == "skipped" for r in run.results)
-    if not reason and skipped:
-        reason = f"skipped {skipped} of {len(run.routine.steps)}"
-    run.stop_reason, run.finished = reason, True
-    if store and run.run_id is not None:
-        if reason:
-            store.stop_session(run.run_id, reason, table="routine_runs")
-        store.finish_routine_run(run.run_id)
-
-
 def show_run_end(run: RoutineRun, templates: dict[str, Template]) -> None:
-    done = sum(r["ended"] in ("", "done") for r in run.results)
-    total = len(run.routine.steps)
-    if run.stop_reason == "pain":
-        st.error(STOPPED_FOR_PAIN)
-    elif run.stop_reason.startswith("skipped"):
-        st.info(f"{run.routine.title}: {done} of {total} exercises done, {run.stop_reason}. What you did is saved.")
-    elif run.stop_reason:
-        st.info(f"Routine stopped after {done} of {total} exercises. What you did is saved.")
-    else:
-        st.success(f"{run.routine.title}: all {total} exercises done. Well done!")
-    st.dataframe([{"Exercise": templates[r["exercise"]].title if r["exercise"] in templates else r["exercise"],
-                   "Done": r["reps"], "Target": r["target"], "How it ended": r["ended"] or "done",
-                   "Holds (s)": ", ".join(f"{h:.0f}" for h in r["holds_s"]) or "-"} for r in run.results],
-                 use_container_width=True, hide_index=True)
+    kind, message = flow.run_end_message(run)
+    {"error": st.error, "info": st.info, "success": st.success}[kind](message)
+    titles = {name: template.title for name, template in templates.items()}
+    st.dataframe(flow.result_rows(run, titles), use_container_width=True, hide_index=True)
     if not run.pain_after_saved:
         pain = pain_rating("How is your back pain now, after the routine?", key=f"routine-pain-after-{run.key}")
-        store = open_store()
-        if pain is not None and store and run.run_id is not None:
-            store.set_pain(run.run_id, after=pain, table="routine_runs")
-            run.pain_after_saved = True
+        if flow.save_run_pain_after(run, open_store(), pain):
             st.toast(f"Pain {pain}/10 saved with the routine.")
     if st.button("Back to the routines"):
         st.session_state.routine_run = None
