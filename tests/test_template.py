@@ -1,13 +1,16 @@
+import ast
 import copy
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from posecheck.core.template import TemplateError, parse_template
+from posecheck.core.template import TemplateError
+from posecheck.core.template_parser import parse_template
 from posecheck.io.templates import load_all, load_template, load_template_file
 
-EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
 
 
 def base():
@@ -89,3 +92,22 @@ def test_adding_an_exercise_is_adding_a_file(tmp_path):
     data = (EXERCISES / "knee-to-chest.toml").read_text().replace('name = "knee-to-chest"', 'name = "hug-both"')
     (tmp_path / "hug-both.toml").write_text(data)
     assert load_template("hug-both", tmp_path).title == "Knee-to-chest"
+
+
+def imports(module: Path) -> list[tuple[str, str]]:
+    """(module, name) of every `from posecheck... import name` in a source file."""
+    tree = ast.parse(module.read_text())
+    return [(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            and (node.module or "").startswith("posecheck") for alias in node.names]
+
+
+def test_the_schema_imports_no_behaviour():
+    # The schema is data: it may lean on the reader's Bounds and errors, nothing that measures or counts.
+    modules = {module for module, _ in imports(ROOT / "posecheck" / "core" / "template.py")}
+    assert modules <= {"posecheck.core.reader", "posecheck.core.keypoints"}
+
+
+def test_no_module_imports_another_modules_private_names():
+    private = [(path.relative_to(ROOT), module, name) for path in sorted((ROOT / "posecheck").rglob("*.py"))
+               for module, name in imports(path) if name.startswith("_")]
+    assert private == []

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from posecheck.core.template import TemplateError, parse_template
+from posecheck.core.template import TemplateError
+from posecheck.core.template_parser import parse_template
 from posecheck.io.templates import load_all, load_available, load_template, load_template_file
 
 EXERCISES = Path(__file__).resolve().parents[1] / "exercises"

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from posecheck.core.template import HOLD_SECONDS, Bounds, DataError, Template, _Reader, describe, quote
+from posecheck.core.reader import Bounds, DataError, Reader, describe, quote
+from posecheck.core.template import HOLD_SECONDS, Template
 
 # Who a routine is for: acute (a flare-up), moderate (recovering), prevention (staying well),
 # pregnancy, desk (breaks from sitting), general (anyone starting out).
@@ -79,7 +80,7 @@ def step_done(step: Step, reps_by_side: Mapping[str, int]) -> bool:
 def parse_routine(data: dict[str, Any], templates: Mapping[str, Template], source: str = "<routine>") -> Routine:
     """Validate a routine's data against the known templates and build it. Raises RoutineError
     on the first problem."""
-    r = _Reader(source, RoutineError)
+    r = Reader(source, RoutineError)
     r.table(data, "", " of fields")
     r.only(data, "", ROUTINE_FIELDS)
     return Routine(
@@ -93,20 +94,20 @@ def parse_routine(data: dict[str, Any], templates: Mapping[str, Template], sourc
     )
 
 
-def _short_text(r: _Reader, data: dict, key: str, limit: int) -> str:
+def _short_text(r: Reader, data: dict, key: str, limit: int) -> str:
     text = r.get(data, key, "", str)
     if len(text) > limit:
         r.fail(key, f"must be at most {limit} characters, got {len(text)}")
     return text
 
 
-def _parse_steps(r: _Reader, items: list, templates: Mapping[str, Template]) -> tuple[Step, ...]:
+def _parse_steps(r: Reader, items: list, templates: Mapping[str, Template]) -> tuple[Step, ...]:
     if not items:
         r.fail("steps", "must list at least one step")
     return tuple(_parse_step(r, spec, f"steps[{i}]", templates) for i, spec in enumerate(items))
 
 
-def _parse_step(r: _Reader, spec, path: str, templates: Mapping[str, Template]) -> Step:
+def _parse_step(r: Reader, spec, path: str, templates: Mapping[str, Template]) -> Step:
     r.table(spec, path, " (write each step under its own [[steps]])")
     r.only(spec, path, STEP_FIELDS)
     template = _exercise(r, spec, path, templates)
@@ -126,7 +127,7 @@ def _parse_step(r: _Reader, spec, path: str, templates: Mapping[str, Template]) 
     )
 
 
-def _exercise(r: _Reader, spec: dict, path: str, templates: Mapping[str, Template]) -> Template:
+def _exercise(r: Reader, spec: dict, path: str, templates: Mapping[str, Template]) -> Template:
     name = r.get(spec, "exercise", path, str)
     if name not in templates:
         known = ", ".join(sorted(templates)) or "none"
@@ -134,7 +135,7 @@ def _exercise(r: _Reader, spec: dict, path: str, templates: Mapping[str, Templat
     return templates[name]
 
 
-def _hold_seconds(r: _Reader, spec: dict, path: str, template: Template, holds: int | None) -> float | None:
+def _hold_seconds(r: Reader, spec: dict, path: str, template: Template, holds: int | None) -> float | None:
     """How long each hold lasts: the step's hold_seconds, else the template's hold target."""
     if holds is None:
         if "hold_seconds" in spec:

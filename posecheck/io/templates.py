@@ -12,7 +12,9 @@ import os
 import tomllib
 from pathlib import Path
 
-from posecheck.core.template import DataError, Template, TemplateError, describe, parse_template
+from posecheck.core.reader import DataError, describe
+from posecheck.core.template import Template, TemplateError
+from posecheck.core.template_parser import parse_template
 
 EXERCISES_ENV = "POSECHECK_EXERCISES"
 # The shipped templates are 4-8 kB; a file this large is not one, and is refused before parsing.

@@ -1,0 +1,362 @@
+"""Exercise templates, the parser: a template's plain data (a TOML table) checked field by field
+and built into the schema of core/template.py.
+
+Every problem raises TemplateError, one sentence naming the file, the field's full path and what
+is wrong, e.g. "exercises/bird-dog.toml: hold.target_seconds must be a number, got text 'ten'".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from posecheck.core.keypoints import INDEX
+from posecheck.core.reader import Bounds, Reader, describe, field_path, names_no, quote
+from posecheck.core.template import (DERIVED_KINDS, DEFAULT_SPACE, HOLD_MAX_SECONDS, HOLD_SECONDS, OUTLINE_KIND,
+                                     REP_SECONDS, SETTLE_SECONDS, SIGNAL_KINDS, SPACES, TEMPLATE_MEASURES,
+                                     Condition, Counting, FormRule, Hold, Identity, Phase, Position, RangeSpec,
+                                     Signal, Template, TemplateError, Tempo, signal_values)
+
+_POINT_PART = re.compile(r"^(mid_|\{side\}_|\{other\}_)?([a-z_]+)$")
+
+TEMPLATE_FIELDS = ("name", "title", "summary", "instructions", "camera", "safety", "view", "sides",
+                   "key_signal", "look_alikes", "signals", "position", "phases", "counting", "range",
+                   "identity", "hold", "form", "tempo")
+CONDITION_FIELDS = ("signal", "above", "below", "release", "hidden_ok", "hidden_part", "any_side")
+CONDITION_EXAMPLE = ' like { signal = "name", above = 150, release = 130 }'
+
+
+def parse_template(data: dict[str, Any], source: str = "<template>") -> Template:
+    """Validate a template's data and build it. Raises TemplateError on the first problem."""
+    r = Reader(source, TemplateError)
+    r.table(data, "", " of fields")
+    r.only(data, "", TEMPLATE_FIELDS)
+    name = r.slug(data, "name", "")
+    view = r.choice(data, "view", "", ("side", "any"), "side")
+    signals = _parse_signals(r, r.get(data, "signals", "", dict))
+    position = _parse_position(r, r.get(data, "position", "", dict), signals)
+    phases = _parse_phases(r, r.get(data, "phases", "", list), signals)
+    phase_names = [p.name for p in phases]
+    counting = _parse_counting(r, r.get(data, "counting", "", dict), phase_names)
+    hold = _parse_hold(r, data["hold"], phase_names, signals) if "hold" in data else None
+    form = _parse_form(r, r.get(data, "form", "", list, []), signals, phases)
+    tempo = _parse_tempo(r, data["tempo"]) if "tempo" in data else None
+    key_signal = r.get(data, "key_signal", "", str)
+    if key_signal not in signals:
+        r.fail("key_signal", names_no("signal", key_signal, signals))
+    range_spec = _parse_range(r, data["range"], phases, counting, signals[key_signal], signals) \
+        if "range" in data else None
+    identity = _parse_identity(r, r.get(data, "identity", "", list, []), signals, phase_names, counting)
+    return Template(
+        name=name,
+        title=r.get(data, "title", "", str),
+        summary=r.get(data, "summary", "", str),
+        instructions=r.strings(data, "instructions", "", at_least_one=True),
+        camera=r.get(data, "camera", "", str),
+        safety=r.strings(data, "safety", "", at_least_one=True),
+        view=view,
+        sides=r.get(data, "sides", "", bool, False),
+        key_signal=key_signal,
+        signals=signals,
+        position=position,
+        phases=phases,
+        counting=counting,
+        hold=hold,
+        form=form,
+        tempo=tempo,
+        range=range_spec,
+        identity=identity,
+        look_alikes=r.strings(data, "look_alikes", "", ()),
+        source=source,
+    )
+
+
+def _parse_signals(r: Reader, table: dict) -> dict[str, Signal]:
+    if not table:
+        r.fail("signals", "must define at least one signal")
+    kinds = {}
+    for name, spec in table.items():
+        path = field_path("signals", name)
+        r.table(spec, path, ' like { kind = "angle", points = [...] }')
+        kinds[name] = r.choice(spec, "kind", path, (*SIGNAL_KINDS, OUTLINE_KIND, *DERIVED_KINDS))
+    # Measured signals first: a derived signal combines measured ones listed anywhere.
+    measured = {name: _parse_outline(r, table[name], name) if kind == OUTLINE_KIND
+                else _parse_measured(r, table[name], name, kind)
+                for name, kind in kinds.items() if kind not in DERIVED_KINDS}
+    derived = {name: _parse_derived(r, table[name], name, kind, measured)
+               for name, kind in kinds.items() if kind in DERIVED_KINDS}
+    parsed = measured | derived
+    return {name: parsed[name] for name in table}
+
+
+def _parse_measured(r: Reader, spec: dict, name: str, kind: str) -> Signal:
+    path = field_path("signals", name)
+    r.only(spec, path, ("kind", "points", "label", "space"))
+    points = r.strings(spec, "points", path)
+    if len(points) != SIGNAL_KINDS[kind]:
+        r.fail(f"{path}.points", f"must list {SIGNAL_KINDS[kind]} landmarks for the kind {kind!r}, "
+               f"got {len(points)}")
+    for i, point in enumerate(points):
+        if not _valid_point(point):
+            r.fail(f"{path}.points[{i}]", f"names an unknown landmark {quote(point)} (use names like "
+                   "'left_knee', 'mid_hip', '{side}_wrist' or '{other}_hip')")
+    space = r.choice(spec, "space", path, SPACES, DEFAULT_SPACE[kind])
+    per_side = any("{" in p for p in points)  # uses {side} / {other}: measured once for each side
+    return Signal(name, kind, points, r.get(spec, "label", path, str, name), per_side, space=space)
+
+
+def _parse_outline(r: Reader, spec: dict, name: str) -> Signal:
+    path = field_path("signals", name)
+    r.only(spec, path, ("kind", "measure", "label"))
+    measure = r.choice(spec, "measure", path, TEMPLATE_MEASURES)
+    return Signal(name, OUTLINE_KIND, (), r.get(spec, "label", path, str, name), False, measure=measure)
+
+
+def _parse_derived(r: Reader, spec: dict, name: str, kind: str, measured: dict[str, Signal]) -> Signal:
+    path = field_path("signals", name)
+    known = ("kind", "signals", "label", "margin") if kind == "side_match" else ("kind", "signals", "label")
+    r.only(spec, path, known)
+    combined = r.strings(spec, "signals", path)
+    if len(combined) != 2:
+        r.fail(f"{path}.signals", f"must list the 2 signals it combines, got {len(combined)}")
+    for i, other in enumerate(combined):
+        if other not in measured:
+            r.fail(f"{path}.signals[{i}]", names_no("measured signal", other, measured))
+        if kind == "side_match" and not measured[other].per_side:
+            r.fail(f"{path}.signals[{i}]", f"must name a signal measured per side, and {other!r} is not")
+    label = r.get(spec, "label", path, str, name)
+    if kind == "sum":
+        return Signal(name, "sum", (), label, any(measured[other].per_side for other in combined), combined)
+    values = signal_values(measured[combined[0]], measured)
+    margin = r.number(spec, "margin", path, Bounds(0, values.high - values.low, values.unit), 20.0)
+    return Signal(name, "side_match", (), label, False, combined, margin)
+
+
+def _valid_point(point: str) -> bool:
+    match = _POINT_PART.match(point)
+    if not match:
+        return False
+    prefix, base = match.groups()
+    if prefix is None:
+        return base in INDEX
+    return f"left_{base}" in INDEX
+
+
+def _parse_condition(r: Reader, spec, path: str, signals: dict[str, Signal], relative=False) -> Condition:
+    """`relative`: the threshold is on the signal's change from its value at rest."""
+    r.table(spec, path, CONDITION_EXAMPLE)
+    r.only(spec, path, CONDITION_FIELDS)
+    signal = r.get(spec, "signal", path, str)
+    if signal not in signals:
+        r.fail(f"{path}.signal", names_no("signal", signal, signals))
+    directions = [d for d in ("above", "below") if d in spec]
+    if len(directions) != 1:
+        r.fail(path, "needs exactly one of 'above' or 'below'")
+    direction = directions[0]
+    bounds = _condition_bounds(signals[signal], signals, relative)
+    threshold = r.number(spec, direction, path, bounds)
+    release = r.number(spec, "release", path, bounds, threshold)
+    if direction == "above" and release > threshold:
+        r.fail(f"{path}.release", f"must be at or below 'above' ({describe(threshold)}) so that the state "
+               f"cannot flicker, got {describe(release)}")
+    if direction == "below" and release < threshold:
+        r.fail(f"{path}.release", f"must be at or above 'below' ({describe(threshold)}) so that the state "
+               f"cannot flicker, got {describe(release)}")
+    any_side = r.get(spec, "any_side", path, bool, False)
+    if any_side and not signals[signal].per_side:
+        r.fail(f"{path}.any_side", f"needs a signal measured per side, and {signal!r} is not")
+    return Condition(signal, direction, threshold, release,
+                     r.get(spec, "hidden_ok", path, bool, False),
+                     r.get(spec, "hidden_part", path, str, signals[signal].label), any_side)
+
+
+def _condition_bounds(signal: Signal, signals: dict[str, Signal], relative: bool) -> Bounds:
+    values = signal_values(signal, signals)
+    if not relative:
+        return values
+    span = values.high - values.low
+    return Bounds(-span, span, values.unit)
+
+
+def _conditions(r: Reader, table: dict, key: str, path: str, signals) -> tuple[Condition, ...]:
+    items = r.get(table, key, path, list)
+    if not items:
+        r.fail(f"{path}.{key}", "must list at least one condition")
+    return tuple(_parse_condition(r, c, f"{path}.{key}[{i}]", signals) for i, c in enumerate(items))
+
+
+def _parse_position(r: Reader, table: dict, signals) -> Position:
+    r.only(table, "position", ("label", "guidance", "when"))
+    return Position(
+        label=r.get(table, "label", "position", str),
+        guidance=r.get(table, "guidance", "position", str),
+        conditions=_conditions(r, table, "when", "position", signals),
+    )
+
+
+def _parse_phases(r: Reader, items: list, signals) -> tuple[Phase, ...]:
+    if not items:
+        r.fail("phases", "must list at least one phase")
+    phases, seen = [], set()
+    for i, spec in enumerate(items):
+        path = f"phases[{i}]"
+        r.table(spec, path, " (write each phase under its own [[phases]])")
+        r.only(spec, path, ("name", "label", "cue", "when", "min_seconds", "grace_seconds"))
+        name = r.get(spec, "name", path, str)
+        if name in seen:
+            r.fail(f"{path}.name", f"repeats the phase name {quote(name)}")
+        seen.add(name)
+        phases.append(Phase(
+            name=name,
+            label=r.get(spec, "label", path, str, name),
+            cue=r.get(spec, "cue", path, str, ""),
+            conditions=_conditions(r, spec, "when", path, signals),
+            min_seconds=r.number(spec, "min_seconds", path, SETTLE_SECONDS, 0.3),
+            grace_seconds=r.number(spec, "grace_seconds", path, SETTLE_SECONDS, 0.3),
+        ))
+    return tuple(phases)
+
+
+def _phase_names(r: Reader, table: dict, path: str, phase_names) -> tuple[str, ...]:
+    """table.phases: at least one, each naming a phase, none twice."""
+    names = r.strings(table, "phases", path, at_least_one=True)
+    for i, name in enumerate(names):
+        if name not in phase_names:
+            r.fail(f"{path}.phases[{i}]", names_no("phase", name, phase_names))
+        if name in names[:i]:
+            r.fail(f"{path}.phases[{i}]", f"repeats the phase {quote(name)}")
+    return names
+
+
+def _parse_counting(r: Reader, table: dict, phase_names) -> Counting:
+    r.only(table, "counting", ("rule", "phases"))
+    rule = r.choice(table, "rule", "counting", ("reach", "cycle"))
+    phases = _phase_names(r, table, "counting", phase_names)
+    if rule == "reach" and len(phases) != 1:
+        r.fail("counting.phases", f"must list exactly one phase for the rule 'reach', got {len(phases)}")
+    if rule == "cycle" and len(phases) < 2:
+        r.fail("counting.phases", "must list at least two phases for the rule 'cycle', got 1")
+    return Counting(rule, phases)
+
+
+def _parse_hold(r: Reader, table, phase_names, signals) -> Hold:
+    r.table(table, "hold")
+    r.only(table, "hold", ("phases", "target_seconds", "max_seconds", "signal"))
+    phases = _phase_names(r, table, "hold", phase_names)
+    target = r.number(table, "target_seconds", "hold", HOLD_SECONDS)
+    maximum = r.number(table, "max_seconds", "hold", HOLD_MAX_SECONDS, None)
+    if maximum is not None and maximum < target:
+        r.fail("hold.max_seconds", f"must be at least target_seconds ({describe(target)}), "
+               f"got {describe(maximum)}")
+    signal = r.get(table, "signal", "hold", str, None)
+    if signal is not None and signal not in signals:
+        r.fail("hold.signal", names_no("signal", signal, signals))
+    return Hold(phases, target, maximum, signal)
+
+
+def _phase_rule(r: Reader, spec, path: str, signals, phase_names, relative=False) -> tuple[str, Condition]:
+    """The `phase` and `when` of a rule table (form and identity rules share them)."""
+    phase = r.get(spec, "phase", path, str)
+    if phase not in phase_names:
+        r.fail(f"{path}.phase", names_no("phase", phase, phase_names))
+    when = r.get(spec, "when", path, dict)
+    return phase, _parse_condition(r, when, f"{path}.when", signals, relative)
+
+
+def _parse_form(r: Reader, items: list, signals, phases) -> tuple[FormRule, ...]:
+    phase_names = [p.name for p in phases]
+    rules = []
+    for i, spec in enumerate(items):
+        path = f"form[{i}]"
+        r.table(spec, path, " (write each rule under its own [[form]])")
+        r.only(spec, path, ("id", "phase", "when", "at", "min_seconds", "message"))
+        rule_id = r.get(spec, "id", path, str)
+        if rule_id in (rule.id for rule in rules):
+            r.fail(f"{path}.id", f"repeats the form rule id {quote(rule_id)}")
+        phase, condition = _phase_rule(r, spec, path, signals, phase_names)
+        at = r.choice(spec, "at", path, ("during", "peak"), "during")
+        entered_by = {c.signal for p in phases if p.name == phase for c in p.conditions}
+        if at == "peak" and condition.signal not in entered_by:
+            r.fail(f"{path}.when.signal", f"must be a signal its phase is entered by for a peak rule "
+                   f"({', '.join(sorted(entered_by))}), got {quote(condition.signal)}")
+        rules.append(FormRule(
+            id=rule_id,
+            phase=phase,
+            condition=condition,
+            min_seconds=r.number(spec, "min_seconds", path, SETTLE_SECONDS, 0.4),
+            message=r.get(spec, "message", path, str),
+            at=at,
+        ))
+    return tuple(rules)
+
+
+def _parse_range(r: Reader, table, phases, counting, key_signal: Signal, signals) -> RangeSpec:
+    """[range]: rest = the key signal at rest; full and least = per counted phase, the key
+    signal at the full position and the smallest movement from rest that still counts."""
+    r.table(table, "range", " like { rest = 90, full = { reach = 175 }, least = { reach = 15 } }")
+    r.only(table, "range", ("rest", "full", "least"))
+    values = signal_values(key_signal, signals)
+    rest = r.number(table, "rest", "range", values)
+    full = r.get(table, "full", "range", dict)
+    least = r.get(table, "least", "range", dict)
+    r.only(full, "range.full", counting.phases)
+    r.only(least, "range.least", counting.phases)
+    out_full, out_least = {}, {}
+    for name in counting.phases:
+        phase = next(p for p in phases if p.name == name)
+        condition = next((c for c in phase.conditions if c.signal == key_signal.name), None)
+        if condition is None:
+            r.fail("range", f"needs the phase {name!r} to be entered by the key signal {key_signal.name!r}")
+        way = 1 if condition.direction == "above" else -1
+        if way * (condition.threshold - rest) <= 0:
+            side = "below" if way > 0 else "above"
+            r.fail("range.rest", f"must lie {side} the {name!r} phase's threshold "
+                   f"({describe(condition.threshold)}), got {describe(rest)}")
+        out_full[name] = r.number(full, name, "range.full", values)
+        if way * (out_full[name] - rest) <= 0:
+            r.fail(f"range.full.{name}", f"must lie {condition.direction} the rest value {describe(rest)}, "
+                   f"got {describe(out_full[name])}")
+        out_least[name] = r.get(least, name, "range.least", float)
+        reach = way * (condition.threshold - rest)
+        if not 0 < out_least[name] <= reach:
+            r.fail(f"range.least.{name}", f"must be more than 0 and no more than the {name!r} threshold's "
+                   f"distance from rest ({reach:g}), got {describe(out_least[name])}")
+    return RangeSpec(rest, out_full, out_least)
+
+
+def _parse_identity(r: Reader, items: list, signals, phase_names, counting: Counting) -> tuple[Identity, ...]:
+    rules = []
+    for i, spec in enumerate(items):
+        path = f"identity[{i}]"
+        r.table(spec, path, " (write each rule under its own [[identity]])")
+        r.only(spec, path, ("phase", "when", "relative", "if_unseen", "absolute", "against", "also", "message"))
+        against = r.get(spec, "against", path, str, "")
+        relative = r.get(spec, "relative", path, bool, False) or bool(against)
+        phase, condition = _phase_rule(r, spec, path, signals, phase_names, relative)
+        _check_identity_counting(r, path, phase, against, counting)
+        values = signal_values(signals[condition.signal], signals)
+        also = r.get(spec, "also", path, dict, None)
+        rules.append(Identity(phase, condition, r.get(spec, "message", path, str), relative,
+                              r.get(spec, "if_unseen", path, bool, False),
+                              r.number(spec, "absolute", path, values, None), against,
+                              None if also is None else _parse_condition(r, also, f"{path}.also", signals)))
+    return tuple(rules)
+
+
+def _check_identity_counting(r: Reader, path: str, phase: str, against: str, counting: Counting) -> None:
+    """A reach rule belongs to the counted phase; a cycle's rules compare its two positions."""
+    if counting.rule == "cycle":
+        if not against:
+            r.fail(path, "needs `against`, the other counted phase, in a cycle (a rule compares the two positions)")
+        if sorted((phase, against)) != sorted(counting.phases):
+            r.fail(f"{path}.against", f"must name the counted phase other than {quote(phase)} "
+                   f"({', '.join(counting.phases)}), got {quote(against)}")
+    elif against:
+        r.fail(f"{path}.against", 'is only for a cycle (counting.rule = "cycle")')
+
+
+def _parse_tempo(r: Reader, table) -> Tempo:
+    r.table(table, "tempo")
+    r.only(table, "tempo", ("min_rep_seconds", "message"))
+    return Tempo(r.number(table, "min_rep_seconds", "tempo", REP_SECONDS),
+                 r.get(table, "message", "tempo", str))
