@@ -56,6 +56,33 @@ class Bounds:
         return f"between {self.low:g} and {self.high:g}{unit}"
 
 
+REQUIRED = ...  # a Field's default when the field must be given
+TEXTS = "list of text"  # a Field's kind: a list of non-empty texts
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A field's default that the parser works out from other fields, in words for the docs."""
+
+    words: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a data file: how the reader checks it and what the docs say about it."""
+
+    name: str
+    kind: Any  # str, float, int, bool, list, dict or TEXTS
+    meaning: str
+    default: Any = REQUIRED  # REQUIRED, a value, or Computed(words)
+    allowed: Bounds | tuple[str, ...] | str = ""  # a number's bounds, the choices, or in words
+
+
+def fields(*described: Field) -> dict[str, Field]:
+    """A table's fields by name, in the order given (the order error messages list them in)."""
+    return {field.name: field for field in described}
+
+
 def field_path(path: str, key: Any) -> str:
     """`path.key`, with odd keys quoted so that the path stays short and on one line."""
     name = key if isinstance(key, str) and _PLAIN_KEY.fullmatch(key) else quote(key)
@@ -151,6 +178,18 @@ class Reader:
         if not bounds.allows(value):
             self.fail(field_path(path, key), f"must be {bounds}, got {describe(value)}")
         return value
+
+    def read(self, table: dict, path: str, field: Field, default=...) -> Any:
+        """table[field.name], checked as `field` says; `default` stands in for a Computed one."""
+        default = field.default if default is ... else default
+        assert not isinstance(default, Computed), f"{field.name}: the parser must work out the default"
+        if isinstance(field.allowed, Bounds):
+            return self.number(table, field.name, path, field.allowed, default, field.kind)
+        if isinstance(field.allowed, tuple):
+            return self.choice(table, field.name, path, field.allowed, default)
+        if field.kind == TEXTS:
+            return self.strings(table, field.name, path, default)
+        return self.get(table, field.name, path, field.kind, default)
 
     def choice(self, table: dict, key: str, path: str, options, default=...) -> str:
         value = self.get(table, key, path, str, default)

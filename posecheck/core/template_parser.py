@@ -12,17 +12,19 @@ from typing import Any
 
 from posecheck.core.keypoints import INDEX
 from posecheck.core.reader import Bounds, Reader, describe, field_path, names_no, quote
-from posecheck.core.template import (DERIVED_KINDS, DEFAULT_SPACE, HOLD_MAX_SECONDS, HOLD_SECONDS, OUTLINE_KIND,
-                                     REP_SECONDS, SETTLE_SECONDS, SIGNAL_KINDS, SPACES, TEMPLATE_MEASURES,
-                                     Condition, Counting, FormRule, Hold, Identity, Phase, Position, RangeSpec,
-                                     Signal, Template, TemplateError, Tempo, signal_values)
+from posecheck.core.template import (DEFAULT_SPACE, DERIVED_KINDS, OUTLINE_KIND, SIGNAL_KINDS, Condition, Counting,
+                                     FormRule, Hold, Identity, Phase, Position, RangeSpec, Signal, Template,
+                                     TemplateError, Tempo, signal_values)
+from posecheck.core.template_fields import (CONDITION, COUNTING, FORM, HOLD, IDENTITY, PHASE, POSITION, RANGE,
+                                            SIGNAL, TEMPLATE, TEMPO, pick)
 
 _POINT_PART = re.compile(r"^(mid_|\{side\}_|\{other\}_)?([a-z_]+)$")
 
-TEMPLATE_FIELDS = ("name", "title", "summary", "instructions", "camera", "safety", "view", "sides",
-                   "key_signal", "look_alikes", "signals", "position", "phases", "counting", "range",
-                   "identity", "hold", "form", "tempo")
-CONDITION_FIELDS = ("signal", "above", "below", "release", "hidden_ok", "hidden_part", "any_side")
+# The fields each kind of signal takes.
+MEASURED_SIGNAL = pick(SIGNAL, "kind", "points", "label", "space")
+OUTLINE_SIGNAL = pick(SIGNAL, "kind", "measure", "label")
+SIDE_MATCH_SIGNAL = pick(SIGNAL, "kind", "signals", "label", "margin")
+SUM_SIGNAL = pick(SIGNAL, "kind", "signals", "label")
 CONDITION_EXAMPLE = ' like { signal = "name", above = 150, release = 130 }'
 
 
@@ -30,32 +32,32 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
     """Validate a template's data and build it. Raises TemplateError on the first problem."""
     r = Reader(source, TemplateError)
     r.table(data, "", " of fields")
-    r.only(data, "", TEMPLATE_FIELDS)
+    r.only(data, "", TEMPLATE)
     name = r.slug(data, "name", "")
-    view = r.choice(data, "view", "", ("side", "any"), "side")
-    signals = _parse_signals(r, r.get(data, "signals", "", dict))
-    position = _parse_position(r, r.get(data, "position", "", dict), signals)
-    phases = _parse_phases(r, r.get(data, "phases", "", list), signals)
+    view = r.read(data, "", TEMPLATE["view"])
+    signals = _parse_signals(r, r.read(data, "", TEMPLATE["signals"]))
+    position = _parse_position(r, r.read(data, "", TEMPLATE["position"]), signals)
+    phases = _parse_phases(r, r.read(data, "", TEMPLATE["phases"]), signals)
     phase_names = [p.name for p in phases]
-    counting = _parse_counting(r, r.get(data, "counting", "", dict), phase_names)
+    counting = _parse_counting(r, r.read(data, "", TEMPLATE["counting"]), phase_names)
     hold = _parse_hold(r, data["hold"], phase_names, signals) if "hold" in data else None
-    form = _parse_form(r, r.get(data, "form", "", list, []), signals, phases)
+    form = _parse_form(r, r.read(data, "", TEMPLATE["form"]), signals, phases)
     tempo = _parse_tempo(r, data["tempo"]) if "tempo" in data else None
-    key_signal = r.get(data, "key_signal", "", str)
+    key_signal = r.read(data, "", TEMPLATE["key_signal"])
     if key_signal not in signals:
         r.fail("key_signal", names_no("signal", key_signal, signals))
     range_spec = _parse_range(r, data["range"], phases, counting, signals[key_signal], signals) \
         if "range" in data else None
-    identity = _parse_identity(r, r.get(data, "identity", "", list, []), signals, phase_names, counting)
+    identity = _parse_identity(r, r.read(data, "", TEMPLATE["identity"]), signals, phase_names, counting)
     return Template(
         name=name,
-        title=r.get(data, "title", "", str),
-        summary=r.get(data, "summary", "", str),
+        title=r.read(data, "", TEMPLATE["title"]),
+        summary=r.read(data, "", TEMPLATE["summary"]),
         instructions=r.strings(data, "instructions", "", at_least_one=True),
-        camera=r.get(data, "camera", "", str),
+        camera=r.read(data, "", TEMPLATE["camera"]),
         safety=r.strings(data, "safety", "", at_least_one=True),
         view=view,
-        sides=r.get(data, "sides", "", bool, False),
+        sides=r.read(data, "", TEMPLATE["sides"]),
         key_signal=key_signal,
         signals=signals,
         position=position,
@@ -66,7 +68,7 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
         tempo=tempo,
         range=range_spec,
         identity=identity,
-        look_alikes=r.strings(data, "look_alikes", "", ()),
+        look_alikes=r.read(data, "", TEMPLATE["look_alikes"]),
         source=source,
     )
 
@@ -78,7 +80,7 @@ def _parse_signals(r: Reader, table: dict) -> dict[str, Signal]:
     for name, spec in table.items():
         path = field_path("signals", name)
         r.table(spec, path, ' like { kind = "angle", points = [...] }')
-        kinds[name] = r.choice(spec, "kind", path, (*SIGNAL_KINDS, OUTLINE_KIND, *DERIVED_KINDS))
+        kinds[name] = r.read(spec, path, SIGNAL["kind"])
     # Measured signals first: a derived signal combines measured ones listed anywhere.
     measured = {name: _parse_outline(r, table[name], name) if kind == OUTLINE_KIND
                 else _parse_measured(r, table[name], name, kind)
@@ -91,7 +93,7 @@ def _parse_signals(r: Reader, table: dict) -> dict[str, Signal]:
 
 def _parse_measured(r: Reader, spec: dict, name: str, kind: str) -> Signal:
     path = field_path("signals", name)
-    r.only(spec, path, ("kind", "points", "label", "space"))
+    r.only(spec, path, MEASURED_SIGNAL)
     points = r.strings(spec, "points", path)
     if len(points) != SIGNAL_KINDS[kind]:
         r.fail(f"{path}.points", f"must list {SIGNAL_KINDS[kind]} landmarks for the kind {kind!r}, "
@@ -100,22 +102,21 @@ def _parse_measured(r: Reader, spec: dict, name: str, kind: str) -> Signal:
         if not _valid_point(point):
             r.fail(f"{path}.points[{i}]", f"names an unknown landmark {quote(point)} (use names like "
                    "'left_knee', 'mid_hip', '{side}_wrist' or '{other}_hip')")
-    space = r.choice(spec, "space", path, SPACES, DEFAULT_SPACE[kind])
+    space = r.read(spec, path, SIGNAL["space"], DEFAULT_SPACE[kind])
     per_side = any("{" in p for p in points)  # uses {side} / {other}: measured once for each side
-    return Signal(name, kind, points, r.get(spec, "label", path, str, name), per_side, space=space)
+    return Signal(name, kind, points, r.read(spec, path, SIGNAL["label"], name), per_side, space=space)
 
 
 def _parse_outline(r: Reader, spec: dict, name: str) -> Signal:
     path = field_path("signals", name)
-    r.only(spec, path, ("kind", "measure", "label"))
-    measure = r.choice(spec, "measure", path, TEMPLATE_MEASURES)
-    return Signal(name, OUTLINE_KIND, (), r.get(spec, "label", path, str, name), False, measure=measure)
+    r.only(spec, path, OUTLINE_SIGNAL)
+    measure = r.read(spec, path, SIGNAL["measure"])
+    return Signal(name, OUTLINE_KIND, (), r.read(spec, path, SIGNAL["label"], name), False, measure=measure)
 
 
 def _parse_derived(r: Reader, spec: dict, name: str, kind: str, measured: dict[str, Signal]) -> Signal:
     path = field_path("signals", name)
-    known = ("kind", "signals", "label", "margin") if kind == "side_match" else ("kind", "signals", "label")
-    r.only(spec, path, known)
+    r.only(spec, path, SIDE_MATCH_SIGNAL if kind == "side_match" else SUM_SIGNAL)
     combined = r.strings(spec, "signals", path)
     if len(combined) != 2:
         r.fail(f"{path}.signals", f"must list the 2 signals it combines, got {len(combined)}")
@@ -124,11 +125,12 @@ def _parse_derived(r: Reader, spec: dict, name: str, kind: str, measured: dict[s
             r.fail(f"{path}.signals[{i}]", names_no("measured signal", other, measured))
         if kind == "side_match" and not measured[other].per_side:
             r.fail(f"{path}.signals[{i}]", f"must name a signal measured per side, and {other!r} is not")
-    label = r.get(spec, "label", path, str, name)
+    label = r.read(spec, path, SIGNAL["label"], name)
     if kind == "sum":
         return Signal(name, "sum", (), label, any(measured[other].per_side for other in combined), combined)
     values = signal_values(measured[combined[0]], measured)
-    margin = r.number(spec, "margin", path, Bounds(0, values.high - values.low, values.unit), 20.0)
+    span = Bounds(0, values.high - values.low, values.unit)
+    margin = r.number(spec, "margin", path, span, SIGNAL["margin"].default)
     return Signal(name, "side_match", (), label, False, combined, margin)
 
 
@@ -145,7 +147,7 @@ def _valid_point(point: str) -> bool:
 def _parse_condition(r: Reader, spec, path: str, signals: dict[str, Signal], relative=False) -> Condition:
     """`relative`: the threshold is on the signal's change from its value at rest."""
     r.table(spec, path, CONDITION_EXAMPLE)
-    r.only(spec, path, CONDITION_FIELDS)
+    r.only(spec, path, CONDITION)
     signal = r.get(spec, "signal", path, str)
     if signal not in signals:
         r.fail(f"{path}.signal", names_no("signal", signal, signals))
@@ -162,12 +164,11 @@ def _parse_condition(r: Reader, spec, path: str, signals: dict[str, Signal], rel
     if direction == "below" and release < threshold:
         r.fail(f"{path}.release", f"must be at or above 'below' ({describe(threshold)}) so that the state "
                f"cannot flicker, got {describe(release)}")
-    any_side = r.get(spec, "any_side", path, bool, False)
+    any_side = r.read(spec, path, CONDITION["any_side"])
     if any_side and not signals[signal].per_side:
         r.fail(f"{path}.any_side", f"needs a signal measured per side, and {signal!r} is not")
-    return Condition(signal, direction, threshold, release,
-                     r.get(spec, "hidden_ok", path, bool, False),
-                     r.get(spec, "hidden_part", path, str, signals[signal].label), any_side)
+    return Condition(signal, direction, threshold, release, r.read(spec, path, CONDITION["hidden_ok"]),
+                     r.read(spec, path, CONDITION["hidden_part"], signals[signal].label), any_side)
 
 
 def _condition_bounds(signal: Signal, signals: dict[str, Signal], relative: bool) -> Bounds:
@@ -186,10 +187,10 @@ def _conditions(r: Reader, table: dict, key: str, path: str, signals) -> tuple[C
 
 
 def _parse_position(r: Reader, table: dict, signals) -> Position:
-    r.only(table, "position", ("label", "guidance", "when"))
+    r.only(table, "position", POSITION)
     return Position(
-        label=r.get(table, "label", "position", str),
-        guidance=r.get(table, "guidance", "position", str),
+        label=r.read(table, "position", POSITION["label"]),
+        guidance=r.read(table, "position", POSITION["guidance"]),
         conditions=_conditions(r, table, "when", "position", signals),
     )
 
@@ -201,18 +202,18 @@ def _parse_phases(r: Reader, items: list, signals) -> tuple[Phase, ...]:
     for i, spec in enumerate(items):
         path = f"phases[{i}]"
         r.table(spec, path, " (write each phase under its own [[phases]])")
-        r.only(spec, path, ("name", "label", "cue", "when", "min_seconds", "grace_seconds"))
-        name = r.get(spec, "name", path, str)
+        r.only(spec, path, PHASE)
+        name = r.read(spec, path, PHASE["name"])
         if name in seen:
             r.fail(f"{path}.name", f"repeats the phase name {quote(name)}")
         seen.add(name)
         phases.append(Phase(
             name=name,
-            label=r.get(spec, "label", path, str, name),
-            cue=r.get(spec, "cue", path, str, ""),
+            label=r.read(spec, path, PHASE["label"], name),
+            cue=r.read(spec, path, PHASE["cue"]),
             conditions=_conditions(r, spec, "when", path, signals),
-            min_seconds=r.number(spec, "min_seconds", path, SETTLE_SECONDS, 0.3),
-            grace_seconds=r.number(spec, "grace_seconds", path, SETTLE_SECONDS, 0.3),
+            min_seconds=r.read(spec, path, PHASE["min_seconds"]),
+            grace_seconds=r.read(spec, path, PHASE["grace_seconds"]),
         ))
     return tuple(phases)
 
@@ -229,8 +230,8 @@ def _phase_names(r: Reader, table: dict, path: str, phase_names) -> tuple[str, .
 
 
 def _parse_counting(r: Reader, table: dict, phase_names) -> Counting:
-    r.only(table, "counting", ("rule", "phases"))
-    rule = r.choice(table, "rule", "counting", ("reach", "cycle"))
+    r.only(table, "counting", COUNTING)
+    rule = r.read(table, "counting", COUNTING["rule"])
     phases = _phase_names(r, table, "counting", phase_names)
     if rule == "reach" and len(phases) != 1:
         r.fail("counting.phases", f"must list exactly one phase for the rule 'reach', got {len(phases)}")
@@ -241,14 +242,14 @@ def _parse_counting(r: Reader, table: dict, phase_names) -> Counting:
 
 def _parse_hold(r: Reader, table, phase_names, signals) -> Hold:
     r.table(table, "hold")
-    r.only(table, "hold", ("phases", "target_seconds", "max_seconds", "signal"))
+    r.only(table, "hold", HOLD)
     phases = _phase_names(r, table, "hold", phase_names)
-    target = r.number(table, "target_seconds", "hold", HOLD_SECONDS)
-    maximum = r.number(table, "max_seconds", "hold", HOLD_MAX_SECONDS, None)
+    target = r.read(table, "hold", HOLD["target_seconds"])
+    maximum = r.read(table, "hold", HOLD["max_seconds"])
     if maximum is not None and maximum < target:
         r.fail("hold.max_seconds", f"must be at least target_seconds ({describe(target)}), "
                f"got {describe(maximum)}")
-    signal = r.get(table, "signal", "hold", str, None)
+    signal = r.read(table, "hold", HOLD["signal"], None)
     if signal is not None and signal not in signals:
         r.fail("hold.signal", names_no("signal", signal, signals))
     return Hold(phases, target, maximum, signal)
@@ -269,12 +270,12 @@ def _parse_form(r: Reader, items: list, signals, phases) -> tuple[FormRule, ...]
     for i, spec in enumerate(items):
         path = f"form[{i}]"
         r.table(spec, path, " (write each rule under its own [[form]])")
-        r.only(spec, path, ("id", "phase", "when", "at", "min_seconds", "message"))
-        rule_id = r.get(spec, "id", path, str)
+        r.only(spec, path, FORM)
+        rule_id = r.read(spec, path, FORM["id"])
         if rule_id in (rule.id for rule in rules):
             r.fail(f"{path}.id", f"repeats the form rule id {quote(rule_id)}")
         phase, condition = _phase_rule(r, spec, path, signals, phase_names)
-        at = r.choice(spec, "at", path, ("during", "peak"), "during")
+        at = r.read(spec, path, FORM["at"])
         entered_by = {c.signal for p in phases if p.name == phase for c in p.conditions}
         if at == "peak" and condition.signal not in entered_by:
             r.fail(f"{path}.when.signal", f"must be a signal its phase is entered by for a peak rule "
@@ -283,8 +284,8 @@ def _parse_form(r: Reader, items: list, signals, phases) -> tuple[FormRule, ...]
             id=rule_id,
             phase=phase,
             condition=condition,
-            min_seconds=r.number(spec, "min_seconds", path, SETTLE_SECONDS, 0.4),
-            message=r.get(spec, "message", path, str),
+            min_seconds=r.read(spec, path, FORM["min_seconds"]),
+            message=r.read(spec, path, FORM["message"]),
             at=at,
         ))
     return tuple(rules)
@@ -294,11 +295,11 @@ def _parse_range(r: Reader, table, phases, counting, key_signal: Signal, signals
     """[range]: rest = the key signal at rest; full and least = per counted phase, the key
     signal at the full position and the smallest movement from rest that still counts."""
     r.table(table, "range", " like { rest = 90, full = { reach = 175 }, least = { reach = 15 } }")
-    r.only(table, "range", ("rest", "full", "least"))
+    r.only(table, "range", RANGE)
     values = signal_values(key_signal, signals)
     rest = r.number(table, "rest", "range", values)
-    full = r.get(table, "full", "range", dict)
-    least = r.get(table, "least", "range", dict)
+    full = r.read(table, "range", RANGE["full"])
+    least = r.read(table, "range", RANGE["least"])
     r.only(full, "range.full", counting.phases)
     r.only(least, "range.least", counting.phases)
     out_full, out_least = {}, {}
@@ -329,15 +330,15 @@ def _parse_identity(r: Reader, items: list, signals, phase_names, counting: Coun
     for i, spec in enumerate(items):
         path = f"identity[{i}]"
         r.table(spec, path, " (write each rule under its own [[identity]])")
-        r.only(spec, path, ("phase", "when", "relative", "if_unseen", "absolute", "against", "also", "message"))
-        against = r.get(spec, "against", path, str, "")
-        relative = r.get(spec, "relative", path, bool, False) or bool(against)
+        r.only(spec, path, IDENTITY)
+        against = r.read(spec, path, IDENTITY["against"])
+        relative = r.read(spec, path, IDENTITY["relative"]) or bool(against)
         phase, condition = _phase_rule(r, spec, path, signals, phase_names, relative)
         _check_identity_counting(r, path, phase, against, counting)
         values = signal_values(signals[condition.signal], signals)
-        also = r.get(spec, "also", path, dict, None)
-        rules.append(Identity(phase, condition, r.get(spec, "message", path, str), relative,
-                              r.get(spec, "if_unseen", path, bool, False),
+        also = r.read(spec, path, IDENTITY["also"])
+        rules.append(Identity(phase, condition, r.read(spec, path, IDENTITY["message"]), relative,
+                              r.read(spec, path, IDENTITY["if_unseen"]),
                               r.number(spec, "absolute", path, values, None), against,
                               None if also is None else _parse_condition(r, also, f"{path}.also", signals)))
     return tuple(rules)
@@ -357,6 +358,5 @@ def _check_identity_counting(r: Reader, path: str, phase: str, against: str, cou
 
 def _parse_tempo(r: Reader, table) -> Tempo:
     r.table(table, "tempo")
-    r.only(table, "tempo", ("min_rep_seconds", "message"))
-    return Tempo(r.number(table, "min_rep_seconds", "tempo", REP_SECONDS),
-                 r.get(table, "message", "tempo", str))
+    r.only(table, "tempo", TEMPO)
+    return Tempo(r.read(table, "tempo", TEMPO["min_rep_seconds"]), r.read(table, "tempo", TEMPO["message"]))
