@@ -7,7 +7,8 @@ import pytest
 
 from posecheck.core.template import TemplateError
 from posecheck.core.template_parser import parse_template
-from posecheck.io.templates import load_all, load_template, load_template_file
+from conftest import copy_shared_definitions
+from posecheck.io.templates import load_all, load_shared, load_template, load_template_file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -59,7 +60,7 @@ def test_broken_templates_name_the_field_and_the_problem(change, field, words):
     data = copy.deepcopy(base())
     change(data)
     with pytest.raises(TemplateError) as error:
-        parse_template(data, source="exercises/bird-dog.toml")
+        parse_template(data, source="exercises/bird-dog.toml", shared=load_shared(EXERCISES))
     assert error.value.field_path == field
     assert words in str(error.value)
     assert str(error.value).startswith(f"exercises/bird-dog.toml: {field} ")
@@ -73,6 +74,7 @@ def test_bad_toml_syntax_names_the_file(tmp_path):
 
 
 def test_file_name_must_match_exercise_name(tmp_path):
+    copy_shared_definitions(tmp_path)
     path = tmp_path / "dog-bird.toml"
     path.write_text((EXERCISES / "bird-dog.toml").read_text())
     with pytest.raises(TemplateError, match=r"dog-bird.toml: name must match the file name \('dog-bird'\), "
@@ -89,6 +91,7 @@ def test_unknown_exercise_lists_the_known_ones():
 
 
 def test_adding_an_exercise_is_adding_a_file(tmp_path):
+    copy_shared_definitions(tmp_path)
     data = (EXERCISES / "knee-to-chest.toml").read_text().replace('name = "knee-to-chest"', 'name = "hug-both"')
     (tmp_path / "hug-both.toml").write_text(data)
     assert load_template("hug-both", tmp_path).title == "Knee-to-chest"

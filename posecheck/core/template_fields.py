@@ -30,7 +30,7 @@ TEMPLATE = fields(
     Field("instructions", TEXTS, "How to do it, one step an item (at least one)."),
     Field("camera", str, "Where to put the camera, shown before starting."),
     Field("safety", list, "Safety notes, at least one: each a sentence, or `{ shared = \"name\" }` for a "
-          "sentence of the shared definitions."),
+          "sentence of the shared definitions (see Shared definitions)."),
     Field("view", str, "`side`: judged side-on, and a person facing the camera is asked to turn side-on; "
           "`any`: any view will do.", "side", ("side", "any")),
     Field("sides", bool, "`true`: done one side at a time. Phases are matched for each side, reps and "
@@ -169,6 +169,19 @@ TEMPO = fields(
     Field("min_rep_seconds", float, "A rep done faster than this, from start to end, was rushed.",
           allowed=REP_SECONDS),
     Field("message", str, "What to say about a rushed rep."),
+)
+
+# A reference to the shared definitions: a safety item or a signal written as { shared = "name" }.
+SHARED_REFERENCE = fields(
+    Field("shared", str, "The name of a shared definition: in `safety`, of a shared safety sentence; in "
+          "`[signals]`, of a shared signal, which the template then has under its own name.",
+          allowed="a name the shared definitions define"),
+)
+
+# The shared definitions' own file.
+SHARED = fields(
+    Field("safety", dict, "Safety sentences by name (`see-a-doctor = \"See a doctor if ...\"`).", {}),
+    Field("signals", dict, "Signals by name, each written as in a template's `[signals]`.", {}),
 )
 
 

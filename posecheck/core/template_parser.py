@@ -12,11 +12,12 @@ from typing import Any
 
 from posecheck.core.keypoints import INDEX
 from posecheck.core.reader import Bounds, Reader, describe, field_path, names_no, quote
+from posecheck.core.shared_definitions import SharedDefinitions, resolve_shared
 from posecheck.core.template import (DEFAULT_SPACE, DERIVED_KINDS, OUTLINE_KIND, SIGNAL_KINDS, Condition, Counting,
                                      FormRule, Hold, Identity, Phase, Position, RangeSpec, Signal, Template,
                                      TemplateError, Tempo, signal_values)
 from posecheck.core.template_fields import (CONDITION, COUNTING, FORM, HOLD, IDENTITY, PHASE, POSITION, RANGE,
-                                            SIGNAL, TEMPLATE, TEMPO, pick)
+                                            SHARED, SIGNAL, TEMPLATE, TEMPO, pick)
 
 _POINT_PART = re.compile(r"^(mid_|\{side\}_|\{other\}_)?([a-z_]+)$")
 
@@ -28,11 +29,14 @@ SUM_SIGNAL = pick(SIGNAL, "kind", "signals", "label")
 CONDITION_EXAMPLE = ' like { signal = "name", above = 150, release = 130 }'
 
 
-def parse_template(data: dict[str, Any], source: str = "<template>") -> Template:
-    """Validate a template's data and build it. Raises TemplateError on the first problem."""
+def parse_template(data: dict[str, Any], source: str = "<template>",
+                   shared: SharedDefinitions | None = None) -> Template:
+    """Validate a template's data and build it, its references to `shared` resolved. Raises
+    TemplateError on the first problem."""
     r = Reader(source, TemplateError)
     r.table(data, "", " of fields")
     r.only(data, "", TEMPLATE)
+    data = resolve_shared(r, data, shared)
     name = r.slug(data, "name", "")
     view = r.read(data, "", TEMPLATE["view"])
     signals = _parse_signals(r, r.read(data, "", TEMPLATE["signals"]))
@@ -71,6 +75,20 @@ def parse_template(data: dict[str, Any], source: str = "<template>") -> Template
         look_alikes=r.read(data, "", TEMPLATE["look_alikes"]),
         source=source,
     )
+
+
+def parse_shared(data: dict[str, Any], source: str = "<shared>") -> SharedDefinitions:
+    """Validate the shared definitions: each sentence is text, each signal as a template's."""
+    r = Reader(source, TemplateError)
+    r.table(data, "", " of fields")
+    r.only(data, "", SHARED)
+    safety = r.read(data, "", SHARED["safety"])
+    for name in safety:
+        r.get(safety, name, "safety", str)
+    signals = r.read(data, "", SHARED["signals"])
+    if signals:
+        _parse_signals(r, signals)
+    return SharedDefinitions(source, dict(safety), dict(signals))
 
 
 def _parse_signals(r: Reader, table: dict) -> dict[str, Signal]:
