@@ -12,6 +12,7 @@ from posecheck.core.template import (DEFAULT_SPACE, DERIVED_KINDS, HOLD_MAX_SECO
                                      REP_SECONDS, SETTLE_SECONDS, SIGNAL_KINDS, SPACES, TEMPLATE_MEASURES)
 
 SIGNAL_VALUES_WORDS = "what the signal can read (see Signal kinds); on a change from rest, plus or minus its span"
+ONE_THRESHOLD = Computed("*required*: `above` or `below`, not both")
 
 
 def _space_default() -> Computed | str:
@@ -72,11 +73,27 @@ SIGNAL = fields(
     Field("label", str, "What to call the signal in messages and charts.", Computed("the signal's name")),
 )
 
+# What each kind of signal reads. Torso lengths: the shoulders-to-hips distance (a body is about 3).
+SIGNAL_KIND_MEANINGS = {
+    "angle": "The angle at the middle point between the lines to the other two (hip, knee, ankle: the knee's "
+             "angle; 180 is straight).",
+    "bend": "How far the line from the second point to the third turns away from the straight continuation of "
+            "the line from the first to the second: positive when it turns up, negative when down.",
+    "elevation": "The line from the first point to the second, in degrees above horizontal (negative: below).",
+    "height": "How far the second point lies below the first, in torso lengths (negative: above it).",
+    "distance": "How far apart the two points are, in torso lengths.",
+    "outline": "A measure of the person's silhouette (`measure`), in trunk lengths. Read only when the "
+               "estimator gives the segmentation mask and the trunk is seen from the side.",
+    "side_match": "1 when the side on which the first signal is clearly larger (by `margin`) is also the side "
+                  "on which the second one is, 0 when it is the other side, unknown when either is undecided.",
+    "sum": "The two signals added (per side where either is measured per side): a hip angle plus the trunk's "
+           "tilt is what the thigh alone moved.",
+}
+
 CONDITION = fields(
     Field("signal", str, "The signal the condition is on.", allowed="a signal's name"),
-    Field("above", float, "True once the signal reads this or more. Give `above` or `below`, not both.",
-          allowed=SIGNAL_VALUES_WORDS),
-    Field("below", float, "True once the signal reads this or less.", allowed=SIGNAL_VALUES_WORDS),
+    Field("above", float, "True once the signal reads this or more.", ONE_THRESHOLD, SIGNAL_VALUES_WORDS),
+    Field("below", float, "True once the signal reads this or less.", ONE_THRESHOLD, SIGNAL_VALUES_WORDS),
     Field("release", float, "Once true, the condition stays true until the signal crosses back past this "
           "value (hysteresis, so that a signal near the threshold does not flicker). At or below `above`, at "
           "or above `below`.", Computed("the threshold: no hysteresis"), SIGNAL_VALUES_WORDS),
@@ -133,8 +150,9 @@ FORM = fields(
     Field("when", dict, "The condition that is the fault (see Conditions)."),
     Field("at", str, "`during`: judged while the phase is held, once the position has settled; `peak`: judged "
           "once, at the phase's end, on the most extreme value the phase reached (the signal must be one the "
-          "phase is entered by). A peak message may say `{percent}`: how much of the range's full movement "
-          "was reached.", "during", ("during", "peak")),
+          "phase is entered by). A peak rule on the key signal of a template with a `[range]` may say "
+          "`{percent}` in its message: how much of the full movement the peak reached.", "during",
+          ("during", "peak")),
     Field("min_seconds", float, "`during`: the fault must show this long before it is said.", 0.4,
           SETTLE_SECONDS),
     Field("message", str, "What to say when the fault shows."),
