@@ -8,6 +8,7 @@ is wrong, e.g. "exercises/bird-dog.toml: hold.target_seconds must be a number, g
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from posecheck.core.keypoints import INDEX
@@ -217,10 +218,7 @@ def _parse_phases(r: Reader, items: list, signals) -> tuple[Phase, ...]:
     if not items:
         r.fail("phases", "must list at least one phase")
     phases, seen = [], set()
-    for i, spec in enumerate(items):
-        path = f"phases[{i}]"
-        r.table(spec, path, " (write each phase under its own [[phases]])")
-        r.only(spec, path, PHASE)
+    for path, spec in _each_table(r, items, "phases", "phase", PHASE):
         name = r.read(spec, path, PHASE["name"])
         if name in seen:
             r.fail(f"{path}.name", f"repeats the phase name {quote(name)}")
@@ -234,6 +232,15 @@ def _parse_phases(r: Reader, items: list, signals) -> tuple[Phase, ...]:
             grace_seconds=r.read(spec, path, PHASE["grace_seconds"]),
         ))
     return tuple(phases)
+
+
+def _each_table(r: Reader, items: list, section: str, noun: str, known) -> Iterator[tuple[str, dict]]:
+    """(path, table) of each item of a [[section]] list, checked to be a table of `known` fields."""
+    for i, spec in enumerate(items):
+        path = f"{section}[{i}]"
+        r.table(spec, path, f" (write each {noun} under its own [[{section}]])")
+        r.only(spec, path, known)
+        yield path, spec
 
 
 def _phase_names(r: Reader, table: dict, path: str, phase_names) -> tuple[str, ...]:
@@ -285,10 +292,7 @@ def _phase_rule(r: Reader, spec, path: str, signals, phase_names, relative=False
 def _parse_form(r: Reader, items: list, signals, phases) -> tuple[FormRule, ...]:
     phase_names = [p.name for p in phases]
     rules = []
-    for i, spec in enumerate(items):
-        path = f"form[{i}]"
-        r.table(spec, path, " (write each rule under its own [[form]])")
-        r.only(spec, path, FORM)
+    for path, spec in _each_table(r, items, "form", "rule", FORM):
         rule_id = r.read(spec, path, FORM["id"])
         if rule_id in (rule.id for rule in rules):
             r.fail(f"{path}.id", f"repeats the form rule id {quote(rule_id)}")
@@ -345,10 +349,7 @@ def _parse_range(r: Reader, table, phases, counting, key_signal: Signal, signals
 
 def _parse_identity(r: Reader, items: list, signals, phase_names, counting: Counting) -> tuple[Identity, ...]:
     rules = []
-    for i, spec in enumerate(items):
-        path = f"identity[{i}]"
-        r.table(spec, path, " (write each rule under its own [[identity]])")
-        r.only(spec, path, IDENTITY)
+    for path, spec in _each_table(r, items, "identity", "rule", IDENTITY):
         against = r.read(spec, path, IDENTITY["against"])
         relative = r.read(spec, path, IDENTITY["relative"]) or bool(against)
         phase, condition = _phase_rule(r, spec, path, signals, phase_names, relative)
