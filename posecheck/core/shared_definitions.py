@@ -27,18 +27,14 @@ def resolve_shared(r: Reader, data: dict[str, Any], shared: SharedDefinitions | 
     """The template's data with every reference replaced by the definition it names."""
     resolved = dict(data)
     safety, signals = data.get("safety"), data.get("signals")
-    if isinstance(safety, list):
-        resolved["safety"] = [_definition(r, item, f"safety[{i}]", shared, "safety") if _refers(item) else item
-                              for i, item in enumerate(safety)]
+    if isinstance(safety, list):  # an item that is a table is a reference
+        resolved["safety"] = [_definition(r, item, f"safety[{i}]", shared, "safety") if isinstance(item, dict)
+                              else item for i, item in enumerate(safety)]
     if isinstance(signals, dict):
         resolved["signals"] = {name: _definition(r, spec, field_path("signals", name), shared, "signals")
-                               if _refers(spec, "shared") else spec for name, spec in signals.items()}
+                               if isinstance(spec, dict) and "shared" in spec else spec
+                               for name, spec in signals.items()}
     return resolved
-
-
-def _refers(value: Any, key: str = "") -> bool:
-    """Whether a value is a reference: a table (a signal's only with the key `shared`)."""
-    return isinstance(value, dict) and (not key or key in value)
 
 
 def _definition(r: Reader, reference: dict, path: str, shared: SharedDefinitions | None, section: str) -> Any:
