@@ -13,7 +13,7 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 
 import streamlit as st  # noqa: E402
 
-from posecheck.core.template import DataError  # noqa: E402
+from posecheck.core.reader import DataError  # noqa: E402
 from posecheck.io.templates import load_available  # noqa: E402
 from posecheck.memory import limit_malloc_arenas  # noqa: E402
 from posecheck.ui.coaches import coach_owner  # noqa: E402

@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("GLOG_minloglevel", "2")  # glog only: the absl lines are kept off in estimator.py
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from posecheck.core.template import DataError  # noqa: E402
+from posecheck.core.reader import DataError  # noqa: E402
 from posecheck.io.model import ModelError, resolve_model  # noqa: E402
 from posecheck.io.store import StoreError  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402

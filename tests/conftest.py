@@ -1,4 +1,5 @@
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +13,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def copy_shared_definitions(folder: Path) -> None:
+    """The shipped templates refer to exercises/shared/: a folder of their copies needs it too."""
+    shutil.copytree(ROOT / "exercises" / "shared", folder / "shared")
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,14 @@ import shutil
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_shared_definitions
 
 
 @pytest.fixture
 def broken_exercises(tmp_path, monkeypatch):
     for template in (ROOT / "exercises").glob("*.toml"):
         shutil.copy(template, tmp_path)
+    copy_shared_definitions(tmp_path)
     cat_cow = tmp_path / "cat-cow.toml"
     cat_cow.write_text(cat_cow.read_text().replace("[hold]\n", "[hold]\nseconds = 'five'\n", 1))
     monkeypatch.setenv("POSECHECK_EXERCISES", str(tmp_path))

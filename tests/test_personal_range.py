@@ -11,7 +11,8 @@ import pytest
 
 from posecheck.core.engine import Engine
 from posecheck.core.keypoints import Detection
-from posecheck.core.personal_range import PersonalRange, RangeSpec
+from posecheck.core.personal_range import PersonalRange
+from posecheck.core.template import RangeSpec
 from synthetic import cat_cow, quadruped, sequence
 from synthetic import run_engine as run
 

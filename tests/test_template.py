@@ -1,13 +1,17 @@
+import ast
 import copy
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from posecheck.core.template import TemplateError, parse_template
-from posecheck.io.templates import load_all, load_template, load_template_file
+from posecheck.core.template import TemplateError
+from posecheck.core.template_parser import parse_template
+from conftest import copy_shared_definitions
+from posecheck.io.templates import load_all, load_shared, load_template, load_template_file
 
-EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
 
 
 def base():
@@ -56,7 +60,7 @@ def test_broken_templates_name_the_field_and_the_problem(change, field, words):
     data = copy.deepcopy(base())
     change(data)
     with pytest.raises(TemplateError) as error:
-        parse_template(data, source="exercises/bird-dog.toml")
+        parse_template(data, source="exercises/bird-dog.toml", shared=load_shared(EXERCISES))
     assert error.value.field_path == field
     assert words in str(error.value)
     assert str(error.value).startswith(f"exercises/bird-dog.toml: {field} ")
@@ -70,6 +74,7 @@ def test_bad_toml_syntax_names_the_file(tmp_path):
 
 
 def test_file_name_must_match_exercise_name(tmp_path):
+    copy_shared_definitions(tmp_path)
     path = tmp_path / "dog-bird.toml"
     path.write_text((EXERCISES / "bird-dog.toml").read_text())
     with pytest.raises(TemplateError, match=r"dog-bird.toml: name must match the file name \('dog-bird'\), "
@@ -86,6 +91,26 @@ def test_unknown_exercise_lists_the_known_ones():
 
 
 def test_adding_an_exercise_is_adding_a_file(tmp_path):
+    copy_shared_definitions(tmp_path)
     data = (EXERCISES / "knee-to-chest.toml").read_text().replace('name = "knee-to-chest"', 'name = "hug-both"')
     (tmp_path / "hug-both.toml").write_text(data)
     assert load_template("hug-both", tmp_path).title == "Knee-to-chest"
+
+
+def imports(module: Path) -> list[tuple[str, str]]:
+    """(module, name) of every `from posecheck... import name` in a source file."""
+    tree = ast.parse(module.read_text())
+    return [(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            and (node.module or "").startswith("posecheck") for alias in node.names]
+
+
+def test_the_schema_imports_no_behaviour():
+    # The schema is data: it may lean on the reader's Bounds and errors, nothing that measures or counts.
+    modules = {module for module, _ in imports(ROOT / "posecheck" / "core" / "template.py")}
+    assert modules <= {"posecheck.core.reader", "posecheck.core.keypoints"}
+
+
+def test_no_module_imports_another_modules_private_names():
+    private = [(path.relative_to(ROOT), module, name) for path in sorted((ROOT / "posecheck").rglob("*.py"))
+               for module, name in imports(path) if name.startswith("_")]
+    assert private == []

@@ -13,11 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from posecheck.core.template import TemplateError, parse_template
-from posecheck.io.templates import load_all, load_available, load_template, load_template_file
+from conftest import copy_shared_definitions
+from posecheck.core.template import TemplateError
+from posecheck.core.template_parser import parse_template
+from posecheck.io.templates import load_all, load_available, load_shared, load_template, load_template_file
 
 EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
 NAMES = ("bird-dog", "cat-cow", "knee-to-chest")
+SHARED = load_shared(EXERCISES)
 BASES = {name: tomllib.loads((EXERCISES / f"{name}.toml").read_text()) for name in NAMES}
 FUZZ = settings(max_examples=100, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -185,7 +188,7 @@ CASES = [
 def test_each_problem_is_one_sentence_naming_file_and_field(exercise, change, field, problem):
     source = f"exercises/{exercise}.toml"
     with pytest.raises(TemplateError) as error:
-        parse_template(broken(exercise, change), source=source)
+        parse_template(broken(exercise, change), source=source, shared=SHARED)
     assert (error.value.source, error.value.field_path, error.value.problem) == (source, field, problem)
     assert str(error.value) == f"{source}: {field} {problem}"
 
@@ -230,6 +233,7 @@ def test_missing_file_and_folder_instead_of_file(tmp_path):
 
 
 def test_name_must_be_the_file_name(tmp_path):
+    copy_shared_definitions(tmp_path)
     path = write(tmp_path, "dog-bird.toml", (EXERCISES / "bird-dog.toml").read_text())
     with pytest.raises(TemplateError) as error:
         load_template_file(path)
@@ -237,6 +241,7 @@ def test_name_must_be_the_file_name(tmp_path):
 
 
 def test_a_broken_field_in_a_file_names_the_file(tmp_path):
+    copy_shared_definitions(tmp_path)
     text = (EXERCISES / "bird-dog.toml").read_text().replace("target_seconds = 15", 'target_seconds = "ten"')
     path = write(tmp_path, "bird-dog.toml", text)
     with pytest.raises(TemplateError) as error:
@@ -245,6 +250,7 @@ def test_a_broken_field_in_a_file_names_the_file(tmp_path):
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path):
+    copy_shared_definitions(tmp_path)
     path = write(tmp_path, "bird-dog.toml", b"\xef\xbb\xbf" + (EXERCISES / "bird-dog.toml").read_bytes())
     assert load_template_file(path).name == "bird-dog"
 
@@ -269,6 +275,7 @@ def test_only_the_folders_own_toml_files_are_templates():
 
 
 def test_load_available_keeps_the_good_and_names_the_broken(tmp_path):
+    copy_shared_definitions(tmp_path)
     for name in NAMES:
         write(tmp_path, f"{name}.toml", (EXERCISES / f"{name}.toml").read_text())
     write(tmp_path, "cat-cow.toml", (EXERCISES / "cat-cow.toml").read_text()
@@ -379,7 +386,7 @@ def test_random_mutations_parse_or_raise_template_error(data):
         mutate(template, data.draw, WORDS)
     source = f"exercises/{exercise}.toml"
     try:
-        parsed = parse_template(template, source=source)
+        parsed = parse_template(template, source=source, shared=SHARED)
     except TemplateError as error:
         assert error.field_path and str(error).startswith(f"{source}: {error.field_path} ")
         assert_one_sentence(error, source)

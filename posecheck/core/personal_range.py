@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
-
 import numpy as np
+
+from posecheck.core.template import RangeSpec
 
 WINDOW_SECONDS = 30.0  # what the model remembers: long enough for a few reps, short enough to follow a moved camera
 # Before this much time (and a few frames) at rest in position, the template's rest is used.
@@ -31,18 +31,6 @@ TWO_WAY_MAX_SHIFT = 20.0
 # A one-way movement's rest may move this far from the template's: an oblique camera shifts a
 # resting hip by up to about 30 degrees; a "rest" beyond that is someone who started mid-rep.
 ONE_WAY_MAX_SHIFT = 35.0
-
-
-@dataclass(frozen=True)
-class RangeSpec:
-    """From the template's [range] table: the clinical standard on the key signal."""
-
-    rest: float  # the key signal in the starting position
-    full: dict[str, float]  # per counted phase: the key signal at the full position
-    least: dict[str, float]  # per counted phase: the smallest excursion from rest that counts
-
-    def direction(self, phase: str) -> float:
-        return 1.0 if self.full[phase] >= self.rest else -1.0
 
 
 class PersonalRange:

@@ -4,9 +4,9 @@ The estimator reads two measures from each person's mask (OUTLINE_MEASURES, kept
 in trunk lengths (the shoulders-to-hips distance):
 - `back_curve`: how far the back's outline bulges between shoulders and hips;
 - `front_reach`: how far the silhouette reaches beyond the shoulders along the trunk's line.
-Templates read them through `read` (TEMPLATE_MEASURES): `back_curve` as it is, and `past_head`,
-how far the silhouette reaches beyond the head's landmarks, in trunk lengths as if seen side-on:
-an arm in front of the head. (The head is round and the trunk is foreshortened in an oblique
+Templates read them through `read` (the schema's TEMPLATE_MEASURES): `back_curve` as it is, and
+`past_head`, how far the silhouette reaches beyond the head's landmarks, in trunk lengths as if
+seen side-on: an arm in front of the head. (The head is round and the trunk is foreshortened in an oblique
 view, so the head's own reach in the picture's trunk lengths grows there, and the front reach
 alone would mistake it for an arm.)
 
@@ -30,9 +30,9 @@ import math
 import numpy as np
 
 from posecheck.core.keypoints import INDEX, Pose
+from posecheck.core.template import TEMPLATE_MEASURES
 
 OUTLINE_MEASURES = ("back_curve", "front_reach")  # read by the estimator, kept on the Pose
-TEMPLATE_MEASURES = ("back_curve", "past_head")  # what a template's outline signal can read
 _HEAD = [INDEX[name] for name in ("nose", "left_eye", "right_eye", "left_ear", "right_ear")]
 ALONG = np.linspace(0.15, 0.85, 15)  # where the rays cross the trunk (0 = shoulders, 1 = hips)
 ENDS = 3  # rays at each end that define the outline's chord
@@ -125,6 +125,8 @@ def outline_measures(mask: np.ndarray, xy: np.ndarray) -> dict[str, float]:
 
 def read(measure: str, pose: Pose) -> float:
     """A template's outline measure (TEMPLATE_MEASURES) of this pose, in trunk lengths."""
+    if measure not in TEMPLATE_MEASURES:
+        raise ValueError(f"no outline measure {measure!r}: templates read {', '.join(TEMPLATE_MEASURES)}")
     if measure == "back_curve":
         return pose.back_curve
     past = (pose.front_reach - head_reach(pose.xy)) * trunk_in_picture(pose.world)

@@ -1,7 +1,7 @@
 """Load exercise templates from the `exercises/` folder (or any folder of .toml files).
 
 Only the folder's own *.toml files are templates: exercises/motion/ holds the synthetic
-renderer's motion data. The reading here (size limit, UTF-8, TOML, file name = `name`) is shared
+renderer's motion data, and exercises/shared/common.toml the definitions the templates share. The reading here (size limit, UTF-8, TOML, file name = `name`) is shared
 with routines (posecheck/io/routines.py).
 """
 
@@ -12,7 +12,10 @@ import os
 import tomllib
 from pathlib import Path
 
-from posecheck.core.template import DataError, Template, TemplateError, describe, parse_template
+from posecheck.core.reader import DataError, describe
+from posecheck.core.template import Template, TemplateError
+from posecheck.core.shared_definitions import SHARED_FILE, SharedDefinitions
+from posecheck.core.template_parser import parse_shared, parse_template
 
 EXERCISES_ENV = "POSECHECK_EXERCISES"
 # The shipped templates are 4-8 kB; a file this large is not one, and is refused before parsing.
@@ -89,9 +92,18 @@ def check_file_name(name: str, path: Path, error: type[DataError] = TemplateErro
         raise error(shown_path(path), "name", f"must match the file name ({path.stem!r}), got {describe(name)}")
 
 
+def load_shared(folder: Path) -> SharedDefinitions | None:
+    """The shared definitions of a folder of templates, None when it has none."""
+    path = folder / SHARED_FILE
+    if not path.exists():
+        return None
+    return parse_shared(read_toml(path), source=shown_path(path))
+
+
 def load_template_file(path: str | Path) -> Template:
+    """A template file, with the shared definitions of its folder."""
     path = Path(path)
-    template = parse_template(read_toml(path), source=shown_path(path))
+    template = parse_template(read_toml(path), source=shown_path(path), shared=load_shared(path.parent))
     check_file_name(template.name, path)
     return template
 
