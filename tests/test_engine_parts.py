@@ -54,6 +54,10 @@ def test_where_both_sides_match_the_side_moving_furthest_is_chosen(templates):
     assert matcher.best({}, values) is None
 
 
+def judge(template):
+    return HoldJudge(template.hold, template.signals, template.key_signal, key_extreme_is_low(template))
+
+
 def active(template, name, start, held=None, faults=()):
     return ActivePhase(template.phase(name), None, start, start + 1, faults=set(faults), held=held)
 
@@ -61,7 +65,7 @@ def active(template, name, start, held=None, faults=()):
 def test_reach_counts_on_reaching_its_phase_and_a_cycle_only_when_every_phase_was_reached(templates):
     knee = templates["knee-to-chest"]
     log = RepLog()
-    reach = counting_for(knee, IdentityCheck(knee), log, HoldJudge(knee.hold, knee.signals))
+    reach = counting_for(knee, IdentityCheck(knee), log, judge(knee))
     assert isinstance(reach, ReachCounting)
     new = []
     hug = active(knee, knee.counting.phases[0], 1.0)
@@ -72,7 +76,7 @@ def test_reach_counts_on_reaching_its_phase_and_a_cycle_only_when_every_phase_wa
 
     catcow = templates["cat-cow"]
     log = RepLog()
-    cycle = counting_for(catcow, IdentityCheck(catcow), log, HoldJudge(catcow.hold, catcow.signals))
+    cycle = counting_for(catcow, IdentityCheck(catcow), log, judge(catcow))
     assert isinstance(cycle, CycleCounting)
     cat = active(catcow, "cat", 2.0, held=2.0, faults={"bent_arms"})
     cycle.started(cat, 2.2, new)
@@ -105,19 +109,22 @@ def test_a_reps_range_is_its_span_only_when_the_way_in_was_seen(templates):
 
 def test_a_hold_ticks_each_second_and_is_judged_against_its_target(templates):
     template = templates["knee-to-chest"]
-    judge = HoldJudge(template.hold, template.signals)
+    holds = judge(template)
     phase = template.hold.phases[0]
-    current = ActivePhase(template.phase(phase), "left", 0.0, 0.0, timer=judge.timer_for(phase))
+    key = template.signals[template.key_signal]
+    for t in (-2.0, -1.5, -1.0, -0.5):  # at rest before the position: the hold's start is seen
+        holds.observe({(key.name, side): 170.0 for side in ("left", "right", None)}, t)
+    current = ActivePhase(template.phase(phase), "left", 0.0, 0.0, timer=holds.timer_for(phase, "left", 0.0, True))
     new = []
     for t in (0.5, 1.0, 1.5, 2.0):
-        judge.tick(current, t, new)
+        holds.tick(current, t, new)
     assert [e.message for e in new] == [f"Hold {template.hold.target_seconds - s:.0f} s more" for s in (1, 2)]
     for t in (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0):
         current.last_true = t
-        judge.sample(current, {}, 90.0, t)
+        holds.sample(current, {}, 90.0, t)
     new.clear()
-    judge.finish(current, 3.0, None, cut_off=False, new=new)
+    holds.finish(current, 3.0, None, cut_off=False, new=new)
     assert [e.code for e in new] == ["hold_short", phase] and current.held == new[-1].seconds
     new.clear()
-    judge.finish(current, 3.0, None, cut_off=True, new=new)
+    holds.finish(current, 3.0, None, cut_off=True, new=new)
     assert [e.code for e in new] == [phase]  # cut off by the person stopping: timed, not judged

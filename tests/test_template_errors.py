@@ -83,7 +83,7 @@ CASES = [
      "is not a known field (known fields: name, title, summary, instructions, camera, safety, view, sides, "
      "key_signal, look_alikes, signals, position, phases, counting, range, identity, hold, form, tempo)"),
     ("bird-dog", lambda d: d["hold"].update(target_secs=15), "hold.target_secs",
-     "is not a known field (known fields: phases, target_seconds, max_seconds, signal)"),
+     "is not a known field (known fields: phases, target_seconds, max_seconds, signal, when)"),
     ("bird-dog", lambda d: d["signals"].update({"my signal": 3}), "signals.'my signal'",
      "must be a table like { kind = \"angle\", points = [...] }, got 3"),
     # landmarks and references

@@ -26,6 +26,15 @@ class Conditions:
         self._met[key] = now
         return now
 
+    def within_release(self, condition: Condition, values, side) -> bool:
+        """Whether a condition that had been met would still hold (stateless; unseen is False)."""
+        sides = SIDES if condition.any_side else (side,)
+        found = [value_of(values, self.signals[condition.signal], s) for s in sides]
+        return any(math.isfinite(v) and condition.holds(v) for v in found)
+
+    def assume_met(self, key: tuple) -> None:
+        self._met[key] = True
+
     def met_on_side(self, condition: Condition, values, side, key: tuple) -> bool | None:
         """The condition for `side`, or for either side when it says `any_side`."""
         if not condition.any_side:

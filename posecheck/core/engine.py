@@ -30,6 +30,9 @@ from posecheck.core.smoothing import PoseSmoother
 from posecheck.core.template import Template
 from posecheck.core.view_quality import ABSENT_SECONDS, ViewWatch
 
+UNSEEN_START_SECONDS = 1.0  # a position found this soon after the person is seen may have begun unseen
+START_NOT_SEEN = "You were already in the position when I first saw you: I'm timing your hold from now."
+
 
 @dataclass
 class EngineState:
@@ -67,7 +70,7 @@ class Engine:
         self.matcher = PhaseMatcher(template, conditions, self.range, key_extreme_is_low(template))
         self.rep_range = RepRange(template, self.matcher.personal)
         self.identity = IdentityCheck(template)
-        self.holds = HoldJudge(template.hold, template.signals)
+        self.holds = HoldJudge(template.hold, template.signals, template.key_signal, self.rep_range.low)
         self.log = RepLog()
         self.counting = counting_for(template, self.identity, self.log, self.holds)
         self.form = FormRules(template, conditions.met)
@@ -76,6 +79,9 @@ class Engine:
         self._candidate: tuple[str, str | None] | None = None
         self._candidate_since = 0.0
         self._last_time = -math.inf
+        self._seen_since = 0.0  # when the person was last seen afresh (first, back in view, a cut)
+        self._absent_since: float | None = None
+        self._last_outside = -math.inf  # the last frame seen in position but in no counted phase
         self._cut_off = False  # the phase being ended was cut off by the person stopping
 
     @property
@@ -95,22 +101,28 @@ class Engine:
             # No frames for a while (a stalled camera, a cut in a video): a position that was only
             # beginning must be seen afresh, for its min_seconds, not credited with the unseen gap.
             self._candidate = None
+            self._seen_afresh(t)
         self._last_time = self.state.time = t
         people = self.people.choose(detection.poses, t)
         self._tell(people_issues(people.main, people.others, people.main_side), t, new)
         view = self._follow_view(people.main, t, new)
         pose = people.main
         if pose is None:
+            self._absent_since = t if self._absent_since is None else self._absent_since
             self.pose = None
             self.state.signals = {}
             self._end_phase_if_stale(t, new)
             return self._emit(new)
+        if self._absent_since is not None and t - self._absent_since >= ABSENT_SECONDS:
+            self._seen_afresh(t)
+        self._absent_since = None
         pose = self.smoother(pose, t) if self.smoother is not None else pose
         self.pose = pose
         values = measure_all(self.template.signals, pose)
+        self.holds.observe(values, t)
         self._tell(view_issues(self.template, self._required_parts, pose, visible_mask(pose)), t, new)
         self.guidance.issue("too_small", view.too_small, t, new)
-        in_position = self.gate.update(values, t)
+        in_position = self.gate.update(values, t) or self._already_holding(values, t)
         self.guidance.issue("position", not in_position, t, new, self.template.position.guidance)
         self._update_phases(values, t, new)
         self._check_form(values, t, new)
@@ -144,6 +156,8 @@ class Engine:
         if view.cut_at is not None and self._current is not None:
             # The same pose shown from another camera (an edited clip): each shot is its own take.
             self._end_phase(min(self._current.last_true, view.cut_at), new)
+        if view.cut_at is not None:
+            self._seen_afresh(view.cut_at)
         # Another view or another person: learn afresh. A cut to another angle moves what the
         # picture shows, but a key signal on the 3-D points keeps what it learned.
         if view.changed or (view.cut_at is not None and not self._key_in_3d):
@@ -151,6 +165,26 @@ class Engine:
             if self.range is not None:
                 self.range.reset()
         return view
+
+    def _seen_afresh(self, t: float) -> None:
+        """The person is seen anew (first seen, back in view, after a cut): what they do now may
+        have begun unseen."""
+        self._seen_since = t
+        self.holds.forget(t)
+        self.rep_range.forget_rest()
+
+    def _already_holding(self, values, t: float) -> bool:
+        """Just seen, not in the starting position but already in a counted position that the
+        starting position leads to (a clip that starts mid-hold): taken as in position, the hold
+        timed from here."""
+        if t - self._seen_since > UNSEEN_START_SECONDS or self.gate.met_now is not False \
+                or not self.gate.would_keep(values):
+            return False
+        counted = self.template.counting.phases
+        if not any(name in counted for name, _ in self.matcher.matches(values)):
+            return False
+        self.gate.assume_open()
+        return True
 
     def _tell(self, issues, t: float, new: list[Event]) -> None:
         for code, active, text in issues:
@@ -160,6 +194,9 @@ class Engine:
     def _update_phases(self, values, t: float, new: list[Event]) -> None:
         ready = self.gate.open and (self.range is None or self.range.ready)
         matches = self.matcher.matches(values) if ready else {}
+        counted = self.template.counting.phases
+        if ready and not any(name in counted for name, _ in matches):
+            self._last_outside = t
         current = self._current
         if current is not None:
             key = (current.phase.name, current.side)
@@ -191,7 +228,14 @@ class Engine:
             self._end_phase(current.last_true, new)
 
     def _start_phase(self, phase, side, start: float, hidden, t: float, new: list[Event]) -> None:
-        self._current = ActivePhase(phase, side, start, t, hidden, timer=self.holds.timer_for(phase.name))
+        seen = (self._last_outside > self._seen_since or self.rep_range.rest_seen
+                or phase.name not in self.template.counting.phases)
+        if not seen:  # already in the position when first seen: timed from then
+            start = self._seen_since
+            if self.template.hold and phase.name in self.template.hold.phases:
+                new.append(Event("guidance", t, START_NOT_SEEN, side=side or "", code="start_not_seen"))
+        timer = self.holds.timer_for(phase.name, side, start, start_seen=seen)
+        self._current = ActivePhase(phase, side, start, t, hidden, timer=timer)
         self.form.new_position()
         new.append(Event("phase", start, phase.label, side=side or "", code=phase.name))
         self.counting.started(self._current, t, new)

@@ -16,11 +16,12 @@ class PositionGate:
         self.position = position
         self.conditions = conditions
         self.open = False  # the person is in the starting position
+        self.met_now: bool | None = None  # whether the position's conditions hold this frame (None: unseen)
         self._met_since: float | None = None
         self._lost_since: float | None = None
 
     def update(self, values, t: float) -> bool:
-        met = self._met(values)
+        met = self.met_now = self._met(values)
         if met is None:  # cannot tell: keep what we had
             met = self.open
         if met:
@@ -34,6 +35,21 @@ class PositionGate:
             if self.open and t - self._lost_since >= POSITION_LEAVE_SECONDS:
                 self.open = False
         return self.open
+
+    def would_keep(self, values) -> bool:
+        """Whether the position, had it been entered unseen, would still hold now (every condition
+        within its release): a wall sit's squat is, a plank is not on all fours."""
+        return any(all(self.conditions.within_release(c, values, side) for c in self.position.conditions)
+                   for side in SIDES)
+
+    def assume_open(self) -> None:
+        """The person was first seen already in a counted position: take the starting position
+        as passed (it was, unseen). The usual rules close the gate again."""
+        self.open = True
+        self._met_since = self._lost_since = None
+        for i in range(len(self.position.conditions)):
+            for side in SIDES:  # read from now on against their release, as once met
+                self.conditions.assume_met(("position", i, side))
 
     def _met(self, values) -> bool | None:
         """Whether the starting position holds for either side; None if it cannot be seen."""

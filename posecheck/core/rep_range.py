@@ -40,6 +40,16 @@ class RepRange:
         self._extremes = (min(low, value), max(high, value))
         self._rest_seen = self._rest_seen or (between_phases and self._at_rest(value))
 
+    @property
+    def rest_seen(self) -> bool:
+        """Whether the key signal was seen at rest since the last rep (or since the person came
+        into view): if not, a position now starting was already under way."""
+        return self._rest_seen or self._counted is None
+
+    def forget_rest(self) -> None:
+        """The person came (back) into view, or the camera cut: what went before is not seen."""
+        self._rest_seen = False
+
     def measure(self) -> tuple[float | None, float | None]:
         """The rep's (range of motion, peak), then start afresh for the next rep."""
         low, high = self._extremes

@@ -134,6 +134,7 @@ class Hold:
     target_seconds: float
     max_seconds: float | None
     signal: str | None = None  # the signal the hold is timed on; None: the key signal
+    conditions: tuple[Condition, ...] = ()  # what the held position needs beyond its phase
 
 
 @dataclass(frozen=True)

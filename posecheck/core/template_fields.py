@@ -142,6 +142,10 @@ HOLD = fields(
           HOLD_MAX_SECONDS),
     Field("signal", str, "The signal the hold is timed on (when it comes to rest and starts moving out).",
           Computed("the key signal"), "a signal's name"),
+    Field("when", list, "What the held position needs beyond the phase's own conditions (a child's pose: the "
+          "chest down on the thighs, not only the hips back). The hold is timed only from the first to the "
+          "last moment they are met; a hold that never meets them is timed without them (the person holds "
+          "what they can).", []),
 )
 
 FORM = fields(

@@ -277,7 +277,8 @@ def _parse_hold(r: Reader, table, phase_names, signals) -> Hold:
     signal = r.read(table, "hold", HOLD["signal"], None)
     if signal is not None and signal not in signals:
         r.fail("hold.signal", names_no("signal", signal, signals))
-    return Hold(phases, target, maximum, signal)
+    conditions = _conditions(r, table, "when", "hold", signals) if "when" in table else ()
+    return Hold(phases, target, maximum, signal, conditions)
 
 
 def _phase_rule(r: Reader, spec, path: str, signals, phase_names, relative=False) -> tuple[str, Condition]:
