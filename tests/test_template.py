@@ -114,3 +114,29 @@ def test_no_module_imports_another_modules_private_names():
     private = [(path.relative_to(ROOT), module, name) for path in sorted((ROOT / "posecheck").rglob("*.py"))
                for module, name in imports(path) if name.startswith("_")]
     assert private == []
+
+
+def test_a_larger_side_signal_reads_the_supporting_leg_of_a_single_leg_bridge(templates):
+    """The glute bridge's hip line is read on the side where it is larger: with one leg pulled up
+    (a single-leg bridge's raised leg), the mid point of both knees would mix the two legs."""
+    from posecheck.core.signals import measure_all
+    from posecheck.core.template import Signal
+    from synthetic import lying
+
+    template = templates["glute-bridge"]
+    mid_line = Signal("mid_line", "angle", ("mid_shoulder", "mid_hip", "mid_knee"), "mid points", False)
+    values = measure_all(template.signals | {"mid_line": mid_line}, lying(pull={"left": 70.0, "right": 160.0}))
+    left, right = values[("hip_line_each", "left")], values[("hip_line_each", "right")]
+    assert left < 90 < 150 < right
+    assert values[("hip_line", None)] == right
+    assert values[("mid_line", None)] < right - 20  # what the mid points read: neither leg
+
+
+def test_a_larger_side_signal_must_name_one_per_side_signal():
+    data = base()
+    data["signals"]["spread"] = {"kind": "larger_side", "signals": ["trunk_tilt"]}
+    with pytest.raises(TemplateError, match="must name a signal measured per side"):
+        parse_template(data, shared=load_shared(EXERCISES))
+    data["signals"]["spread"] = {"kind": "larger_side", "signals": ["trunk_tilt", "trunk_tilt"]}
+    with pytest.raises(TemplateError, match="must list the 1 signal it combines, got 2"):
+        parse_template(data, shared=load_shared(EXERCISES))

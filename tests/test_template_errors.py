@@ -75,7 +75,8 @@ CASES = [
      "must be lower-case words joined by '-' (like 'bird-dog'), got text 'Bird Dog'"),
     ("bird-dog", lambda d: d.update(view="top"), "view", "must be 'side' or 'any', got text 'top'"),
     ("bird-dog", lambda d: d["signals"].update(bad={"kind": "twist"}), "signals.bad.kind",
-     "must be one of 'angle', 'bend', 'elevation', 'height', 'distance', 'outline', 'side_match', 'sum', got text 'twist'"),
+     "must be one of 'angle', 'bend', 'elevation', 'height', 'distance', 'outline', 'side_match', 'sum', "
+     "'larger_side', 'smaller_side', got text 'twist'"),
     ("bird-dog", lambda d: d["counting"].update(rule="sometimes"), "counting.rule",
      "must be 'reach' or 'cycle', got text 'sometimes'"),
     # unknown fields, anywhere

@@ -15,7 +15,7 @@ import numpy as np
 from posecheck.core.events import Event
 from posecheck.core.keypoints import INDEX, Pose
 from posecheck.core.signals import point_name
-from posecheck.core.template import SIDES, Template
+from posecheck.core.template import ONE_SIDE_KINDS, SIDES, Template
 
 # How long a situation must last before the user is told about it (s): brief glitches say nothing.
 GUIDANCE_DELAY = {"no_person": 1.0, "two_people": 1.0, "turn_side_on": 1.5, "out_of_frame": 1.0,
@@ -110,7 +110,10 @@ def required_parts(template: Template) -> list[list[list[Part]]]:
     for phase in template.phases:
         conditions += [c for c in phase.conditions if not c.hidden_ok]
     required = []
-    for name in dict.fromkeys(c.signal for c in conditions):
+    # A larger_side (smaller_side) signal needs what its per-side signal needs, on either side.
+    names = [n for c in conditions for n in (template.signals[c.signal].signals
+                                             if template.signals[c.signal].kind in ONE_SIDE_KINDS else (c.signal,))]
+    for name in dict.fromkeys(names):
         signal = template.signals[name]
         alternatives = []
         for side in (SIDES if signal.per_side else (None,)):

@@ -9,7 +9,7 @@ import numpy as np
 
 from posecheck.core import geometry, silhouette
 from posecheck.core.keypoints import INDEX, Pose
-from posecheck.core.template import DERIVED_KINDS, OUTLINE_KIND, SIDES, Signal
+from posecheck.core.template import DERIVED_KINDS, ONE_SIDE_KINDS, OUTLINE_KIND, SIDES, Signal
 
 MIN_VISIBILITY = 0.25  # below this MediaPipe is guessing: the point is treated as hidden
 FRAME_MARGIN = 0.02  # points this far (fraction of the image) outside the frame are out of view
@@ -100,6 +100,10 @@ def measure_all(signals: dict[str, Signal], pose: Pose) -> dict[tuple[str, str |
     for signal in signals.values():
         if signal.kind == "side_match":
             values[(signal.name, None)] = side_match(values, signal)
+        elif signal.kind in ONE_SIDE_KINDS:
+            seen = [v for s in SIDES if math.isfinite(v := values[(signal.signals[0], s)])]
+            pick = max if signal.kind == "larger_side" else min
+            values[(signal.name, None)] = pick(seen) if seen else math.nan
         elif signal.kind == "sum":
             for side in (SIDES if signal.per_side else (None,)):
                 values[(signal.name, side)] = sum(value_of(values, signals[name], side) for name in signal.signals)

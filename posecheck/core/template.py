@@ -25,8 +25,11 @@ DEFAULT_SPACE = {"angle": "image", "bend": "image", "elevation": "image", "heigh
 # A side_match signal compares two per-side signals: 1 when the side where each is clearly the
 # larger is the same side, 0 when not, NaN when either is undecided (e.g. "which arm is raised?").
 # A sum signal adds two measured signals (per side where either is), e.g. a hip angle plus the
-# trunk's tilt: what the thigh alone moved.
-DERIVED_KINDS = ("side_match", "sum")
+# trunk's tilt: what the thigh alone moved. A larger_side (smaller_side) signal is one per-side
+# signal on the side where it reads larger (smaller): the leg that supports a single-leg bridge,
+# whichever leg it is, where a mid point between a straight and a raised leg is nowhere near a knee.
+DERIVED_KINDS = ("side_match", "sum", "larger_side", "smaller_side")
+ONE_SIDE_KINDS = ("larger_side", "smaller_side")
 SIDES = ("left", "right")
 SPACES = ("image", "world")
 
@@ -209,7 +212,10 @@ def key_unit(template: Template) -> str:
 
 
 def signal_values(signal: Signal, signals: dict[str, Signal]) -> Bounds:
-    """What `signal` can read; a sum reads the sum of its two signals' ranges."""
+    """What `signal` can read; a sum reads the sum of its two signals' ranges, a larger_side or
+    smaller_side what its signal reads."""
+    if signal.kind in ONE_SIDE_KINDS:
+        return signal_values(signals[signal.signals[0]], signals)
     if signal.kind != "sum":
         return SIGNAL_VALUES[signal.kind]
     first, second = (signal_values(signals[name], signals) for name in signal.signals)

@@ -65,8 +65,9 @@ SIGNAL = fields(
           "bulges above the line between its ends; `past_head`, how far the silhouette reaches beyond the "
           "head along the trunk (an arm in front of the head). Both in trunk lengths.",
           allowed=TEMPLATE_MEASURES),
-    Field("signals", TEXTS, "`side_match` and `sum` only: the two measured signals combined.",
-          allowed="two measured signals' names"),
+    Field("signals", TEXTS, "`side_match` and `sum` only: the two measured signals combined; `larger_side` "
+          "and `smaller_side`: the one measured per-side signal.",
+          allowed="measured signals' names"),
     Field("margin", float, "`side_match` only: how much larger one side must read than the other for that "
           "side to be clearly the larger (a smaller difference is undecided).", 20.0,
           "0 to the compared signal's span"),
@@ -86,6 +87,9 @@ SIGNAL_KIND_MEANINGS = {
                "estimator gives the segmentation mask and the trunk is seen from the side.",
     "side_match": "1 when the side on which the first signal is clearly larger (by `margin`) is also the side "
                   "on which the second one is, 0 when it is the other side, unknown when either is undecided.",
+    "larger_side": "The one per-side signal on the side where it reads larger (where both are seen; else the "
+                   "side seen): the leg that supports a single-leg bridge, whichever it is.",
+    "smaller_side": "The one per-side signal on the side where it reads smaller (as `larger_side`).",
     "sum": "The two signals added (per side where either is measured per side): a hip angle plus the trunk's "
            "tilt is what the thigh alone moved.",
 }

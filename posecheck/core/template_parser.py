@@ -14,9 +14,9 @@ from typing import Any
 from posecheck.core.keypoints import INDEX
 from posecheck.core.reader import Bounds, Reader, describe, field_path, names_no, quote
 from posecheck.core.shared_definitions import SharedDefinitions, resolve_shared
-from posecheck.core.template import (DEFAULT_SPACE, DERIVED_KINDS, OUTLINE_KIND, SIGNAL_KINDS, Condition, Counting,
-                                     FormRule, Hold, Identity, Phase, Position, RangeSpec, Signal, Template,
-                                     TemplateError, Tempo, signal_values)
+from posecheck.core.template import (DEFAULT_SPACE, DERIVED_KINDS, ONE_SIDE_KINDS, OUTLINE_KIND, SIGNAL_KINDS,
+                                     Condition, Counting, FormRule, Hold, Identity, Phase, Position, RangeSpec,
+                                     Signal, Template, TemplateError, Tempo, signal_values)
 from posecheck.core.template_fields import (CONDITION, COUNTING, FORM, HOLD, IDENTITY, PHASE, POSITION, RANGE,
                                             SHARED, SIGNAL, TEMPLATE, TEMPO, pick)
 
@@ -137,14 +137,18 @@ def _parse_derived(r: Reader, spec: dict, name: str, kind: str, measured: dict[s
     path = field_path("signals", name)
     r.only(spec, path, SIDE_MATCH_SIGNAL if kind == "side_match" else SUM_SIGNAL)
     combined = r.strings(spec, "signals", path)
-    if len(combined) != 2:
-        r.fail(f"{path}.signals", f"must list the 2 signals it combines, got {len(combined)}")
+    count = 1 if kind in ONE_SIDE_KINDS else 2
+    if len(combined) != count:
+        r.fail(f"{path}.signals", f"must list the {count} signal{'s' if count > 1 else ''} it combines, "
+               f"got {len(combined)}")
     for i, other in enumerate(combined):
         if other not in measured:
             r.fail(f"{path}.signals[{i}]", names_no("measured signal", other, measured))
-        if kind == "side_match" and not measured[other].per_side:
+        if kind != "sum" and not measured[other].per_side:
             r.fail(f"{path}.signals[{i}]", f"must name a signal measured per side, and {other!r} is not")
     label = r.read(spec, path, SIGNAL["label"], name)
+    if kind in ONE_SIDE_KINDS:
+        return Signal(name, kind, (), label, False, combined, space=measured[combined[0]].space)
     if kind == "sum":
         return Signal(name, "sum", (), label, any(measured[other].per_side for other in combined), combined)
     values = signal_values(measured[combined[0]], measured)
