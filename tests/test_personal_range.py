@@ -90,6 +90,16 @@ def test_shallow_but_clear_cat_cow_cycles_count(templates):
     assert shallow and "% of the full arch" in shallow[0].message
 
 
+def test_a_cow_that_arches_only_a_few_degrees_past_neutral_counts_when_the_cycle_is_clear(templates):
+    # The cat reaches under half of the full curve and the cow arches 6 degrees past this person's
+    # neutral: a span of 38 degrees, narrower than the template's two thresholds apart (40) but
+    # far above what holding still jitters. Before, the range was never learned and no cow found.
+    engine = run(templates["cat-cow"], sequence(cycles(cat=-32, cow=6, neutral=-10), cat_cow, jitter=1.5))
+    assert len(engine.reps) == 3
+    shallow = [e for e in engine.events if e.code == "shallow_cow"]
+    assert shallow and "% of the full arch" in shallow[0].message
+
+
 def test_no_movement_counts_nothing(templates):
     frames = [(0.0, {"spine": 0.0}), (60.0, {"spine": 0.0})]
     assert run(templates["cat-cow"], sequence(frames, cat_cow, jitter=1.5)).reps == []

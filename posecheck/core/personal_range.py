@@ -28,6 +28,10 @@ MEDIAN_SAMPLES = 5  # a running median drops single-frame spikes before they are
 # A two-way movement's middle may move this far from the template's: a view shifts it, but a
 # clip that starts deep in cow must not drag it there.
 TWO_WAY_MAX_SHIFT = 20.0
+# A two-way movement is learned once its span is this many times its two least movements together
+# (cat-cow: 10 + 10 degrees, so 30): a shallow cat-cow whose cow arches only 5-8 degrees past
+# neutral still completes a clear cycle, far above the few degrees that holding still jitters.
+TWO_WAY_CLEAR_SPAN = 1.5
 # A one-way movement's rest may move this far from the template's: an oblique camera shifts a
 # resting hip by up to about 30 degrees; a "rest" beyond that is someone who started mid-rep.
 ONE_WAY_MAX_SHIFT = 35.0
@@ -79,7 +83,7 @@ class PersonalRange:
         if not self._rest_seen():
             return False
         _, low, high = self._extremes()
-        return not self.two_way or high - low >= sum(self.standard.values())
+        return not self.two_way or high - low >= TWO_WAY_CLEAR_SPAN * sum(self.spec.least.values())
 
     def _rest_seen(self) -> bool:
         between = self._between
