@@ -15,10 +15,10 @@ import streamlit as st  # noqa: E402
 
 from posecheck.core.reader import DataError  # noqa: E402
 from posecheck.io.templates import load_available  # noqa: E402
-from posecheck.memory import limit_malloc_arenas  # noqa: E402
+from posecheck.pipeline.memory import limit_malloc_arenas  # noqa: E402
 from posecheck.ui.coaches import coach_owner  # noqa: E402
 from posecheck.ui.history import history_page  # noqa: E402
-from posecheck.ui.live import use_coach_style  # noqa: E402
+from posecheck.ui.camera import use_coach_style  # noqa: E402
 
 limit_malloc_arenas()  # long analyses in worker threads: keep memory flat
 
@@ -53,7 +53,7 @@ def loaded_templates() -> tuple[dict, dict] | None:
 
 
 def routines() -> None:
-    from posecheck.ui.routine import routine_page
+    from posecheck.ui.routines_page import routine_page
 
     if (loaded := loaded_templates()) is not None:
         st.warning(PAIN_WARNING)

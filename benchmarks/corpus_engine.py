@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from posecheck.analysis import ANALYSIS_FPS, ANALYSIS_MAX_SIDE, analyze_detections  # noqa: E402
-from posecheck.evaluation import load_cases, outcome_of, totals  # noqa: E402
+from posecheck.pipeline.analysis import ANALYSIS_FPS, ANALYSIS_MAX_SIDE, analyze_detections  # noqa: E402
+from posecheck.pipeline.evaluation import load_cases, outcome_of, totals  # noqa: E402
 from posecheck.io.detections import has_outline, load_detections, save_detections  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
 from posecheck.io.video import read_frames  # noqa: E402
@@ -32,7 +32,7 @@ def cached_detections(video: Path, max_side: int = ANALYSIS_MAX_SIDE, max_fps: f
     key = hashlib.sha1(f"{video.name}:{stat.st_size}:{stat.st_mtime_ns}:{max_side}:{max_fps}:w".encode()).hexdigest()[:16]
     path = CACHE / f"{video.stem}-{key}.npz"
     if not (path.exists() and has_outline(path)):  # files from before the outline are re-detected
-        from posecheck.estimator import MediaPipePose
+        from posecheck.pipeline.estimator import MediaPipePose
 
         CACHE.mkdir(parents=True, exist_ok=True)
         with MediaPipePose() as estimator:

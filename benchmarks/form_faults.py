@@ -32,7 +32,7 @@ from pathlib import Path
 os.environ.setdefault("GLOG_minloglevel", "2")
 
 from posecheck.core.engine import Engine  # noqa: E402
-from posecheck.estimator import MediaPipePose  # noqa: E402
+from posecheck.pipeline.estimator import MediaPipePose  # noqa: E402
 from posecheck.io.detections import has_outline, load_detections, save_detections  # noqa: E402
 from posecheck.io.templates import load_template  # noqa: E402
 from posecheck.synth import MotionScript, render_clip  # noqa: E402

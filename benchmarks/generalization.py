@@ -314,7 +314,7 @@ def cache_path(script: MotionScript) -> Path:
 
 def detect(clip, path: Path) -> None:
     """Run MediaPipe on every rendered frame and save the detections."""
-    from posecheck.estimator import MediaPipePose
+    from posecheck.pipeline.estimator import MediaPipePose
     from posecheck.io.detections import save_detections
 
     with MediaPipePose(max_people=1) as estimator:
@@ -338,7 +338,7 @@ def run_case(job: tuple[Case, bool]) -> Row:
 
 
 def _run_case(case: Case, use_cache: bool, started: float) -> Row:
-    from posecheck.analysis import analyze_detections
+    from posecheck.pipeline.analysis import analyze_detections
     from posecheck.io.detections import has_outline, load_detections
 
     script, clip = resolve_script(case)

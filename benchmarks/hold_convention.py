@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus_engine import cached_detections  # noqa: E402
-from posecheck.analysis import analyze_detections  # noqa: E402
-from posecheck.evaluation import load_cases  # noqa: E402
+from posecheck.pipeline.analysis import analyze_detections  # noqa: E402
+from posecheck.pipeline.evaluation import load_cases  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
 from posecheck.synth.motion import HELD_FROM  # noqa: E402
 

@@ -13,10 +13,10 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 
 import cv2  # noqa: E402
 
-from posecheck.estimator import MediaPipePose  # noqa: E402
+from posecheck.pipeline.estimator import MediaPipePose  # noqa: E402
 from posecheck.io.templates import load_template  # noqa: E402
 from posecheck.io.video import read_frames  # noqa: E402
-from posecheck.live import LiveCoach  # noqa: E402
+from posecheck.pipeline.live import LiveCoach  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus_engine import cached_detections  # noqa: E402
-from posecheck.analysis import analyze_detections  # noqa: E402
+from posecheck.pipeline.analysis import analyze_detections  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
 
 # Templates that count the same movement as another (a clip of one is no look-alike of the other).

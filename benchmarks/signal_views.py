@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 
 from posecheck.core.keypoints import Pose  # noqa: E402
 from posecheck.core.signals import measure_all  # noqa: E402
-from posecheck.estimator import MediaPipePose  # noqa: E402
+from posecheck.pipeline.estimator import MediaPipePose  # noqa: E402
 from posecheck.io.templates import load_template  # noqa: E402
 from posecheck.synth import MotionScript, render_clip  # noqa: E402
 

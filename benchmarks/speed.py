@@ -34,8 +34,8 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from posecheck.analysis import ANALYSIS_FPS, ANALYSIS_MAX_SIDE, analyze_video  # noqa: E402
-from posecheck.estimator import MediaPipePose  # noqa: E402
+from posecheck.pipeline.analysis import ANALYSIS_FPS, ANALYSIS_MAX_SIDE, analyze_video  # noqa: E402
+from posecheck.pipeline.estimator import MediaPipePose  # noqa: E402
 from posecheck.io.templates import load_template  # noqa: E402
 from posecheck.io.video import VideoWriter, probe, read_frames  # noqa: E402
 
@@ -46,8 +46,8 @@ POSECHECK = [sys.executable, "-m", "posecheck"]
 FIRST_FRAME_CHILD = """
 import os, sys, time
 os.environ.setdefault("GLOG_minloglevel", "2")
-from posecheck.analysis import ANALYSIS_MAX_SIDE
-from posecheck.estimator import MediaPipePose
+from posecheck.pipeline.analysis import ANALYSIS_MAX_SIDE
+from posecheck.pipeline.estimator import MediaPipePose
 from posecheck.io.templates import load_template
 from posecheck.io.video import probe, read_frames
 from posecheck.core.engine import Engine

@@ -26,7 +26,7 @@ class UsageError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from posecheck.memory import limit_malloc_arenas
+    from posecheck.pipeline.memory import limit_malloc_arenas
 
     limit_malloc_arenas()
     parser = _parser()
@@ -115,13 +115,13 @@ def _template(args, name: str):
 
 def _max_fps(args) -> float | None:
     """--fps: the default rate when not given, every frame (None) for 0."""
-    from posecheck.analysis import ANALYSIS_FPS
+    from posecheck.pipeline.analysis import ANALYSIS_FPS
 
     return ANALYSIS_FPS if args.fps is None else (args.fps or None)
 
 
 def _estimator(args):
-    from posecheck.estimator import MediaPipePose
+    from posecheck.pipeline.estimator import MediaPipePose
 
     return MediaPipePose(model=args.model)
 
@@ -142,20 +142,20 @@ def _progress_bar(label: str, quiet: bool):
 
 
 def _analyze(args) -> int:
-    from posecheck.batch import video_files
+    from posecheck.pipeline.batch import video_files
 
     files = video_files(args.videos)
     if len(files) > 1 or Path(args.videos[0]).is_dir() or args.ray:
         return _analyze_many(args, files)
-    from posecheck.analysis import analyze_video
+    from posecheck.pipeline.analysis import analyze_video
     from posecheck.io.store import save_result
-    from posecheck.report import report_text, reps_csv, result_json
+    from posecheck.presentation.report import report_text, reps_csv, result_json
 
     video = files[0]
     template = _template(args, args.exercise)
     update, close = _progress_bar(video.name, args.quiet or args.json or args.csv)
     max_fps = _max_fps(args)
-    from posecheck.parallel import default_workers
+    from posecheck.pipeline.parallel import default_workers
 
     resolve_model(args.model)  # a missing or wrong model fails here, before any worker starts
     try:
@@ -180,10 +180,10 @@ def _analyze(args) -> int:
 def _analyze_many(args, files: list[Path]) -> int:
     """Several videos: one worker per core, one progress bar, one summary table, and a JSON and
     a CSV per video in --out; each analysis is stored in the history as its own session."""
-    from posecheck.batch import output_names
-    from posecheck.parallel import default_workers
+    from posecheck.pipeline.batch import output_names
+    from posecheck.pipeline.parallel import default_workers
     from posecheck.io.store import save_result
-    from posecheck.report import reps_csv, result_json
+    from posecheck.presentation.report import reps_csv, result_json
 
     if args.annotate or args.json or args.csv or args.fps is not None:
         raise VideoError("--annotate, --json, --csv and --fps work with one video; with several, "
@@ -227,14 +227,14 @@ def _batch(args, files: list[Path], template, workers: int, update):
     if args.ray:
         import importlib.util
 
-        from posecheck.distributed import RAY_MISSING, analyze_on_ray
+        from posecheck.pipeline.distributed import RAY_MISSING, analyze_on_ray
 
         if importlib.util.find_spec("ray") is None:
             raise UsageError(RAY_MISSING)
 
         address = None if args.ray == LOCAL_RAY else args.ray
         return analyze_on_ray(files, template, args.model, address, update)
-    from posecheck.batch import analyze_many
+    from posecheck.pipeline.batch import analyze_many
 
     return analyze_many(files, template, args.model, workers, update)
 
@@ -246,7 +246,7 @@ def _store(args):
 
 
 def _history(args) -> int:
-    from posecheck.report import session_data, when
+    from posecheck.presentation.report import session_data, when
 
     store = _store(args)
     if args.delete is not None:
@@ -274,7 +274,7 @@ def _history(args) -> int:
 
 
 def _show_session(store, args) -> int:
-    from posecheck.report import rep_rows, session_data, when
+    from posecheck.presentation.report import rep_rows, session_data, when
 
     session = store.session(args.session)
     if session is None:
@@ -298,7 +298,7 @@ def _show_session(store, args) -> int:
 
 
 def _export(args) -> int:
-    from posecheck.report import history_csv, history_json
+    from posecheck.presentation.report import history_csv, history_json
 
     fmt = args.format or ("json" if args.output and args.output.lower().endswith(".json") else "csv")
     text = (history_json if fmt == "json" else history_csv)(_store(args))
@@ -327,7 +327,7 @@ def _exercises(args) -> int:
 def _routines(args) -> int:
     from posecheck.io.routines import load_available_routines
     from posecheck.io.templates import load_available
-    from posecheck.report import step_text
+    from posecheck.presentation.report import step_text
 
     available, _ = load_available(args.exercises_dir)
     routines, broken = load_available_routines(available)
@@ -345,8 +345,8 @@ def _routines(args) -> int:
 def _eval(args) -> int:
     from tqdm import tqdm
 
-    from posecheck.analysis import analyze_video
-    from posecheck.evaluation import Outcome, load_cases, outcome_of, totals
+    from posecheck.pipeline.analysis import analyze_video
+    from posecheck.pipeline.evaluation import Outcome, load_cases, outcome_of, totals
 
     max_fps = _max_fps(args)
     templates = _templates(args)

@@ -43,7 +43,7 @@ def detection_cache():
 
 def cached_run(cache, frames, **estimator_settings):
     """MediaPipe over in-memory (time, rgb) frames, or its saved result for the same frames."""
-    from posecheck.estimator import MediaPipePose, estimator_identity
+    from posecheck.pipeline.estimator import MediaPipePose, estimator_identity
     from posecheck.io.detection_cache import frames_digest
 
     frames = list(frames)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from posecheck.analysis import analyze_detections
+from posecheck.pipeline.analysis import analyze_detections
 from posecheck.synth import MotionScript, render_clip
 from posecheck.synth.motion import load_motion
 

@@ -87,7 +87,7 @@ def test_eval_on_the_samples_labels(capsys):
 
 
 def test_background_analysis_reports_progress_result_and_errors(templates, tmp_path):
-    from posecheck.analysis import BackgroundAnalysis
+    from posecheck.pipeline.analysis import BackgroundAnalysis
     from posecheck.io.store import Store
 
     store = Store(tmp_path / "h.db")
@@ -106,7 +106,7 @@ def test_background_analysis_reports_progress_result_and_errors(templates, tmp_p
 
 def test_the_counts_are_handed_on_before_the_annotated_video_is_drawn(templates, tmp_path):
     # The Analyse page shows (and stores) the counts while the video is still being drawn.
-    from posecheck.analysis import analyze_video
+    from posecheck.pipeline.analysis import analyze_video
 
     annotated = tmp_path / "annotated.mp4"
     seen = []
@@ -163,7 +163,7 @@ def test_analyze_a_folder_writes_each_video_and_one_table(tmp_path, capsys):
 
 
 def test_one_video_on_two_workers_counts_as_on_one(templates):
-    from posecheck.analysis import analyze_video
+    from posecheck.pipeline.analysis import analyze_video
 
     one = analyze_video(SAMPLE, templates["bird-dog"], workers=1)
     two = analyze_video(SAMPLE, templates["bird-dog"], workers=2)  # two parts of 7 s, in parallel

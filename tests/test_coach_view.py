@@ -4,7 +4,7 @@ the overlay drawn into frames (overlay.py): what a person on the mat reads."""
 import numpy as np
 
 from posecheck.core.engine import EngineState
-from posecheck.overlay import FIGURE, annotate
+from posecheck.presentation.overlay import FIGURE, annotate
 from posecheck.core.summary import FormNote, SessionSummary
 from posecheck.ui.coach_view import coach_html, summary_html, summary_lines
 

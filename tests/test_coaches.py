@@ -2,7 +2,7 @@
 the sweep once its browser session has gone; never the garbage collector. Without Streamlit's
 runtime: which sessions are active is given."""
 
-from posecheck.live import LiveCoach
+from posecheck.pipeline.live import LiveCoach
 from posecheck.ui.coaches import CoachOwner
 
 

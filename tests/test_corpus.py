@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from conftest import CORPUS, ROOT, cached_run, require_corpus
-from posecheck.analysis import analyze_detections, analyze_video
-from posecheck.evaluation import load_cases, outcome_of
+from posecheck.pipeline.analysis import analyze_detections, analyze_video
+from posecheck.pipeline.evaluation import load_cases, outcome_of
 from posecheck.io.templates import load_all
 from posecheck.io.video import read_frames
 
@@ -151,7 +151,7 @@ _detections = {}
 def detections_of(name, cache):
     """The clip's landmarks as `posecheck analyze` finds them (silhouette read), from the cache."""
     if name not in _detections:
-        from posecheck.analysis import ANALYSIS_FPS, cached_detections
+        from posecheck.pipeline.analysis import ANALYSIS_FPS, cached_detections
         from posecheck.io.video import check_video
 
         path = CORPUS / "videos" / name

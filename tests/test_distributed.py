@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from posecheck.batch import analyze_many
+from posecheck.pipeline.batch import analyze_many
 from posecheck.cli import main
-from posecheck.distributed import _portable, analyze_on_ray
+from posecheck.pipeline.distributed import _portable, analyze_on_ray
 from posecheck.io.model import bundled_model_path, resolve_model
 from posecheck.io.templates import load_template
 

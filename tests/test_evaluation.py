@@ -3,7 +3,7 @@
 
 from types import SimpleNamespace
 
-from posecheck.evaluation import HOLD_TOLERANCE_S, load_cases, outcome_of
+from posecheck.pipeline.evaluation import HOLD_TOLERANCE_S, load_cases, outcome_of
 
 LABELS = """
 [[clip]]

@@ -24,7 +24,7 @@ import math
 import numpy as np
 import pytest
 
-from posecheck.analysis import analyze_detections
+from posecheck.pipeline.analysis import analyze_detections
 from posecheck.core.signals import measure_all
 from posecheck.synth import Build, MotionScript, render_clip
 from posecheck.synth.body import forward_kinematics

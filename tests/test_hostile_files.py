@@ -128,7 +128,7 @@ def test_a_very_long_video_keeps_its_real_times_to_the_end(tmp_path):
     is not what is tested): every frame arrives on its time, and nothing is called cut off."""
     import numpy as np
 
-    from posecheck.analysis import analyze_video
+    from posecheck.pipeline.analysis import analyze_video
     from posecheck.core.keypoints import Detection
     from posecheck.io.templates import load_template
 

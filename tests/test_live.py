@@ -5,7 +5,7 @@ import threading
 import numpy as np
 
 from posecheck.io.store import SessionRecorder, Store
-from posecheck.live import LiveCoach
+from posecheck.pipeline.live import LiveCoach
 from synthetic import lying, sequence
 
 

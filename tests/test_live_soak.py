@@ -42,7 +42,7 @@ import pytest
 
 from posecheck.core.keypoints import Detection, Pose
 from posecheck.io.store import SessionRecorder, Store
-from posecheck.live import SERIES_STEP, LiveCoach
+from posecheck.pipeline.live import SERIES_STEP, LiveCoach
 from synthetic import lying, sequence
 
 FPS = 30

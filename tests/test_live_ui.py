@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from posecheck.ui.live import CONNECT_SECONDS, NO_PICTURE, seconds_without_picture, wait_for_picture
+from posecheck.ui.camera import CONNECT_SECONDS, NO_PICTURE, seconds_without_picture, wait_for_picture
 
 State = namedtuple("State", "playing signalling")
 

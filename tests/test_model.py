@@ -47,7 +47,7 @@ def test_missing_and_wrong_kind_of_model_files(tmp_path):
 
 
 def _landmarks(model, frames) -> np.ndarray:
-    from posecheck.estimator import MediaPipePose
+    from posecheck.pipeline.estimator import MediaPipePose
 
     with MediaPipePose(model, max_people=1) as estimator:
         found = [estimator(rgb, time).poses for time, rgb in frames]

@@ -73,9 +73,9 @@ def test_the_history_tables_write_a_pain_rating_out_of_10_and_a_missing_one_in_w
 def test_the_pain_chart_has_the_routine_runs_ratings_and_readable_points(tmp_path):
     """History, finding 10: a routine's pain (rated for the whole run) is on the pain chart with the
     sessions'; 'after' points are large, filled and dark; one date label a day at most."""
-    from posecheck.charts import pain_chart
+    from posecheck.presentation.charts import pain_chart
     from posecheck.io.store import Store
-    from posecheck.ui.pain import pain_rows
+    from posecheck.ui.pain_widgets import pain_rows
 
     store = Store(tmp_path / "history.db")
     session = store.start_session("cat-cow", "live", "webcam", started_at=1_000_000.0)

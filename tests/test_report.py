@@ -8,7 +8,7 @@ from datetime import datetime
 from posecheck.core.events import Rep
 from posecheck.core.summary import SessionSummary
 from posecheck.io.store import Store
-from posecheck.report import (history_csv, history_json, key_thresholds, rep_rows, reps_by_period,
+from posecheck.presentation.report import (history_csv, history_json, key_thresholds, rep_rows, reps_by_period,
                               totals_by_exercise)
 
 

@@ -259,7 +259,7 @@ def test_a_step_per_side_is_done_only_when_each_side_has_its_number():
 
 
 def test_a_step_reads_in_words_with_long_holds_in_minutes():
-    from posecheck.report import duration, step_text
+    from posecheck.presentation.report import duration, step_text
 
     acute = load_routine("acute-relief", TEMPLATES, ROUTINES).steps
     assert step_text(acute[2], TEMPLATES["lying-knee-twist"]) == "Lying knee twist: 5 holds of 5 s on each side, then rest 30 s"

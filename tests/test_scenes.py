@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import media
-from posecheck.analysis import analyze_detections
+from posecheck.pipeline.analysis import analyze_detections
 
 FPS_STEP = 2  # the 20 fps source analysed at 10 fps
 
@@ -26,7 +26,7 @@ def clip():
 
 @pytest.fixture(scope="module")
 def estimator():
-    from posecheck.estimator import MediaPipePose
+    from posecheck.pipeline.estimator import MediaPipePose
 
     with MediaPipePose() as pose:
         yield pose

@@ -154,7 +154,7 @@ def test_path_from_the_settings_file(tmp_path, monkeypatch):
 
 
 def test_an_analysis_result_is_saved_as_one_finished_session(tmp_path):
-    from posecheck.analysis import AnalysisResult
+    from posecheck.pipeline.analysis import AnalysisResult
     from posecheck.io.store import save_result
 
     result = AnalysisResult("bird-dog", "/videos/clip.mp4", duration=10.0, frames=300, frames_with_person=300)

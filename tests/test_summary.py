@@ -4,11 +4,11 @@ two older shapes of stored summaries still read."""
 import json
 import sqlite3
 
-from posecheck.analysis import AnalysisResult
+from posecheck.pipeline.analysis import AnalysisResult
 from posecheck.core.events import Event, Rep
 from posecheck.core.summary import FormNote, SessionSummary
 from posecheck.io.store import Store, save_result
-from posecheck.report import history_json, session_data
+from posecheck.presentation.report import history_json, session_data
 
 REPS = [Rep(1, "left", 1.0, 1.5, end=5.0, hold_seconds=3.0), Rep(2, "right", 6.0, 6.5, end=9.0, hold_seconds=2.0)]
 EVENTS = [Event("guidance", 0.5, "Turn side-on to the camera", code="facing"),

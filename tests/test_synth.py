@@ -213,7 +213,7 @@ def test_unknown_fault_is_refused():
 @pytest.mark.parametrize("exercise,yaw,facing", [("cat-cow", 0, "left"), ("bird-dog", 20, "right"),
                                                   ("knee-to-chest", -20, "left")])
 def test_mediapipe_finds_the_figure_and_its_angles(exercise, yaw, facing, templates):
-    from posecheck.estimator import MediaPipePose
+    from posecheck.pipeline.estimator import MediaPipePose
 
     clip = render_clip(MotionScript(exercise=exercise, reps=1, holds=1.0, camera_yaw=yaw, facing=facing, seed=3))
     template = templates[exercise]

@@ -12,7 +12,7 @@ from posecheck.core.reader import Field
 from posecheck.core.routine import ROUTINE_FIELDS, STEP_FIELDS
 from posecheck.core.template_parser import parse_template
 from posecheck.io.templates import load_all, load_shared
-from posecheck.template_docs import COMMAND, EXAMPLE, render
+from posecheck.presentation.template_docs import COMMAND, EXAMPLE, render
 
 PARSERS = [ROOT / "posecheck" / "core" / name
            for name in ("template_parser.py", "routine.py", "shared_definitions.py")]

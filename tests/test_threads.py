@@ -1,5 +1,5 @@
 """The pipeline's thread helpers (posecheck/io/threads.py) and the split of a video into parts
-(posecheck/parallel.py), on plain Python data."""
+(posecheck/pipeline/parallel.py), on plain Python data."""
 
 import threading
 import time
@@ -7,7 +7,7 @@ import time
 import pytest
 
 from posecheck.io.threads import BackgroundWorker, prefetched
-from posecheck.parallel import parts
+from posecheck.pipeline.parallel import parts
 
 
 def test_prefetched_keeps_order_and_runs_ahead_on_another_thread():

@@ -2,7 +2,7 @@
 
 The parser reads its fields through these tables (the names it accepts, and the kind, default
 and bounds of the plain ones), and docs/templates.md is generated from them
-(`python -m posecheck.template_docs`), so the docs say what the parser does.
+(`python -m posecheck.presentation.template_docs`), so the docs say what the parser does.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import threading
 
 import streamlit as st
 
-from posecheck.live import LiveCoach
+from posecheck.pipeline.live import LiveCoach
 
 
 class CoachOwner:

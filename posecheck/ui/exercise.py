@@ -9,15 +9,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from posecheck.analysis import BackgroundAnalysis
+from posecheck.pipeline.analysis import BackgroundAnalysis
 from posecheck.ui import flow
 from posecheck.ui.coach_view import summary_html
 from posecheck.ui.flow import STOPPED_FOR_PAIN, LiveSession
-from posecheck.ui.live import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live, speak,
+from posecheck.ui.camera import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live, speak,
                                start_camera, wait_for_picture, warn_if_no_picture)
-from posecheck.ui.pain import ask_pain_after, pain_rating, safety_check, show_suggestion_for
+from posecheck.ui.pain_widgets import ask_pain_after, pain_rating, safety_check, show_suggestion_for
 from posecheck.ui.review import form_notes, show_chart, show_metrics, show_notes, show_reps
-from posecheck.ui.samples import can_render, describe as describe_sample, hold_of, rendered_sample, samples_for
+from posecheck.ui.sample_videos import can_render, describe as describe_sample, hold_of, rendered_sample, samples_for
 
 def exercise_guide(template) -> None:
     """How to do it: the steps and the demonstration, then camera, hold and safety. Text first, so

@@ -19,7 +19,7 @@ from posecheck.core.summary import SessionSummary
 
 if TYPE_CHECKING:
     from posecheck.io.store import Store
-    from posecheck.live import LiveCoach
+    from posecheck.pipeline.live import LiveCoach
 
 STOPPED_FOR_PAIN = ("Stopped because it hurts. Rest now; what you did is saved. If the pain stays, is severe, "
                     "or spreads into a leg, see a doctor or physiotherapist before exercising again.")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from posecheck.charts import progress_chart
+from posecheck.presentation.charts import progress_chart
 from posecheck.core.template import Template
 from posecheck.io.store import Store, StoreError
-from posecheck.report import history_csv, history_json, reps_by_period, session_data, totals_by_exercise, when
-from posecheck.ui.pain import show_pain_history
+from posecheck.presentation.report import history_csv, history_json, reps_by_period, session_data, totals_by_exercise, when
+from posecheck.ui.pain_widgets import show_pain_history
 from posecheck.ui.coach_view import plural
 from posecheck.ui.review import form_notes, show_chart, show_metrics, show_notes, show_reps
 

@@ -7,10 +7,10 @@ import json
 
 import streamlit as st
 
-from posecheck.charts import angle_chart
+from posecheck.presentation.charts import angle_chart
 from posecheck.core.events import Rep, reps_by_side
 from posecheck.core.template import Template
-from posecheck.report import rep_rows, reps_csv
+from posecheck.presentation.report import rep_rows, reps_csv
 
 
 def show_metrics(reps: list[Rep], holds: list[float], fault_count: int, template: Template | None) -> None:
@@ -27,7 +27,7 @@ def show_metrics(reps: list[Rep], holds: list[float], fault_count: int, template
 def show_chart(series: list, reps: list[Rep], template: Template | None) -> None:
     if not series or template is None:
         return
-    from posecheck.report import key_thresholds
+    from posecheck.presentation.report import key_thresholds
 
     label = template.signals[template.key_signal].label
     lines = "; ".join(name for name, _ in key_thresholds(template))

@@ -20,8 +20,8 @@ from posecheck.io.names import fit_file_name
 from posecheck.io.store import StoreError, save_result
 from posecheck.io.threads import BackgroundWorker, prefetched
 from posecheck.io.video import Frame, VideoError, VideoInfo, VideoWriter, check_video, cut_off_warning, read_frames
-from posecheck.overlay import annotate
-from posecheck.parallel import default_workers
+from posecheck.presentation.overlay import annotate
+from posecheck.pipeline.parallel import default_workers
 
 ANALYSIS_MAX_SIDE = 960  # pose estimation gains nothing from bigger frames; decoding them costs
 # These movements take seconds: 15 analysed frames a second see every rep and time holds to a
@@ -135,7 +135,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
         result = analyze_detections(((d, None) for d in found), template, source=str(path))
         return _handed_on(_finish(result, warnings, progress, info, max_fps), on_counted)
     if workers > 1 and info.duration and info.duration >= MIN_PARALLEL_SECONDS:
-        from posecheck.parallel import parallel_detections
+        from posecheck.pipeline.parallel import parallel_detections
 
         share = COUNTING_SHARE if annotate_path else 1.0  # the drawing pass takes the rest
         found = parallel_detections(str(path), info.duration, workers, ANALYSIS_MAX_SIDE, max_fps, model,
@@ -159,7 +159,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
             progress(1.0)
         return counted
     else:
-        from posecheck.estimator import MediaPipePose
+        from posecheck.pipeline.estimator import MediaPipePose
 
         if estimator is None:
             estimator = estimator_to_close = MediaPipePose(model=model, outline=template.reads_outline)
@@ -179,7 +179,7 @@ def analyze_video(path: str | Path, template: Template, estimator=None,
 def cached_detections(path: Path, info: VideoInfo, cache: DetectionCache, outline: bool, model: str | None,
                       max_fps: float | None, warnings: list[str], progress=None) -> list[Detection]:
     """The clip's detections from `cache`, or found now (as one worker finds them) and saved."""
-    from posecheck.estimator import MediaPipePose, estimator_identity
+    from posecheck.pipeline.estimator import MediaPipePose, estimator_identity
 
     key = cache.key(video=file_digest(path), max_side=ANALYSIS_MAX_SIDE, max_fps=max_fps,
                     **estimator_identity(model, outline=outline))

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from posecheck.io.store import Store, StoreError
-from posecheck.live import LiveCoach
+from posecheck.pipeline.live import LiveCoach
 
 SAMPLE_HINT = " or choose \"A sample video\" above"  # only where the page offers one
 
@@ -92,7 +92,7 @@ def rtc_configuration() -> dict:
 
 
 def new_coach(template, source_name: str, routine_run: int | None = None) -> LiveCoach:
-    from posecheck.estimator import MediaPipePose
+    from posecheck.pipeline.estimator import MediaPipePose
     from posecheck.io.store import SessionRecorder
 
     from posecheck.ui.coaches import coach_owner, this_session

@@ -76,7 +76,7 @@ class _Landmarkers:
         self._lock = threading.Lock()
 
     def get(self):
-        from posecheck.estimator import MediaPipePose
+        from posecheck.pipeline.estimator import MediaPipePose
 
         if not hasattr(self._local, "estimator"):
             self._local.estimator = MediaPipePose(model=self.model)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from posecheck.core.events import Rep
 from posecheck.core.template import Template
-from posecheck.report import key_thresholds, unit_of
+from posecheck.presentation.report import key_thresholds, unit_of
 
 REP_COLOUR = "#2e7d32"
 THRESHOLD_COLOUR = "#c62828"

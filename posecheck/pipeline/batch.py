@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from posecheck.analysis import AnalysisResult
+from posecheck.pipeline.analysis import AnalysisResult
 from posecheck.core.template import Template
 from posecheck.io.names import fit_name
 from posecheck.io.video import VideoError, probe
@@ -81,8 +81,8 @@ def _duration(path: Path) -> float:
 def analyze_file(path: Path, template: Template, model=None) -> BatchItem:
     """One file, with its own landmarker (timestamps start again at 0 for each video); a file
     that cannot be analysed gives its reason instead of an exception."""
-    from posecheck.analysis import analyze_video
-    from posecheck.estimator import MediaPipePose
+    from posecheck.pipeline.analysis import analyze_video
+    from posecheck.pipeline.estimator import MediaPipePose
 
     item = BatchItem(Path(path))
     try:

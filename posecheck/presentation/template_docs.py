@@ -1,7 +1,7 @@
 """docs/templates.md, written from the parsers' own field tables (core/template_fields.py and
 core/routine.py), so that the docs say what the parsers accept:
 
-    python -m posecheck.template_docs > docs/templates.md
+    python -m posecheck.presentation.template_docs > docs/templates.md
 
 tests/test_template_docs.py fails when the file differs from what this writes.
 """
@@ -16,7 +16,7 @@ from posecheck.core.routine import ROUTINE_FIELDS, STEP_FIELDS
 from posecheck.core.shared_definitions import SHARED_FILE
 from posecheck.core.template import SIGNAL_KINDS, SIGNAL_VALUES
 
-COMMAND = "python -m posecheck.template_docs > docs/templates.md"
+COMMAND = "python -m posecheck.presentation.template_docs > docs/templates.md"
 
 INTRO = f"""\
 # Exercise templates and routines: every field

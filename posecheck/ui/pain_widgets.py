@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from posecheck.charts import pain_chart
+from posecheck.presentation.charts import pain_chart
 from posecheck.core.pain import CONTRAINDICATIONS, helpful_exercises, relief_by_exercise, screen, suggestion
-from posecheck.report import when
+from posecheck.presentation.report import when
 from posecheck.ui.flow import LiveSession, save_pain_after
 
 PAIN_LEVELS = list(range(11))

@@ -13,13 +13,13 @@ from posecheck.core.pain import helpful_exercises, suggestion
 from posecheck.core.routine import Routine, step_target
 from posecheck.core.template import Template
 from posecheck.io.routines import load_available_routines
-from posecheck.live import LiveCoach
-from posecheck.report import step_text
+from posecheck.pipeline.live import LiveCoach
+from posecheck.presentation.report import step_text
 from posecheck.ui import flow
 from posecheck.ui.flow import DONE, PAIN, SKIPPED, STOPPED, RoutineRun, StepCoach
-from posecheck.ui.live import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live,
+from posecheck.ui.camera import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live,
                                start_camera, use_coach_style, wait_for_picture, warn_if_no_picture)
-from posecheck.ui.pain import pain_rating, safety_check
+from posecheck.ui.pain_widgets import pain_rating, safety_check
 
 
 def routine_page(templates: dict[str, Template]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterator
 
-from posecheck.batch import BatchItem, analyze_file
+from posecheck.pipeline.batch import BatchItem, analyze_file
 from posecheck.core.template import Template
 from posecheck.io.model import MODEL_NAMES, PoseModel, resolve_model
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from posecheck.analysis import key_joint, series_point
+from posecheck.pipeline.analysis import key_joint, series_point
 from posecheck.core.engine import Engine, EngineState
 from posecheck.core.keypoints import Detection
 from posecheck.core.summary import SessionSummary
 from posecheck.core.template import Template
-from posecheck.overlay import annotate
+from posecheck.presentation.overlay import annotate
 
 LIVE_MAX_SIDE = 640  # frames are scaled to this before pose estimation
 SPEECH_COOLDOWN = 2.5  # seconds between spoken phrases, so they never pile up
