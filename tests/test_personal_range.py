@@ -100,6 +100,14 @@ def test_a_cow_that_arches_only_a_few_degrees_past_neutral_counts_when_the_cycle
     assert shallow and "% of the full arch" in shallow[0].message
 
 
+def test_each_rep_says_how_far_each_position_got_against_the_full_movement(templates):
+    # Cat-cow's full movement is -70 (cat) and +45 (cow) from a neutral -5: a cat at -40 is 54 %
+    # of the full curve, a cow at +10 30 % of the full arch.
+    engine = run(templates["cat-cow"], sequence(cycles(cat=-40, cow=10, neutral=-12), cat_cow, jitter=0.5))
+    for rep in engine.reps:
+        assert rep.reached["cat"] == pytest.approx(54, abs=4) and rep.reached["cow"] == pytest.approx(30, abs=4)
+
+
 def test_no_movement_counts_nothing(templates):
     frames = [(0.0, {"spine": 0.0}), (60.0, {"spine": 0.0})]
     assert run(templates["cat-cow"], sequence(frames, cat_cow, jitter=1.5)).reps == []

@@ -15,7 +15,7 @@ def test_round_trip(tmp_path):
     store = Store(tmp_path / "h.db")
     sid = store.start_session("bird-dog", "video", "clip.mp4")
     rep = Rep(1, "left", 1.0, 1.3, end=4.0, range_of_motion=80.5, peak=178.0, hold_seconds=2.7,
-              faults=["hold_short"], notes=["counted without seeing your reaching arm"])
+              reached={"reach": 92}, faults=["hold_short"], notes=["counted without seeing your reaching arm"])
     store.save_rep(sid, rep)
     store.save_event(sid, Event("form", 4.0, "held 3 s of 15 s", rep=1, code="hold_short", seconds=2.7))
     store.finish_session(sid, SessionSummary("bird-dog", reps=1))
@@ -115,6 +115,7 @@ def test_a_schema_1_file_is_migrated_and_keeps_its_sessions(tmp_path):
     assert session["pain_before"] is None and session["routine_run"] is None  # schema 3's columns
     store.set_pain(1, before=4, after=2)
     assert store.pain_records()[0].change == -2
+    assert store.reps(1)[0].reached == {}  # schema 4's column, empty for old reps
 
 
 def test_pain_stop_reason_and_routine_runs_are_kept(tmp_path):

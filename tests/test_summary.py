@@ -87,3 +87,15 @@ def test_both_older_shapes_of_stored_summaries_are_read(tmp_path):
     assert exported["bird-dog"]["faults"][0] == {"code": "", "message": "Keep your hips level", "count": 1}
     assert exported["knee-to-chest"] is None
     assert json.dumps(session_data(store.session(live["id"])))  # the CLI's and the page's JSON
+
+
+def test_a_summary_says_how_far_the_positions_got_on_average():
+    from posecheck.ui.coach_view import summary_lines
+
+    reps = [Rep(1, "", 1.0, 2.0, end=5.0, reached={"cat": 50, "cow": 30}),
+            Rep(2, "", 6.0, 7.0, end=9.0, reached={"cat": 60, "cow": 41}),
+            Rep(3, "", 10.0, 11.0, end=12.0)]  # the view could not give this one's figure
+    summary = SessionSummary.of("cat-cow", reps, [], 5.0)
+    assert summary.reached == {"cat": 55, "cow": 36}
+    assert SessionSummary.from_dict(json.loads(json.dumps(summary.to_dict()))) == summary
+    assert "How far you went: cat 55 %, cow 36 % of the full movement" in summary_lines(summary)

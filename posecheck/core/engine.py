@@ -31,6 +31,7 @@ from posecheck.core.template import Template
 from posecheck.core.view_quality import ABSENT_SECONDS, ViewWatch
 
 UNSEEN_START_SECONDS = 1.0  # a position found this soon after the person is seen may have begun unseen
+RANGE_NOT_SEEN = "range not measured: the camera could not see it well (turn side-on, or come closer)"
 START_NOT_SEEN = "You were already in the position when I first saw you: I'm timing your hold from now."
 
 
@@ -82,6 +83,7 @@ class Engine:
         self._seen_since = 0.0  # when the person was last seen afresh (first, back in view, a cut)
         self._absent_since: float | None = None
         self._last_outside = -math.inf  # the last frame seen in position but in no counted phase
+        self._view_unclear_in_rep = False  # the camera could not see well while this rep went on
         self._cut_off = False  # the phase being ended was cut off by the person stopping
 
     @property
@@ -126,8 +128,9 @@ class Engine:
         self.guidance.issue("position", not in_position, t, new, self.template.position.guidance)
         self._update_phases(values, t, new)
         self._check_form(values, t, new)
+        self._view_unclear_in_rep |= self.guidance.view_unclear()
         key_value = self.rep_range.key_value(values, self._current.side if self._current else None)
-        self.rep_range.observe(key_value, between_phases=self._current is None)
+        self.rep_range.observe(key_value, between_phases=self._current is None, in_position=in_position)
         if in_position:
             if self._current is None:
                 self.identity.observe_rest(values)
@@ -271,7 +274,12 @@ class Engine:
 
     def _end_rep(self, rep: Rep, current: ActivePhase, end: float, new: list[Event]) -> None:
         rep.end = round(end, 2)
+        rep.reached = self._reached()
         rep.range_of_motion, rep.peak = self.rep_range.measure()
+        if self._view_unclear_in_rep:  # a figure the camera could not see is not given
+            rep.range_of_motion, rep.reached = None, {}
+            rep.notes.append(RANGE_NOT_SEEN)
+        self._view_unclear_in_rep = False
         if current.partial:
             rep.notes.append(f"counted without seeing your {' or '.join(current.partial)}")
         too_fast = self.form.tempo(rep)
@@ -279,6 +287,17 @@ class Engine:
             rep.faults.append("too_fast")
             new.append(too_fast)
         new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
+
+    def _reached(self) -> dict[str, int]:
+        """How far each counted position got: % of the template's full movement from the rest."""
+        if self.range is None:
+            return {}
+        reached = {}
+        for phase in self.template.counting.phases:
+            value = self.rep_range.furthest(self.range.spec.direction(phase))
+            if value is not None and phase in self.range.spec.full:
+                reached[phase] = max(0, round(100 * self.range.progress(phase, value)))
+        return reached
 
     # ----- form rules --------------------------------------------------------------------------
     def _check_form(self, values, t: float, new: list[Event]) -> None:

@@ -18,6 +18,9 @@ class Rep:
     range_of_motion: float | None = None  # the key signal's span in the rep (degrees or torso lengths); None if the way in was not seen
     peak: float | None = None  # the key signal's most extreme value in the target position
     hold_seconds: float | None = None
+    # How far each counted position got, in % of the template's full clinical movement from the
+    # person's rest ({"cow": 55}); empty where the view could not give a trustworthy figure.
+    reached: dict[str, int] = field(default_factory=dict)
     faults: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

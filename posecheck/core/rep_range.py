@@ -5,10 +5,14 @@ position, as a clip that begins mid-hold or a camera cut, has no range to report
 from __future__ import annotations
 
 import math
+from collections import deque
 from typing import Callable
+
+import numpy as np
 
 from posecheck.core.template import SIDES, Condition, Template, key_unit
 
+MEDIAN_FRAMES = 5  # the extremes are of the running median over this many frames
 Personal = Callable[[str, Condition], Condition]  # a phase's condition moved to the person's range
 
 
@@ -23,6 +27,7 @@ class RepRange:
         # ended, e.g. through a long pause.
         self._extremes = (math.inf, -math.inf)
         self._rest_seen = False
+        self._recent: deque[float] = deque(maxlen=MEDIAN_FRAMES)
 
     def key_value(self, values, side: str | None) -> float | None:
         """The key signal for `side`; with no side yet, the side moving furthest."""
@@ -33,12 +38,18 @@ class RepRange:
             return None
         return min(found) if self.low else max(found)
 
-    def observe(self, value: float | None, between_phases: bool) -> None:
+    def observe(self, value: float | None, between_phases: bool, in_position: bool = True) -> None:
+        """One frame's key value. The range counts only frames in the starting position (not a
+        false detection on a title card, nor someone walking in); rest may be seen on any."""
         if value is None:
             return
+        self._rest_seen = self._rest_seen or (between_phases and self._at_rest(value))
+        if not in_position:
+            return
+        self._recent.append(value)
+        value = float(np.median(self._recent))  # a frame or two of a misplaced landmark is dropped
         low, high = self._extremes
         self._extremes = (min(low, value), max(high, value))
-        self._rest_seen = self._rest_seen or (between_phases and self._at_rest(value))
 
     @property
     def rest_seen(self) -> bool:
@@ -49,6 +60,11 @@ class RepRange:
     def forget_rest(self) -> None:
         """The person came (back) into view, or the camera cut: what went before is not seen."""
         self._rest_seen = False
+
+    def furthest(self, direction: float) -> float | None:
+        """The rep's furthest value so far towards `direction` (+1 up, -1 down), None if unseen."""
+        low, high = self._extremes
+        return None if low > high else (high if direction > 0 else low)
 
     def measure(self) -> tuple[float | None, float | None]:
         """The rep's (range of motion, peak), then start afresh for the next rep."""

@@ -33,6 +33,7 @@ class SessionSummary:
     hold_target_s: float | None = None
     faults: list[FormNote] = field(default_factory=list)  # in the order first met
     guidance: list[str] = field(default_factory=list)  # each message once
+    reached: dict[str, int] = field(default_factory=dict)  # per position, the reps' mean % of the full movement
     # Known for an analysed video only:
     source: str = ""
     duration_s: float | None = None
@@ -48,7 +49,8 @@ class SessionSummary:
         return cls(exercise, len(reps), reps_by_side(reps),
                    holds_s=[e.seconds for e in events if e.kind == "hold"], hold_target_s=hold_target,
                    faults=form_notes(e for e in events if e.kind == "form"),
-                   guidance=list(dict.fromkeys(e.message for e in events if e.kind == "guidance")), **video)
+                   guidance=list(dict.fromkeys(e.message for e in events if e.kind == "guidance")),
+                   reached=mean_reached(reps), **video)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -65,6 +67,16 @@ class SessionSummary:
         """The form notes to read, the most frequent first; hold shortfalls are left to the holds."""
         notes = [note for note in self.faults if note.code != HOLD_SHORTFALL and note.message]
         return [note.message for note in sorted(notes, key=lambda note: -note.count)]
+
+
+def mean_reached(reps: list[Rep]) -> dict[str, int]:
+    """Per counted position, how far the reps got on average (% of the full movement), over the
+    reps whose figure the view could give."""
+    found: dict[str, list[int]] = {}
+    for rep in reps:
+        for phase, percent in rep.reached.items():
+            found.setdefault(phase, []).append(percent)
+    return {phase: round(sum(values) / len(values)) for phase, values in found.items()}
 
 
 def form_notes(form_events: Iterable[Event]) -> list[FormNote]:

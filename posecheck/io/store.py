@@ -22,7 +22,7 @@ from posecheck.core.summary import SessionSummary
 
 DB_ENV = "POSECHECK_DB"
 STORED_EVENTS = ("form", "hold", "guidance")  # what a session keeps besides its reps
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS reps (
     hold_seconds REAL,
     faults TEXT NOT NULL DEFAULT '[]',
     notes TEXT NOT NULL DEFAULT '[]',
+    reached TEXT NOT NULL DEFAULT '{}',  -- schema 4: JSON {phase: % of the full movement}
     PRIMARY KEY (session_id, number)
 );
 CREATE TABLE IF NOT EXISTS events (
@@ -128,6 +129,8 @@ class Store:
             for column in ("pain_before INTEGER", "pain_after INTEGER", "stop_reason TEXT",
                            "routine_run INTEGER REFERENCES routine_runs(id) ON DELETE SET NULL"):
                 db.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
+        if 0 < version < 4:
+            db.execute("ALTER TABLE reps ADD COLUMN reached TEXT NOT NULL DEFAULT '{}'")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def schema_version(self) -> int:
@@ -175,9 +178,10 @@ class Store:
         """Insert or update a rep (a rep is saved when counted, and again when it ends)."""
         with closing(self._connect()) as db, db:
             db.execute(
-                "INSERT OR REPLACE INTO reps VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO reps (session_id, number, side, start, counted_at, end, range_of_motion, "
+                "peak, hold_seconds, faults, notes, reached) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (session_id, rep.number, rep.side, rep.start, rep.counted_at, rep.end, rep.range_of_motion,
-                 rep.peak, rep.hold_seconds, json.dumps(rep.faults), json.dumps(rep.notes)))
+                 rep.peak, rep.hold_seconds, json.dumps(rep.faults), json.dumps(rep.notes), json.dumps(rep.reached)))
 
     def save_event(self, session_id: int, event: Event) -> None:
         with closing(self._connect()) as db, db:
@@ -225,7 +229,8 @@ class Store:
             rows = db.execute("SELECT * FROM reps WHERE session_id=? ORDER BY number", (session_id,)).fetchall()
         return [Rep(number=r["number"], side=r["side"], start=r["start"], counted_at=r["counted_at"], end=r["end"],
                     range_of_motion=r["range_of_motion"], peak=r["peak"], hold_seconds=r["hold_seconds"],
-                    faults=json.loads(r["faults"]), notes=json.loads(r["notes"])) for r in rows]
+                    faults=json.loads(r["faults"]), notes=json.loads(r["notes"]), reached=json.loads(r["reached"]))
+                for r in rows]
 
     def routine_runs(self) -> list[dict]:
         """Every routine run, newest first, with the ids of its exercise sessions in order."""

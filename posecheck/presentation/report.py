@@ -15,7 +15,7 @@ from pathlib import Path
 from posecheck.core.events import Rep
 from posecheck.core.template import Template, key_unit
 
-REP_COLUMNS = ["number", "side", "start", "counted_at", "end", "range_of_motion", "peak",
+REP_COLUMNS = ["number", "side", "start", "counted_at", "end", "range_of_motion", "peak", "reached",
                "hold_seconds", "faults", "notes"]
 SESSION_COLUMNS = ["session", "started_at", "exercise", "source", "video", "finished"]
 BUILT_IN_FAULTS = {"hold_short": "hold shorter than the target"}
@@ -48,9 +48,19 @@ def rep_rows(reps: list[Rep], template: Template | None) -> list[dict]:
         "End (s)": _round(rep.end),
         "Side": rep.side or "-",
         f"Range ({unit.strip()})": _round(rep.range_of_motion, digits),
+        "Of the full movement": reached_text(rep.reached, template) or "-",
         "Hold (s)": _round(rep.hold_seconds),
         "Form": "; ".join([fault_label(code, template).rstrip(".") for code in rep.faults] + rep.notes) or "good",
     } for rep in reps]
+
+
+def reached_text(reached: dict[str, int], template: Template | None) -> str:
+    """How far each counted position got, against the template's full clinical movement:
+    "Cat 62 %, Cow 40 %" (one position: "80 %")."""
+    if len(reached) == 1:
+        return f"{next(iter(reached.values()))} %"
+    label = (lambda name: template.phase(name).label.split(" (")[0]) if template else str
+    return ", ".join(f"{label(name)} {percent} %" for name, percent in reached.items())
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -67,7 +77,7 @@ def reps_csv(reps: list[Rep]) -> str:
 
 
 def _rep_cells(rep: Rep) -> list:
-    row = rep.to_dict()
+    row = rep.to_dict() | {"reached": "; ".join(f"{k} {v}" for k, v in rep.reached.items())}
     return ["; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c])
             for c in REP_COLUMNS]
 
