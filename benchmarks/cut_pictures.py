@@ -21,13 +21,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from posecheck.core.view_quality import ViewWatch  # noqa: E402
+from posecheck.pipeline.picture_change import PictureChange  # noqa: E402
 from posecheck.io.detections import load_detections  # noqa: E402
 
 WINDOW = 0.6  # seconds either side of a reported cut
@@ -35,13 +35,8 @@ WINDOW = 0.6  # seconds either side of a reported cut
 
 def picture_changes(frames) -> list[tuple[float, float]]:
     """(time, mean absolute grey change from the previous frame) for each (rgb, time)."""
-    changes, previous = [], None
-    for rgb, t in frames:
-        grey = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (64, 36), interpolation=cv2.INTER_AREA)
-        grey = grey.astype(np.float32)
-        changes.append((t, 0.0 if previous is None else float(np.mean(np.abs(grey - previous)))))
-        previous = grey
-    return changes
+    change = PictureChange()
+    return [(t, change(rgb)) for rgb, t in frames]
 
 
 def reported_cuts(detections) -> list[float]:
@@ -55,7 +50,7 @@ def reported_cuts(detections) -> list[float]:
 
 def line(name: str, cuts: list[float], changes: list[tuple[float, float]]) -> str:
     near = [max((c for t, c in changes if abs(t - cut) <= WINDOW), default=0.0) for cut in cuts]
-    values = [c for _, c in changes]
+    values = [c for _, c in changes if c == c]  # the first frame has none
     return (f"{name[:48]:48s} cuts {cuts or '-'}  picture change near each {[round(v, 1) for v in near] or '-'}"
             f"  clip max {max(values):.1f} median {np.median(values):.2f}")
 

@@ -45,6 +45,7 @@ def cached_run(cache, frames, **estimator_settings):
     """MediaPipe over in-memory (time, rgb) frames, or its saved result for the same frames."""
     from posecheck.pipeline.estimator import MediaPipePose, estimator_identity
     from posecheck.io.detection_cache import frames_digest
+    from posecheck.pipeline.picture_change import lacks_picture_changes, with_picture_changes
 
     frames = list(frames)
     key = cache.key(frames=frames_digest(frames), **estimator_identity(**estimator_settings))
@@ -53,7 +54,11 @@ def cached_run(cache, frames, **estimator_settings):
         with MediaPipePose(**estimator_settings) as estimator:
             return [estimator(rgb, t) for t, rgb in frames]
 
-    return cache.detections(key, run)
+    detections = cache.detections(key, run)
+    if lacks_picture_changes(detections):  # saved before they were kept: the frames give them
+        detections = with_picture_changes(detections, (rgb for _, rgb in frames))
+        cache.save(key, detections)
+    return detections
 
 
 def require_corpus():

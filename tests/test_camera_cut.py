@@ -4,11 +4,13 @@ take, so each gets its own hold; a plain change of view within one hold is not a
 
 Built from two renders of the same scripted child's pose whose detections are spliced in the
 middle of the hold: the ground truth (one hold per shot, split at the splice) follows from the
-construction. It proves the engine ends a hold at a cut that MediaPipe's 3-D points reveal; it
-does not prove every real cut is found: a cut while the person moves is not looked for, and on
-these renders MediaPipe under-reads the body's turn (a camera swung from -45 to 0 degrees turns
-its hip line by 13), so the test swings the camera by 60 degrees (-30 to +30), which MediaPipe
-reads as a turn of 31-54 degrees. The real two-angle clips turn by 26-42.
+construction. Where the shots meet, the picture change is what an edited video would have there
+(the last frame of one render against the first of the other). It proves the engine ends a hold
+at a cut that MediaPipe's 3-D points reveal and the picture confirms (-30 to +30 degrees: a turn
+of 31-54 on the 3-D points; the real two-angle clips turn by 26-42), and at one the 3-D points
+barely show (-45 to 0 degrees turns the hip line by 13) but the picture and the body's place on
+it jump in one frame while the pose is held; that a turn the picture does not show is no cut.
+It does not prove every real cut is found: a cut while the person moves is not looked for.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def _spliced(yaw_before: float, yaw_after: float):
 
 def test_one_hold_seen_from_two_cameras_is_two_holds_split_at_the_cut(template):
     detections, splice, (start, end) = _spliced(-30.0, 30.0)
+    detections = _with_picture(detections, splice, _splice_picture_change(-30.0, 30.0, splice))
     result = analyse(detections, template)
     assert len(result.reps) == 2
     first, second = result.reps
@@ -48,6 +51,57 @@ def test_one_hold_seen_from_two_cameras_is_two_holds_split_at_the_cut(template):
     assert second.range_of_motion is None and second.peak is not None
 
 
+def test_without_the_picture_the_3d_points_alone_find_the_cut(template):
+    # An estimator that gives no picture change (NaN): the turn on the 3-D points decides alone.
+    from dataclasses import replace
+
+    detections, splice, _ = _spliced(-30.0, 30.0)
+    detections = [replace(d, picture_change=float("nan")) for d in detections]
+    result = analyse(detections, template)
+    assert len(result.reps) == 2 and result.reps[0].end == pytest.approx(splice, abs=0.6)
+
+
 def test_the_same_camera_throughout_is_one_hold(template):
     detections, _, _ = _spliced(-30.0, -30.0)
     assert len(analyse(detections, template).reps) == 1
+
+
+def _with_picture(detections, splice, change_at_splice):
+    """The spliced detections with the picture changes a video edited this way would have: the
+    renders' own from frame to frame, and `change_at_splice` where the two shots meet."""
+    from dataclasses import replace
+
+    first_after = next(i for i, d in enumerate(detections) if d.timestamp >= splice)
+    return [replace(d, picture_change=change_at_splice) if i == first_after else d
+            for i, d in enumerate(detections)]
+
+
+def _splice_picture_change(yaw_before: float, yaw_after: float, splice: float) -> float:
+    """The picture change from the last frame of one shot to the first of the other."""
+    from posecheck.pipeline.picture_change import PictureChange
+
+    clip_before, _ = detected(camera_yaw=yaw_before)
+    clip_after, _ = detected(camera_yaw=yaw_after)
+    index = int(round(splice * clip_before.fps))
+    change = PictureChange()
+    change(clip_before.render_frame(index - 1)[0])
+    return change(clip_after.render_frame(index)[0])
+
+
+def test_a_cut_the_3d_points_barely_show_is_found_where_the_picture_jumps(template):
+    # -45 to 0 degrees: MediaPipe turns the hip line by about 13 degrees, under the 25 a cut
+    # needs on the 3-D points alone. The picture jumps where the shots meet.
+    detections, splice, _ = _spliced(-45.0, 0.0)
+    assert all(d.picture_change == d.picture_change for d in detections[1:]), "the renders' own changes"
+    assert len(analyse(detections, template).reps) == 1  # the 3-D points alone: one hold
+    jump = _splice_picture_change(-45.0, 0.0, splice)
+    assert jump >= 4.0
+    result = analyse(_with_picture(detections, splice, jump), template)
+    assert len(result.reps) == 2
+    assert result.reps[0].end == pytest.approx(splice, abs=0.6)
+
+
+def test_a_turn_on_the_3d_points_the_picture_does_not_show_is_no_cut(template):
+    # As MediaPipe's 3-D points flip on a still person: the body turns, the picture stays.
+    detections, splice, _ = _spliced(-30.0, 30.0)
+    assert len(analyse(_with_picture(detections, splice, 0.3), template).reps) == 1

@@ -110,6 +110,9 @@ class Detection:
 
     timestamp: float
     poses: tuple[Pose, ...]
+    # How much the whole picture changed since the previous analysed frame (mean grey levels of a
+    # thumbnail; NaN when unknown): a camera cut jumps it, MediaPipe's 3-D flips do not.
+    picture_change: float = math.nan
 
     @property
     def pose(self) -> Pose | None:

@@ -9,6 +9,8 @@ judge form by.
 
 from __future__ import annotations
 
+import math
+
 import warnings
 from collections import deque
 from dataclasses import dataclass
@@ -31,6 +33,20 @@ PLACE_JUMP = 1.0  # the hips moved by more than this many torso lengths
 # 26-30, and its hip and shoulder angles change by far more than a cut's.
 FACING_JUMP = 25.0
 SAME_SHAPE = 20.0
+# The picture (a thumbnail's mean grey change from one frame to the next, when the estimator gives
+# it) confirms a cut: at the corpus's real cuts it jumps by 6.2-16.4, at MediaPipe's 3-D flips on
+# still renders by 0.2-0.8 (benchmarks/cut_pictures.py).
+PICTURE_CUT = 4.0
+PICTURE_WINDOW = 0.6  # seconds: the picture jump is looked for this far around the body's change
+# A change of shot seen in one frame: the picture jumps (PICTURE_CUT) and the body's landmarks on
+# the picture jump too, by a median of BODY_JUMP torso lengths. Frame to frame they move by a
+# median 0.013 on the corpus (99th percentile 0.18, while moving fast); at a cut from 45 degrees
+# to a side view of a held pose by 0.12, at the corpus's cuts by 0.12-0.32. Title cards, fades and
+# fast moves also do both, so the engine heeds it only inside a held position, where nothing moves.
+BODY_JUMP = 0.1
+_BODY = [INDEX[n] for n in ("nose", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist",
+                            "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle",
+                            "right_ankle")]
 _TORSO = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
 _AXES = ((INDEX["left_hip"], INDEX["right_hip"]), (INDEX["left_shoulder"], INDEX["right_shoulder"]))
 # The joints whose 3-D angles give the body's shape: (a, vertex, b) for each side's elbow,
@@ -48,6 +64,9 @@ class ViewReport:
     # (the engine keeps a range learned on 3-D points, re-learns one read on the picture).
     cut_at: float | None = None
     too_small: bool = False
+    # This frame showed another shot (the picture and the body's place on it jumped at once): a cut
+    # if the person was holding still; None otherwise.
+    shot_changed_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -64,10 +83,14 @@ class _Look:
 class ViewWatch:
     def __init__(self):
         self._history: deque[_Look] = deque()
+        self._pictures: deque[tuple[float, float]] = deque()  # (t, picture change), the known ones
+        self._last_body: np.ndarray | None = None  # the previous frame's landmarks, in torso lengths
         self._last_seen: float | None = None
         self._absent = False
 
-    def update(self, pose: Pose | None, t: float) -> ViewReport:
+    def update(self, pose: Pose | None, t: float, picture_change: float = math.nan) -> ViewReport:
+        self._remember_picture(t, picture_change)
+        shot_changed = self._body_jumped(pose) and picture_change >= PICTURE_CUT
         if pose is None:
             if self._last_seen is not None and t - self._last_seen >= ABSENT_SECONDS:
                 self._absent = True
@@ -86,7 +109,24 @@ class ViewWatch:
         if jumped or cut_at is not None:
             self._history.clear()
         too_small = torso < MIN_TORSO_FRACTION * max(pose.image_size)
-        return ViewReport(changed=returned or jumped, cut_at=cut_at, too_small=too_small)
+        return ViewReport(changed=returned or jumped, cut_at=cut_at, too_small=too_small,
+                          shot_changed_at=t if shot_changed and cut_at is None else None)
+
+    def _body_jumped(self, pose: Pose | None) -> bool:
+        """Whether the body's landmarks on the picture moved by BODY_JUMP torso lengths (median)
+        since the previous frame."""
+        if pose is None:
+            self._last_body = None
+            return False
+        torso, _ = _torso_and_centre(pose)
+        body = pose.xy[_BODY] / torso if np.isfinite(torso) and torso > 0 else None
+        last, self._last_body = self._last_body, body
+        if body is None or last is None:
+            return False
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            moved = np.nanmedian(np.linalg.norm(body - last, axis=1))
+        return bool(moved >= BODY_JUMP)
 
     def _jumped(self, t: float) -> tuple[bool, float | None]:
         """(the view changed, when a cut to another angle began or None)"""
@@ -99,7 +139,30 @@ class ViewWatch:
         centre_now = np.median([look.centre for look in recent], axis=0)
         centre_before = np.median([look.centre for look in before], axis=0)
         moved = np.linalg.norm(centre_now - centre_before) / scale_before
-        return abs(scale_now / scale_before - 1) > SCALE_JUMP or moved > PLACE_JUMP, _camera_cut(before, recent)
+        jumped = abs(scale_now / scale_before - 1) > SCALE_JUMP or moved > PLACE_JUMP
+        return jumped, self._cut(before, recent)
+
+    def _cut(self, before: list[_Look], recent: list[_Look]) -> float | None:
+        """When a cut to another shot began: seen on the 3-D points and, where the picture is
+        known, confirmed by it."""
+        cut_at = _camera_cut(before, recent)
+        if not self._pictures:
+            return cut_at
+        picture = self._picture_jump(recent[0].t - PICTURE_WINDOW, recent[-1].t)
+        if picture is None:
+            return None  # the body turned but the picture stayed: MediaPipe's 3-D points flipped
+        return cut_at
+
+    def _remember_picture(self, t: float, change: float) -> None:
+        if math.isfinite(change):
+            self._pictures.append((t, change))
+        while self._pictures and self._pictures[0][0] < t - RECENT_SECONDS - BEFORE_SECONDS:
+            self._pictures.popleft()
+
+    def _picture_jump(self, start: float, end: float) -> float | None:
+        """When the picture jumped by PICTURE_CUT or more between `start` and `end`, or None."""
+        jumps = [(change, t) for t, change in self._pictures if start <= t <= end and change >= PICTURE_CUT]
+        return max(jumps)[1] if jumps else None
 
 
 def _torso_and_centre(pose: Pose) -> tuple[float, np.ndarray]:
@@ -130,19 +193,23 @@ def _shape(pose: Pose) -> np.ndarray:
                                for joint in _JOINTS])
 
 
-def _camera_cut(before: list[_Look], recent: list[_Look]) -> float | None:
-    """When the recent frames began to show the same body from another angle, or None."""
-    if not _camera_turned(before, recent):
+def _camera_cut(before: list[_Look], recent: list[_Look], turn: float = FACING_JUMP) -> float | None:
+    """When the recent frames began to show the same body from another angle (both lines turned
+    by more than `turn`), or None."""
+    if not _camera_turned(before, recent, turn):
         return None
     start = _mean_direction(before)
-    turned = (look.t for look in recent if np.all(np.abs(_wrap(look.facing - start)) > FACING_JUMP / 2))
+    turned = (look.t for look in recent if np.all(np.abs(_wrap(look.facing - start)) > turn / 2))
     return next(turned, recent[0].t)
 
 
-def _camera_turned(before: list[_Look], recent: list[_Look]) -> bool:
+def _camera_turned(before: list[_Look], recent: list[_Look], turn: float) -> bool:
     turned = _turn(before, recent)
-    if not np.all(turned > FACING_JUMP):
-        return False
+    return bool(np.all(turned > turn)) and _same_shape(before, recent)
+
+
+def _same_shape(before: list[_Look], recent: list[_Look]) -> bool:
+    """Whether the body kept its shape (every 3-D joint angle within SAME_SHAPE)."""
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a joint never seen: an all-NaN column
         reshaped = np.abs(np.nanmedian([look.shape for look in recent], axis=0)

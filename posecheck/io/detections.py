@@ -31,7 +31,9 @@ def save_detections(path, detections: list[Detection], dtype=np.float32, extra: 
             for name, values in outline.items():
                 values[i, j] = getattr(pose, name)
     times = np.array([d.timestamp for d in detections], np.float64)
-    np.savez_compressed(path, times=times, image=image, world=world, size=size, **outline, **(extra or {}))
+    pictures = np.array([d.picture_change for d in detections], np.float32)
+    np.savez_compressed(path, times=times, image=image, world=world, size=size, picture_change=pictures,
+                        **outline, **(extra or {}))
 
 
 def has_outline(path: str | Path) -> bool:
@@ -49,6 +51,7 @@ def _detections_from(data) -> list[Detection]:
     size = tuple(int(v) for v in data["size"])
     missing = np.full(data["image"].shape[:2], np.nan)
     outline = {name: data[name] if name in data.files else missing for name in OUTLINE_MEASURES}
+    pictures = data["picture_change"] if "picture_change" in data.files else np.full(len(data["times"]), np.nan)
     out = []
     for i, (t, image, world) in enumerate(zip(data["times"], data["image"], data["world"])):
         poses = []
@@ -60,5 +63,5 @@ def _detections_from(data) -> list[Detection]:
                 pose = pose.with_xy(pose.xy, points.astype(np.float64))
             pose = pose.with_outline(**{name: values[i, j] for name, values in outline.items()})
             poses.append(pose)
-        out.append(Detection(float(t), tuple(poses)))
+        out.append(Detection(float(t), tuple(poses), float(pictures[i])))
     return out

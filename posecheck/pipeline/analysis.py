@@ -22,6 +22,7 @@ from posecheck.io.threads import BackgroundWorker, prefetched
 from posecheck.io.video import Frame, VideoError, VideoInfo, VideoWriter, check_video, cut_off_warning, read_frames
 from posecheck.presentation.overlay import annotate
 from posecheck.pipeline.parallel import default_workers
+from posecheck.pipeline.picture_change import lacks_picture_changes, with_picture_changes
 
 ANALYSIS_MAX_SIDE = 960  # pose estimation gains nothing from bigger frames; decoding them costs
 # These movements take seconds: 15 analysed frames a second see every rep and time holds to a
@@ -186,6 +187,10 @@ def cached_detections(path: Path, info: VideoInfo, cache: DetectionCache, outlin
     found = cache.load(key)
     if found is not None:
         detections, saved_warnings = found
+        if lacks_picture_changes(detections):  # saved before they were kept: the frames give them
+            frames = (frame.rgb for frame in read_frames(path, max_side=ANALYSIS_MAX_SIDE, max_fps=max_fps))
+            detections = with_picture_changes(detections, frames)
+            cache.save(key, detections, saved_warnings)
         warnings.extend(saved_warnings)
         return detections
     read_warnings: list[str] = []

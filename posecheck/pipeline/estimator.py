@@ -15,6 +15,7 @@ import numpy as np
 from posecheck.core.keypoints import Detection, Pose
 from posecheck.core.silhouette import outline_measures
 from posecheck.io.model import resolve_model
+from posecheck.pipeline.picture_change import PictureChange
 
 
 class PoseEstimator(Protocol):
@@ -83,6 +84,7 @@ class MediaPipePose:
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
         self._last_ms = -1
         self._first = True
+        self._picture_change = PictureChange()
 
     def __call__(self, rgb: np.ndarray, timestamp: float) -> Detection:
         import mediapipe as mp
@@ -106,7 +108,7 @@ class MediaPipePose:
         poses = [_with_outline(Pose.from_mediapipe(lms, width, height, world), mask)
                  for lms, world, mask in zip(result.pose_landmarks, worlds, masks)]
         poses.sort(key=lambda pose: pose.area, reverse=True)
-        return Detection(timestamp=timestamp, poses=tuple(poses))
+        return Detection(timestamp=timestamp, poses=tuple(poses), picture_change=self._picture_change(rgb))
 
     def close(self) -> None:
         """Release the landmarker now (safe to call again): never leave that to its finaliser."""
