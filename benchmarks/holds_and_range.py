@@ -329,6 +329,7 @@ def run(cases: list[Case], templates: dict[str, Template]) -> Results:
         template = templates[case.exercise]
         clip = rendered(case, CACHE / "renders", renderer)
         found = detections(clip, template, cache)
+        clip.frames = None  # up to ~0.7 GB of pictures, no longer needed
         analysis = analyze_detections(((d, None) for d in found), template)
         holds, extra_holds = compare_holds(case, clip.clip.labels, analysis.holds)
         ranges, extra_reps = compare_ranges(case, clip, template, analysis.reps)
