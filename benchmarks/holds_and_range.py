@@ -65,7 +65,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 import posecheck.synth  # noqa: E402
-from posecheck.analysis import analyze_detections  # noqa: E402
+from posecheck.pipeline.analysis import analyze_detections  # noqa: E402
 from posecheck.core.keypoints import Pose  # noqa: E402
 from posecheck.core.signals import measure_all  # noqa: E402
 from posecheck.core.template import Template, key_unit  # noqa: E402
@@ -200,7 +200,7 @@ def save_atomically(path: Path, **arrays) -> None:
 
 def detections(clip: Rendered, template: Template, cache: DetectionCache) -> list:
     """MediaPipe over the clip (one process, one landmarker per clip), or its cached result."""
-    from posecheck.estimator import MediaPipePose, estimator_identity
+    from posecheck.pipeline.estimator import MediaPipePose, estimator_identity
 
     settings = {**ESTIMATOR, "outline": template.reads_outline}
     key = cache.key(frames=clip.digest, **estimator_identity(**settings))
