@@ -91,3 +91,22 @@ def test_unseen_frames_are_skipped_and_too_few_give_the_whole_span():
     timer.add(0.5, 150.0)
     assert not timer.holding()
     assert timer.seconds(0.0, 2.0) == 2.0
+
+
+def test_the_way_out_is_measured_towards_where_the_position_ends():
+    # A cow (+40) entered from a deep cat (-80) and left for neutral (-5, its release +5): 85 % of
+    # the way back to the cat would still be "holding" 18 degrees down the way out.
+    def cow(t):
+        if t < 2.0:
+            return -80 + 120 * t / 2.0
+        if t < 6.0:
+            return 40.0
+        return 40 - 45 * min((t - 6.0) / 3.0, 1.0)
+
+    timer, toward_cat = HoldTimer([-80.0] * 20, way_out=5.0), HoldTimer([-80.0] * 20)
+    for i in range(int(9 * 30) + 1):
+        timer.add(i / 30, cow(i / 30))
+        toward_cat.add(i / 30, cow(i / 30))
+    way_in, way_out = 2.0 * (1 - HELD_SHARE), 3.0 * (1 - HELD_SHARE) * 35 / 45  # to the release, 35 of 45
+    assert abs(timer.seconds(0.0, 9.0) - (4.0 + way_in + way_out)) <= 0.15
+    assert toward_cat.seconds(0.0, 9.0) > timer.seconds(0.0, 9.0) + 0.8

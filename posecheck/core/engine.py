@@ -243,11 +243,16 @@ class Engine:
             start = self._seen_since
             if self.template.hold and phase.name in self.template.hold.phases:
                 new.append(Event("guidance", t, START_NOT_SEEN, side=side or "", code="start_not_seen"))
-        timer = self.holds.timer_for(phase.name, side, start, start_seen=seen)
+        timer = self.holds.timer_for(phase.name, side, start, start_seen=seen, way_out=self._release_of(phase))
         self._current = ActivePhase(phase, side, start, t, hidden, timer=timer)
         self.form.new_position()
         new.append(Event("phase", start, phase.label, side=side or "", code=phase.name))
         self.counting.started(self._current, t, new)
+
+    def _release_of(self, phase) -> float | None:
+        """Where the phase ends on the key signal (its release, for this person), or None."""
+        key = next((c for c in phase.conditions if c.signal == self.template.key_signal), None)
+        return None if key is None else self.matcher.personal(phase.name, key).release
 
     def _check_identity(self, current: ActivePhase, values, t: float, new: list[Event]) -> None:
         """Count a pending rep once what tells the exercise apart from its look-alikes is seen."""

@@ -39,10 +39,13 @@ SETTLE_AT_MOST = 1.5  # seconds: someone who never comes quite still is judged f
 
 
 class HoldTimer:
-    def __init__(self, before: Sequence[float] = (), conditions: Sequence[Condition] = ()):
+    def __init__(self, before: Sequence[float] = (), conditions: Sequence[Condition] = (),
+                 way_out: float | None = None):
         """`before`: the timed signal over the REST_SECONDS before the position began (NaN where
         unseen; empty when the position was already under way when first seen); `conditions`: what the held position needs beyond its phase (their values come
-        with each frame, in this order)."""
+        with each frame, in this order); `way_out`: where the position ends (its release), so the
+        way out is measured towards it: a cow left for neutral, not back to the cat it came from."""
+        self._way_out = way_out
         self._before = np.array([v for v in before if math.isfinite(v)], float)
         self._conditions = tuple(conditions)
         self._times: list[float] = []
@@ -109,7 +112,7 @@ class HoldTimer:
         if len(self._times) < 3:
             return round(end - start, 2)
         times, values = np.array(self._times), np.array(self._values)
-        first, last = _held_span(times, self._smoothed_signal(), self._rest(values))
+        first, last = _held_span(times, self._smoothed_signal(), self._rest(values), self._way_out)
         self.start_seen = first is not None
         first = start if first is None else first
         for i, condition in enumerate(self._conditions):
@@ -142,16 +145,23 @@ def _held_level(smoothed: np.ndarray, rest: float) -> float:
     return float(np.median(smoothed[_share(smoothed, rest, far_end) >= NEAR_FAR_END]))
 
 
-def _held_span(times, smoothed, rest: float | None) -> tuple[float | None, float]:
-    """The first and last moments the (smoothed) signal is HELD_SHARE of the way from rest to the
-    held level; with no rest seen, None for the first (timed from the start) and the last moment
-    of the position."""
-    if rest is None:
+def _held_span(times, smoothed, rest: float | None, way_out: float | None) -> tuple[float | None, float]:
+    """The first moment the (smoothed) signal is HELD_SHARE of the way from rest to the held level
+    (None with no rest seen: timed from the start), and the last moment it is HELD_SHARE of the way
+    from where the position ends (`way_out`, else the rest) to that level (with neither, the last
+    moment of the position)."""
+    out = way_out if way_out is not None else rest
+    if out is None:
         return None, float(times[-1])
-    far = np.flatnonzero(_share(smoothed, rest, _held_level(smoothed, rest)) >= HELD_SHARE)
-    if len(far) == 0:
-        return float(times[-1]), float(times[-1])
-    return float(times[far[0]]), float(times[far[-1]])
+    held = _held_level(smoothed, rest if rest is not None else out)
+    if rest is not None and way_out is not None and _share(np.array([way_out]), rest, held)[0] <= 0:
+        out = rest  # a release beyond the rest (it cannot be where the way out goes)
+    leaving = np.flatnonzero(_share(smoothed, out, held) >= HELD_SHARE)
+    last = float(times[leaving[-1]]) if len(leaving) else float(times[-1])
+    if rest is None:
+        return None, last
+    reached = np.flatnonzero(_share(smoothed, rest, held) >= HELD_SHARE)
+    return (float(times[reached[0]]) if len(reached) else last), last
 
 
 def _condition_span(times, values, condition: Condition) -> tuple[float, float] | None:

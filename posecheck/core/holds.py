@@ -44,12 +44,14 @@ class HoldJudge:
         while self._recent and self._recent[0][0] < before:
             self._recent.popleft()
 
-    def timer_for(self, phase: str, side: str | None, start: float, start_seen: bool) -> HoldTimer | None:
-        """A timer for a held phase, given the rest before it unless its start was not seen."""
+    def timer_for(self, phase: str, side: str | None, start: float, start_seen: bool,
+                  way_out: float | None = None) -> HoldTimer | None:
+        """A timer for a held phase, given the rest before it unless its start was not seen, and
+        where the position ends on the timed signal (`way_out`, when known)."""
         if not (self.hold and phase in self.hold.phases):
             return None
         before = [self._value(found, side) for t, found in self._recent if t < start] if start_seen else []
-        return HoldTimer(before, self.conditions)
+        return HoldTimer(before, self.conditions, way_out if self.hold.signal is None else None)
 
     def sample(self, current: ActivePhase, values, key_value: float | None, t: float) -> None:
         """Feed the hold's signal (the key signal unless the template names one) to its timer."""
