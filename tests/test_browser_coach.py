@@ -234,6 +234,7 @@ def test_a_newcomer_and_a_physiotherapist_read_the_pages_at_a_glance(app):
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(url)
         page.wait_for_selector("h1:has-text('posecheck')", timeout=30000)
+        page.get_by_role("tab", name="Live coaching").wait_for(timeout=30000)  # the page has drawn its tabs
         picker_in_sidebar = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").count()
         live_mentions = page.get_by_text("Live coaching", exact=True).count()  # the tab, and no heading
         page.get_by_text("None of these apply to me today").click()

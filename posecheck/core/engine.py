@@ -10,7 +10,7 @@ no phantom reps), the identity check, counting (reach or cycle), holds, form rul
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from posecheck.core.conditions import Conditions
 from posecheck.core.counting import RepLog, counting_for
@@ -156,8 +156,6 @@ class Engine:
     def _follow_view(self, pose, t: float, picture_change: float, new: list[Event]):
         """Watch the view for cuts (each shot its own take) and changes (learn afresh)."""
         view = self.view.update(pose, t, picture_change)
-        if view.shot_changed_at is not None and self._holding():
-            view = replace(view, cut_at=view.shot_changed_at)  # another shot of the held position
         if view.cut_at is not None and self._current is not None:
             # The same pose shown from another camera (an edited clip): each shot is its own take.
             self._end_phase(min(self._current.last_true, view.cut_at), new)
@@ -170,10 +168,6 @@ class Engine:
             if self.range is not None:
                 self.range.reset()
         return view
-
-    def _holding(self) -> bool:
-        current = self._current
-        return current is not None and current.timer is not None and current.timer.holding()
 
     def _seen_afresh(self, t: float) -> None:
         """The person is seen anew (first seen, back in view, after a cut): what they do now may

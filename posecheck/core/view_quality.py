@@ -38,15 +38,6 @@ SAME_SHAPE = 20.0
 # still renders by 0.2-0.8 (benchmarks/cut_pictures.py).
 PICTURE_CUT = 4.0
 PICTURE_WINDOW = 0.6  # seconds: the picture jump is looked for this far around the body's change
-# A change of shot seen in one frame: the picture jumps (PICTURE_CUT) and the body's landmarks on
-# the picture jump too, by a median of BODY_JUMP torso lengths. Frame to frame they move by a
-# median 0.013 on the corpus (99th percentile 0.18, while moving fast); at a cut from 45 degrees
-# to a side view of a held pose by 0.12, at the corpus's cuts by 0.12-0.32. Title cards, fades and
-# fast moves also do both, so the engine heeds it only inside a held position, where nothing moves.
-BODY_JUMP = 0.1
-_BODY = [INDEX[n] for n in ("nose", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist",
-                            "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle",
-                            "right_ankle")]
 _TORSO = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
 _AXES = ((INDEX["left_hip"], INDEX["right_hip"]), (INDEX["left_shoulder"], INDEX["right_shoulder"]))
 # The joints whose 3-D angles give the body's shape: (a, vertex, b) for each side's elbow,
@@ -64,9 +55,6 @@ class ViewReport:
     # (the engine keeps a range learned on 3-D points, re-learns one read on the picture).
     cut_at: float | None = None
     too_small: bool = False
-    # This frame showed another shot (the picture and the body's place on it jumped at once): a cut
-    # if the person was holding still; None otherwise.
-    shot_changed_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -84,13 +72,11 @@ class ViewWatch:
     def __init__(self):
         self._history: deque[_Look] = deque()
         self._pictures: deque[tuple[float, float]] = deque()  # (t, picture change), the known ones
-        self._last_body: np.ndarray | None = None  # the previous frame's landmarks, in torso lengths
         self._last_seen: float | None = None
         self._absent = False
 
     def update(self, pose: Pose | None, t: float, picture_change: float = math.nan) -> ViewReport:
         self._remember_picture(t, picture_change)
-        shot_changed = self._body_jumped(pose) and picture_change >= PICTURE_CUT
         if pose is None:
             if self._last_seen is not None and t - self._last_seen >= ABSENT_SECONDS:
                 self._absent = True
@@ -109,24 +95,7 @@ class ViewWatch:
         if jumped or cut_at is not None:
             self._history.clear()
         too_small = torso < MIN_TORSO_FRACTION * max(pose.image_size)
-        return ViewReport(changed=returned or jumped, cut_at=cut_at, too_small=too_small,
-                          shot_changed_at=t if shot_changed and cut_at is None else None)
-
-    def _body_jumped(self, pose: Pose | None) -> bool:
-        """Whether the body's landmarks on the picture moved by BODY_JUMP torso lengths (median)
-        since the previous frame."""
-        if pose is None:
-            self._last_body = None
-            return False
-        torso, _ = _torso_and_centre(pose)
-        body = pose.xy[_BODY] / torso if np.isfinite(torso) and torso > 0 else None
-        last, self._last_body = self._last_body, body
-        if body is None or last is None:
-            return False
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            moved = np.nanmedian(np.linalg.norm(body - last, axis=1))
-        return bool(moved >= BODY_JUMP)
+        return ViewReport(changed=returned or jumped, cut_at=cut_at, too_small=too_small)
 
     def _jumped(self, t: float) -> tuple[bool, float | None]:
         """(the view changed, when a cut to another angle began or None)"""
