@@ -82,6 +82,7 @@ class Week:
     monday: date
     routine_runs: int  # routines started that week
     other_sessions: int  # exercise sessions outside a routine (live or from a video)
+    planned: int | None  # routine runs the routines on plan that week advise; None: no plan set
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class Plan:
     routine: str
     title: str
     runs: int
-    weeks: float  # from the routine's first run (or the period's start) to the period's end
+    since: date  # the routine's first run, or the period's start if later
+    weeks: float  # from `since` to the period's end
     advised_per_week: int | None  # None: the routine says nothing, no plan set
 
     @property
@@ -190,12 +192,6 @@ class ProgressReport:
     def empty(self) -> bool:
         return not self.exercises and not any(p.runs for p in self.plans)
 
-    @property
-    def planned_per_week(self) -> int | None:
-        """All routines' advice together, runs a week; None when no routine done sets a plan."""
-        advised = [p.advised_per_week for p in self.plans if p.advised_per_week is not None]
-        return sum(advised) if advised else None
-
 
 def progress_report(history: History, period: Period, templates: Mapping[str, Template],
                     routines: Mapping[str, Routine], made: datetime | None = None) -> ProgressReport:
@@ -208,7 +204,7 @@ def progress_report(history: History, period: Period, templates: Mapping[str, Te
     stops = tuple(pain_stops(sessions, runs, title, routines))
     return ProgressReport(
         period=period, made=made or datetime.now(),
-        weeks=tuple(weeks_of(sessions, runs, period)), plans=plans,
+        weeks=tuple(weeks_of(sessions, runs, plans, period)), plans=plans,
         exercises=tuple(exercise_work(sessions, history, steps, templates)),
         ranges=tuple(range_trends(sessions, history.reps, title)),
         form_notes=tuple(most_form_notes(sessions, templates)),
@@ -233,14 +229,20 @@ def routine_title(name: str, routines: Mapping[str, Routine]) -> str:
 
 
 # ----- sessions per week and the plan -------------------------------------------------------
-def weeks_of(sessions: list[dict], runs: list[dict], period: Period) -> list[Week]:
+def weeks_of(sessions: list[dict], runs: list[dict], plans: tuple[Plan, ...], period: Period) -> list[Week]:
     def monday(timestamp: float) -> date:
         day = day_of(timestamp)
         return day - timedelta(days=day.weekday())
 
     alone = [s for s in sessions if s["routine_run"] is None and done(s)]
-    return [Week(m, sum(monday(r["started_at"]) == m for r in runs), sum(monday(s["started_at"]) == m for s in alone))
-            for m in period.mondays()]
+    return [Week(m, sum(monday(r["started_at"]) == m for r in runs), sum(monday(s["started_at"]) == m for s in alone),
+                 planned_in(plans, m)) for m in period.mondays()]
+
+
+def planned_in(plans: tuple[Plan, ...], monday: date) -> int | None:
+    """The runs a week advised by the routines whose plan had begun by that week's end."""
+    advised = [p.advised_per_week for p in plans if p.advised_per_week and p.since <= monday + timedelta(days=6)]
+    return sum(advised) if advised else None
 
 
 NUMBER_WORDS = {"once": 1, "one": 1, "twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
@@ -266,9 +268,10 @@ def plans_of(runs: list[dict], all_runs: list[dict], period: Period, routines: M
     plans = []
     for name in dict.fromkeys(r["routine"] for r in runs):
         first = min(day_of(r["started_at"]) for r in all_runs if r["routine"] == name)
-        weeks = max(1.0, ((period.until - max(first, period.since)).days + 1) / 7)
+        since = max(first, period.since)
+        weeks = max(1.0, ((period.until - since).days + 1) / 7)
         count = sum(r["routine"] == name for r in runs)
-        plans.append(Plan(name, routine_title(name, routines), count, weeks, advised_per_week(routines.get(name))))
+        plans.append(Plan(name, routine_title(name, routines), count, since, weeks, advised_per_week(routines.get(name))))
     return plans
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from html import escape
 
 from posecheck.presentation.progress_report import ExerciseWork, Plan, ProgressReport, RangeTrend
-from posecheck.presentation.svg import Axis, Series, axis_to, bar_chart, line_chart, sparkline
+from posecheck.presentation.svg import TARGET_COLOUR, Axis, Series, axis_to, bar_chart, line_chart, sparkline
 
 NO_DATA = "No data in this period."
 NOT_MEASURED = "not measured"
@@ -99,16 +99,16 @@ def weeks_section(report: ProgressReport) -> str:
     parts = ["<h2>Sessions per week</h2>"]
     if report.empty:
         return "".join(parts + [paragraph(NO_DATA)])
-    planned = report.planned_per_week
     labels = [short_date(week.monday) for week in report.weeks]
     stacks = [Series("routine runs", RUNS_COLOUR, tuple(w.routine_runs for w in report.weeks)),
               Series("sessions outside a routine", OTHERS_COLOUR, tuple(w.other_sessions for w in report.weeks))]
-    highest = max([w.routine_runs + w.other_sessions for w in report.weeks] + [planned or 0, 1])
-    target_label = f"plan: {planned} routine runs a week" if planned else ""
-    parts.append(f'<div class="chart">{bar_chart(labels, stacks, axis_to(highest, "sessions a week"), planned, target_label)}</div>')
-    parts.append(table(["Week starting", "Routine runs", "Sessions outside a routine"],
-                       [[long_date(w.monday), str(w.routine_runs), str(w.other_sessions)] for w in report.weeks],
-                       numeric=(1, 2)))
+    plan = Series("routine runs advised", TARGET_COLOUR, tuple(w.planned for w in report.weeks))
+    highest = max([w.routine_runs + w.other_sessions for w in report.weeks] + [w.planned or 0 for w in report.weeks] + [1])
+    chart = bar_chart(labels, stacks, axis_to(highest, "sessions a week"), plan if any(plan.values) else None)
+    parts.append(f'<div class="chart">{chart}</div>')
+    parts.append(table(["Week starting", "Routine runs", "Runs advised", "Sessions outside a routine"],
+                       [[long_date(w.monday), str(w.routine_runs), "no plan set" if w.planned is None else str(w.planned),
+                         str(w.other_sessions)] for w in report.weeks], numeric=(1, 2, 3)))
     parts.append("<h3>The plan</h3>")
     if not report.plans:
         parts.append(paragraph("No routine was started in this period: no plan set. The sessions per week "
@@ -222,7 +222,8 @@ def pain_section(report: ProgressReport) -> str:
 def pain_change_table(report: ProgressReport) -> str:
     if not report.pain_changes:
         return paragraph("No session was rated both before and after.")
-    rows = [[c.what, str(c.sessions), f"{c.mean_change:+.1f} points"] for c in report.pain_changes]
+    rows = [[c.what, str(c.sessions), f"{c.mean_change:+.1f} points" if c.mean_change else "0.0 points"]
+            for c in report.pain_changes]
     return (table(["Exercise or routine", "Rated before and after", "Average change (after minus before)"],
                   rows, numeric=(1, 2))
             + paragraph("On the 0-10 scale; below zero, the pain was lower after.", "muted"))

@@ -32,9 +32,8 @@ def axis_to(top: float, unit: str, steps: int = 4) -> Axis:
     return Axis(step * steps, unit, tuple(step * n for n in range(steps + 1)))
 
 
-def bar_chart(labels: list[str], stacks: list[Series], axis: Axis, target: float | None = None,
-              target_label: str = "") -> str:
-    """Bars stacked per place, with an optional dashed target line across."""
+def bar_chart(labels: list[str], stacks: list[Series], axis: Axis, target: Series | None = None) -> str:
+    """Bars stacked per place; `target`, a dashed line over each place that has a value."""
     slot = PLOT_W / max(1, len(labels))
     bars = []
     for index in range(len(labels)):
@@ -45,15 +44,15 @@ def bar_chart(labels: list[str], stacks: list[Series], axis: Axis, target: float
                 bars.append(_rect(LEFT + index * slot + slot * 0.2, _y(base + value, axis), slot * 0.6,
                                   _y(base, axis) - _y(base + value, axis), series.colour))
             base += value
-    marks = [_target_line(target, target_label, axis)] if target is not None else []
-    return _frame(axis, _x_labels(labels, slot), bars + marks, stacks)
+    marks = [_target_mark(LEFT + index * slot + slot * 0.08, _y(value, axis), slot * 0.84)
+             for index, value in enumerate(target.values if target else ()) if value is not None]
+    return _frame(axis, _x_labels(labels, slot), bars + marks, stacks, target)
 
 
-def line_chart(labels: list[str], lines: list[Series], axis: Axis, target: float | None = None,
-               target_label: str = "") -> str:
+def line_chart(labels: list[str], lines: list[Series], axis: Axis) -> str:
     """Lines through the places, a dot at each value; a missing value breaks its line."""
     slot = PLOT_W / max(1, len(labels))
-    marks = [_target_line(target, target_label, axis)] if target is not None else []
+    marks = []
     for series in lines:
         points = [(LEFT + slot * (i + 0.5), _y(v, axis)) for i, v in enumerate(series.values) if v is not None]
         for run in _unbroken_runs(series.values, slot, axis):
@@ -82,12 +81,9 @@ def _rect(x: float, y: float, width: float, height: float, colour: str) -> str:
     return f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{colour}"/>'
 
 
-def _target_line(value: float, label: str, axis: Axis) -> str:
-    y = _y(value, axis)
-    return (f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y:.1f}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
-            f'stroke-width="1.5" stroke-dasharray="6 4"/>'
-            f'<text x="{LEFT + PLOT_W - 4}" y="{y - 4:.1f}" text-anchor="end" fill="{TARGET_COLOUR}">'
-            f'{escape(label)}</text>')
+def _target_mark(x: float, y: float, width: float) -> str:
+    return (f'<line x1="{x:.1f}" x2="{x + width:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
+            f'stroke-width="2" stroke-dasharray="6 4"/>')
 
 
 def _x_labels(labels: list[str], slot: float) -> list[str]:
@@ -96,7 +92,7 @@ def _x_labels(labels: list[str], slot: float) -> list[str]:
             for i, label in enumerate(labels) if i % every == 0]
 
 
-def _frame(axis: Axis, x_labels: list[str], marks: list[str], legend: list[Series]) -> str:
+def _frame(axis: Axis, x_labels: list[str], marks: list[str], legend: list[Series], target: Series | None = None) -> str:
     grid = [f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{_y(t, axis):.1f}" y2="{_y(t, axis):.1f}" '
             f'stroke="{GRID_COLOUR}"/><text x="{LEFT - 6}" y="{_y(t, axis) + 4:.1f}" text-anchor="end">{t:g}</text>'
             for t in axis.ticks]
@@ -105,6 +101,9 @@ def _frame(axis: Axis, x_labels: list[str], marks: list[str], legend: list[Serie
     keys = [f'<rect x="{LEFT + 150 * i}" y="{HEIGHT - 11}" width="10" height="10" fill="{s.colour}"/>'
             f'<text x="{LEFT + 150 * i + 14}" y="{HEIGHT - 2}">{escape(s.name)}</text>'
             for i, s in enumerate(legend) if len(legend) > 1]
+    if target is not None:
+        x = LEFT + 150 * len(legend)
+        keys.append(_target_mark(x, HEIGHT - 6, 18) + f'<text x="{x + 22}" y="{HEIGHT - 2}">{escape(target.name)}</text>')
     return (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
             f'font-family="sans-serif" font-size="11" fill="{AXIS_COLOUR}">'
             + "".join(grid + [unit] + marks + x_labels + keys)
@@ -113,7 +112,7 @@ def _frame(axis: Axis, x_labels: list[str], marks: list[str], legend: list[Serie
 
 def sparkline(values: list[float | None], top: float, target: float | None = None,
               width: int = 170, height: int = 36) -> str:
-    """A small line of values from 0 to `top` (a gap where a value is missing), with the target
+    """A small line of values from 0 to `top` (a missing value leaves its place empty), with the target
     as a dashed line: a trend to read inside a table row."""
     step = width / max(1, len(values))
 
