@@ -334,7 +334,7 @@ def _report(args) -> int:
     from posecheck.presentation.progress_report import Period, progress_report, read_history
     from posecheck.presentation.report_page import report_html
 
-    period = Period.ending(args.until, args.since)
+    period = Period.ending(until=args.until, since=args.since)
     if period.since > period.until:
         raise UsageError(f"--since ({period.since}) is after --until ({period.until})")
     templates, _ = load_available(args.exercises_dir)

@@ -195,7 +195,7 @@ def test_a_period_without_data(store, templates, routines):
 def test_the_plan_is_the_routines_own_advice(routines):
     assert advised_per_week(routines["prevention"]) == 2
     assert advised_per_week(routines["core-three"]) is None
-    assert Period.ending(date(2026, 11, 29)) == NOVEMBER
+    assert Period.ending(until=date(2026, 11, 29)) == NOVEMBER
 
 
 def test_the_command_writes_the_page(store, tmp_path, capsys):
@@ -213,3 +213,14 @@ def test_pdf_without_chromium_says_so(store, tmp_path, capsys, monkeypatch):
     out = tmp_path / "report.html"
     assert main(["--db", str(store.path), "report", "-o", str(out), "--pdf", str(tmp_path / "r.pdf")]) == 2
     assert "--pdf needs Chromium" in capsys.readouterr().err and out.exists()
+
+
+def test_pdf_printed_by_chromium(store, tmp_path):
+    from posecheck.io.pdf import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("no Chromium to print with (apt-get install chromium)")
+    pdf = tmp_path / "report.pdf"
+    assert main(["--db", str(store.path), "report", "--since", "2026-11-02", "--until", "2026-11-29",
+                 "-o", str(tmp_path / "report.html"), "--pdf", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from statistics import mean
 
 from posecheck.core.events import Rep
@@ -59,7 +59,7 @@ class Period:
     until: date  # included
 
     @classmethod
-    def ending(cls, until: date | None = None, since: date | None = None) -> Period:
+    def ending(cls, *, until: date | None = None, since: date | None = None) -> Period:
         """The period asked for: up to `until` (today), from `since` (four weeks before)."""
         until = until or date.today()
         return cls(since or until - timedelta(days=DEFAULT_DAYS - 1), until)
