@@ -102,9 +102,9 @@ def _parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="a progress report for a period, for your physiotherapist: "
                                  "one printable HTML page (and a PDF with --pdf)")
-    report.add_argument("--since", type=_day, help="first day, YYYY-MM-DD (default: four weeks before --until)")
-    report.add_argument("--until", type=_day, help="last day, included, YYYY-MM-DD (default: today)")
-    report.add_argument("--output", "-o", default="report.html", help="the HTML file to write (default: %(default)s)")
+    report.add_argument("--since", type=_day, metavar="DATE", help="first day, YYYY-MM-DD (default: four weeks before --until)")
+    report.add_argument("--until", type=_day, metavar="DATE", help="last day, included, YYYY-MM-DD (default: today)")
+    report.add_argument("--output", "-o", default="report.html", metavar="REPORT.html", help="the HTML file to write (default: %(default)s)")
     report.add_argument("--pdf", metavar="REPORT.pdf", help="also print it to a PDF, with headless Chromium")
     report.set_defaults(run=_report)
     return parser
