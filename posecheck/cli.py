@@ -15,6 +15,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from posecheck.core.reader import DataError  # noqa: E402
 from posecheck.io.model import ModelError, resolve_model  # noqa: E402
+from posecheck.io.pdf import PdfError  # noqa: E402
 from posecheck.io.store import StoreError  # noqa: E402
 from posecheck.io.video import VideoError  # noqa: E402
 
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (DataError, VideoError, ModelError, StoreError, UsageError, FileNotFoundError) as exc:
+    except (DataError, VideoError, ModelError, StoreError, UsageError, PdfError, FileNotFoundError) as exc:
         print(f"posecheck: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -98,7 +99,24 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", help="file to write (default: print); .json means JSON")
     export.add_argument("--format", "-f", choices=["csv", "json"], help="default: from the file name, else csv")
     export.set_defaults(run=_export)
+
+    report = commands.add_parser("report", help="a progress report for a period, for your physiotherapist: "
+                                 "one printable HTML page (and a PDF with --pdf)")
+    report.add_argument("--since", type=_day, metavar="DATE", help="first day, YYYY-MM-DD (default: four weeks before --until)")
+    report.add_argument("--until", type=_day, metavar="DATE", help="last day, included, YYYY-MM-DD (default: today)")
+    report.add_argument("--output", "-o", default="report.html", metavar="REPORT.html", help="the HTML file to write (default: %(default)s)")
+    report.add_argument("--pdf", metavar="REPORT.pdf", help="also print it to a PDF, with headless Chromium")
+    report.set_defaults(run=_report)
     return parser
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date of the form YYYY-MM-DD: {text!r}") from None
 
 
 def _templates(args):
@@ -307,6 +325,29 @@ def _export(args) -> int:
         print(f"Wrote {args.output}", file=sys.stderr)
     else:
         print(text, end="" if text.endswith("\n") else "\n")
+    return 0
+
+
+def _report(args) -> int:
+    from posecheck.io.routines import load_available_routines
+    from posecheck.io.templates import load_available
+    from posecheck.presentation.progress_report import Period, progress_report, read_history
+    from posecheck.presentation.report_page import report_html
+
+    period = Period.ending(until=args.until, since=args.since)
+    if period.since > period.until:
+        raise UsageError(f"--since ({period.since}) is after --until ({period.until})")
+    templates, _ = load_available(args.exercises_dir)
+    routines, _ = load_available_routines(templates)
+    report = progress_report(read_history(_store(args), period), period, templates, routines)
+    output = Path(args.output)
+    output.write_text(report_html(report), encoding="utf-8")
+    print(f"Wrote {output} ({period.since} to {period.until})", file=sys.stderr)
+    if args.pdf:
+        from posecheck.io.pdf import print_to_pdf
+
+        print_to_pdf(output, Path(args.pdf))
+        print(f"Wrote {args.pdf}", file=sys.stderr)
     return 0
 
 

@@ -18,7 +18,7 @@ from posecheck.core.template import Template, key_unit
 REP_COLUMNS = ["number", "side", "start", "counted_at", "end", "range_of_motion", "peak", "reached",
                "hold_seconds", "faults", "notes"]
 SESSION_COLUMNS = ["session", "started_at", "exercise", "source", "video", "finished"]
-BUILT_IN_FAULTS = {"hold_short": "hold shorter than the target"}
+BUILT_IN_FAULTS = {"hold_short": "hold shorter than the target", "hold_long": "hold longer than needed"}
 
 
 # ----- one analysis --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The History page: every stored session (live or from a video), totals per exercise, reps over
-days and weeks, one session in detail, deleting a session and exporting everything."""
+days and weeks, one session in detail, deleting a session, exporting everything and a progress
+report for a physiotherapist."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import streamlit as st
 
 from posecheck.presentation.charts import progress_chart
 from posecheck.core.template import Template
+from posecheck.io.routines import load_available_routines
 from posecheck.io.store import Store, StoreError
+from posecheck.presentation.progress_report import Period, progress_report, read_history
+from posecheck.presentation.report_page import report_html
 from posecheck.presentation.report import history_csv, history_json, reps_by_period, session_data, totals_by_exercise, when
 from posecheck.ui.pain_widgets import show_pain_history
 from posecheck.ui.coach_view import plural
@@ -32,6 +36,7 @@ def history_page(templates: dict[str, Template]) -> None:
     show_routine_runs(store, sessions, title)
     show_session_list(sessions, title)
     show_exports(store)
+    show_progress_report(store, templates)
     st.divider()
     show_one_session(store, sessions, templates, title)
 
@@ -104,6 +109,27 @@ def show_exports(store: Store) -> None:
     left.download_button("Export all sessions (CSV)", history_csv(store), "posecheck-history.csv", "text/csv")
     right.download_button("Export all sessions (JSON)", history_json(store), "posecheck-history.json",
                           "application/json")
+
+
+def show_progress_report(store: Store, templates: dict[str, Template]) -> None:
+    """A printable page for the person's physiotherapist: a period's sessions, prescriptions,
+    range, form notes and pain, made when the button is pressed."""
+    st.subheader("Report for my physiotherapist")
+    default = Period.ending()
+    chosen = st.date_input("Period", (default.since, default.until), max_value=default.until, key="report_period")
+    if len(chosen) != 2:
+        st.caption("Pick the last day of the period too.")
+        return
+    period = Period(*chosen)
+    routines, _ = load_available_routines(templates)
+
+    def page() -> str:
+        return report_html(progress_report(read_history(store, period), period, templates, routines))
+
+    st.download_button("Report for my physiotherapist (HTML, to print or send)", page,
+                       f"posecheck-report-{period.since}-to-{period.until}.html", "text/html")
+    st.caption("One page to open in any browser and print (A4) or save as PDF; "
+               "`posecheck report --pdf` writes the PDF directly.")
 
 
 def show_one_session(store: Store, sessions: list[dict], templates: dict[str, Template],
