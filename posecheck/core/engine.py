@@ -237,16 +237,11 @@ class Engine:
             start = self._seen_since
             if self.template.hold and phase.name in self.template.hold.phases:
                 new.append(Event("guidance", t, START_NOT_SEEN, side=side or "", code="start_not_seen"))
-        timer = self.holds.timer_for(phase.name, side, start, start_seen=seen, way_out=self._release_of(phase))
+        timer = self.holds.timer_for(phase.name, side, start, start_seen=seen, way_out=self.matcher.release(phase))
         self._current = ActivePhase(phase, side, start, t, hidden, timer=timer)
         self.form.new_position()
         new.append(Event("phase", start, phase.label, side=side or "", code=phase.name))
         self.counting.started(self._current, t, new)
-
-    def _release_of(self, phase) -> float | None:
-        """Where the phase ends on the key signal (its release, for this person), or None."""
-        key = next((c for c in phase.conditions if c.signal == self.template.key_signal), None)
-        return None if key is None else self.matcher.personal(phase.name, key).release
 
     def _check_identity(self, current: ActivePhase, values, t: float, new: list[Event]) -> None:
         """Count a pending rep once what tells the exercise apart from its look-alikes is seen."""
@@ -279,7 +274,7 @@ class Engine:
 
     def _end_rep(self, rep: Rep, current: ActivePhase, end: float, new: list[Event]) -> None:
         rep.end = round(end, 2)
-        rep.reached = self._reached()
+        rep.reached = self.rep_range.reached(self.range) if self.range is not None else {}
         rep.range_of_motion, rep.peak = self.rep_range.measure()
         if self._view_unclear_in_rep:  # a figure the camera could not see is not given
             rep.range_of_motion, rep.reached = None, {}
@@ -292,17 +287,6 @@ class Engine:
             rep.faults.append("too_fast")
             new.append(too_fast)
         new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
-
-    def _reached(self) -> dict[str, int]:
-        """How far each counted position got: % of the template's full movement from the rest."""
-        if self.range is None:
-            return {}
-        reached = {}
-        for phase in self.template.counting.phases:
-            value = self.rep_range.furthest(self.range.spec.direction(phase))
-            if value is not None and phase in self.range.spec.full:
-                reached[phase] = max(0, round(100 * self.range.progress(phase, value)))
-        return reached
 
     # ----- form rules --------------------------------------------------------------------------
     def _check_form(self, values, t: float, new: list[Event]) -> None:

@@ -80,6 +80,11 @@ class PhaseMatcher:
         enter, release = self.personal_range.thresholds(phase)
         return replace(condition, threshold=enter, release=release)
 
+    def release(self, phase: Phase) -> float | None:
+        """Where the phase ends on the key signal (its release, for this person), or None."""
+        key = next((c for c in phase.conditions if c.signal == self.template.key_signal), None)
+        return None if key is None else self.personal(phase.name, key).release
+
     def settled_in(self, current: ActivePhase, values) -> bool:
         """Whether the key signal is past the phase's entry threshold, not just inside its
         hysteresis band: identity is judged in the position itself, not on the way in or out

@@ -10,6 +10,7 @@ from typing import Callable
 
 import numpy as np
 
+from posecheck.core.personal_range import PersonalRange
 from posecheck.core.template import SIDES, Condition, Template, key_unit
 
 MEDIAN_FRAMES = 5  # the extremes are of the running median over this many frames
@@ -65,6 +66,16 @@ class RepRange:
         """The rep's furthest value so far towards `direction` (+1 up, -1 down), None if unseen."""
         low, high = self._extremes
         return None if low > high else (high if direction > 0 else low)
+
+    def reached(self, personal: PersonalRange) -> dict[str, int]:
+        """How far each counted position got so far: % of the template's full movement from the
+        person's rest."""
+        reached = {}
+        for phase in self.template.counting.phases:
+            value = self.furthest(personal.spec.direction(phase))
+            if value is not None and phase in personal.spec.full:
+                reached[phase] = max(0, round(100 * personal.progress(phase, value)))
+        return reached
 
     def measure(self) -> tuple[float | None, float | None]:
         """The rep's (range of motion, peak), then start afresh for the next rep."""
