@@ -1,22 +1,38 @@
 """Load routines from the `routines/` folder (or any folder of .toml files), checked against the
-exercise templates they name."""
+exercise templates they name; and the user's own routines (built in the app or imported), kept in
+a folder of their own so that saving one never touches a shipped routine.
+
+Where the user's routines live: `$POSECHECK_USER_ROUTINES`, else a `routines/` folder beside the
+history database (`~/.local/share/posecheck/routines/` by default): the user's data stays together,
+and a second history (`$POSECHECK_DB`) has its own routines."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from posecheck.core.routine import Routine, RoutineError, parse_routine
 from posecheck.core.template import Template
-from posecheck.io.templates import check_file_name, data_dir, data_files, read_toml, shown_path
+from posecheck.io.store import default_path
+from posecheck.io.templates import check_file_name, data_dir, data_files, read_toml, shown_path, toml_table
 
 ROUTINES_ENV = "POSECHECK_ROUTINES"
+USER_ROUTINES_ENV = "POSECHECK_USER_ROUTINES"
 
 
 def routines_dir() -> Path:
     """$POSECHECK_ROUTINES, else the `routines/` folder shipped beside the package."""
     return data_dir(ROUTINES_ENV, "routines")
+
+
+def user_routines_dir(database: str | Path | None = None) -> Path:
+    """$POSECHECK_USER_ROUTINES, else `routines/` beside the history database."""
+    given = os.environ.get(USER_ROUTINES_ENV)
+    if given:
+        return Path(given).expanduser()
+    return Path(database or default_path()).expanduser().parent / "routines"
 
 
 def routine_files(folder: str | Path | None = None) -> list[Path]:
@@ -35,17 +51,73 @@ def load_all_routines(templates: Mapping[str, Template], folder: str | Path | No
     return {r.name: r for r in (load_routine_file(path, templates) for path in routine_files(folder))}
 
 
-def load_available_routines(templates: Mapping[str, Template], folder: str | Path | None = None
-                            ) -> tuple[dict[str, Routine], dict[str, str]]:
+def load_available_routines(templates: Mapping[str, Template], folder: str | Path | None = None,
+                            user_folder: str | Path | None = None) -> tuple[dict[str, Routine], dict[str, str]]:
     """The routines that load, and for each broken file its name -> the problem (one sentence).
-    A routine naming an exercise missing from `templates` (say, a broken one) is broken."""
+    A routine naming an exercise missing from `templates` (say, a broken one) is broken. Without
+    a `folder`: the shipped routines, then the user's own (`user_folder`, else user_routines_dir())."""
+    routines, problems = _load_folder(routine_files(folder), templates)
+    if folder is None:
+        user_folder = Path(user_folder or user_routines_dir())
+        mine, my_problems = _load_folder(routine_files(user_folder) if user_folder.is_dir() else [], templates)
+        for name in mine.keys() & routines.keys():
+            problems[name] = str(_shipped_name_error(name, shown_path(user_folder / f"{name}.toml")))
+        routines |= {name: routine for name, routine in mine.items() if name not in routines}
+        problems |= my_problems
+    return routines, problems
+
+
+def _load_folder(paths: list[Path], templates: Mapping[str, Template]) -> tuple[dict[str, Routine], dict[str, str]]:
     routines, problems = {}, {}
-    for path in routine_files(folder):
+    for path in paths:
         try:
             routines[path.stem] = load_routine_file(path, templates)
         except RoutineError as exc:
             problems[path.stem] = str(exc)
     return routines, problems
+
+
+def _shipped_name_error(name: str, source: str) -> RoutineError:
+    return RoutineError(source, "name", f"is the name of a shipped routine ({name!r}): give your routine another name")
+
+
+def shipped_routine_names() -> set[str]:
+    return {path.stem for path in routine_files()}
+
+
+def save_routine(text: str | bytes, templates: Mapping[str, Template], folder: str | Path | None = None,
+                 replace: bool = False, source: str = "the routine") -> Path:
+    """Check a routine file's text (the same errors as a routine file) and save it in the user's
+    folder as `<name>.toml`, written whole or not at all. Refused with a RoutineError: a name
+    of a shipped routine, and (unless `replace`) the name of one of the user's own."""
+    raw = text.encode() if isinstance(text, str) else text
+    routine = parse_routine(toml_table(raw, source, RoutineError), templates, source=source)
+    if routine.name in shipped_routine_names():
+        raise _shipped_name_error(routine.name, source)
+    folder = Path(folder or user_routines_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{routine.name}.toml"
+    _write_atomically(raw, path, replace, source)
+    return path
+
+
+def _write_atomically(raw: bytes, path: Path, replace: bool, source: str) -> None:
+    """Write to a temporary file beside `path`, then put it in place in one step: a crash leaves
+    the old file or the new one, never half of one. Without `replace`, an existing file stays."""
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp",
+                                     delete=False) as file:
+        file.write(raw)
+    temporary = Path(file.name)
+    try:
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if the name is taken: never overwrites
+    except FileExistsError:
+        raise RoutineError(source, "name", f"is taken: you already have a routine named {path.stem!r} "
+                           "(choose another name, or replace it)") from None
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def load_routine(name_or_path: str, templates: Mapping[str, Template],
@@ -54,6 +126,8 @@ def load_routine(name_or_path: str, templates: Mapping[str, Template],
     if name_or_path.endswith(".toml") or os.sep in name_or_path or "/" in name_or_path:
         return load_routine_file(name_or_path, templates)
     files = routine_files(folder)
+    if folder is None and user_routines_dir().is_dir():
+        files += routine_files(user_routines_dir())
     path = next((p for p in files if p.stem == name_or_path), None)
     if path is None:
         known = ", ".join(p.stem for p in files) or "none"

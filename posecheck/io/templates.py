@@ -50,7 +50,11 @@ def read_toml(path: Path, error: type[DataError] = TemplateError) -> dict:
     """The file's TOML table. A file that cannot be read, is too large, is not UTF-8, is not TOML
     or is empty raises `error` with one sentence naming the file."""
     source = shown_path(path)
-    raw = _read_bytes(path, source, error)
+    return toml_table(_read_bytes(path, source, error), source, error)
+
+
+def toml_table(raw: bytes, source: str, error: type[DataError] = TemplateError) -> dict:
+    """The TOML table in `raw` (a file's bytes, or an upload's), refused as read_toml says."""
     if len(raw) > MAX_FILE_BYTES:
         raise error(source, "", f"is larger than {MAX_FILE_BYTES // 1_000_000} MB, far too large for "
                     f"{error.noun}")
