@@ -77,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     exercises = commands.add_parser("exercises", help="list the exercise templates")
     exercises.set_defaults(run=_exercises)
 
-    routines = commands.add_parser("routines", help="list the routines (exercises in order, with reps, holds and rests)")
+    routines = commands.add_parser("routines", help="list the routines (exercises in order, with reps, holds and "
+                                   "rests), the shipped ones and your own (built in the app or imported)")
     routines.set_defaults(run=_routines)
 
     evaluate = commands.add_parser("eval", help="analyse every labelled clip and compare with the labels")
@@ -366,12 +367,12 @@ def _exercises(args) -> int:
 
 
 def _routines(args) -> int:
-    from posecheck.io.routines import load_available_routines
+    from posecheck.io.routines import load_available_routines, user_routines_dir
     from posecheck.io.templates import load_available
     from posecheck.presentation.report import step_text
 
     available, _ = load_available(args.exercises_dir)
-    routines, broken = load_available_routines(available)
+    routines, broken = load_available_routines(available, user_folder=user_routines_dir(args.db))
     for routine in routines.values():
         print(f"{routine.name}: {routine.title} ({routine.situation})")
         for number, step in enumerate(routine.steps, 1):

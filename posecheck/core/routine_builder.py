@@ -33,6 +33,13 @@ def new_step(exercise: str, count: int, hold_seconds: float | None = None, per_s
     return step
 
 
+def step_of(data: dict[str, Any]) -> Step:
+    """A step's table as a Step, unchecked (to show it in words before the routine is checked)."""
+    return Step(exercise=data["exercise"], reps=data.get("reps"), holds=data.get("holds"),
+                hold_seconds=data.get("hold_seconds"), per_side=data.get("per_side", False),
+                rest_seconds=data.get("rest_seconds", 30.0))
+
+
 def routine_data(name: str, title: str, summary: str, steps: list[dict], situation: str = "general",
                  notes: tuple[str, ...] = ()) -> dict[str, Any]:
     """The routine's table, as a routine file holds it (blank notes left out)."""

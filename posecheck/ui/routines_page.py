@@ -1,7 +1,8 @@
 """The Routines page: pick a routine, pass the safety check, rate the pain, then be guided
 exercise by exercise (its demonstration, the live count against the routine's target, a rest
 countdown before the next, skip and stop), and rate the pain again at the end. Each exercise is
-stored as a session of one routine run."""
+stored as a session of one routine run. Below the routine: build a routine, or import one
+(posecheck/ui/routine_builder.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from posecheck.ui.flow import DONE, PAIN, SKIPPED, STOPPED, RoutineRun, StepCoac
 from posecheck.ui.camera import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live,
                                start_camera, use_coach_style, wait_for_picture, warn_if_no_picture)
 from posecheck.ui.pain_widgets import pain_rating, safety_check
+from posecheck.ui.routine_builder import builder_section, download_button, import_section, take_saved_choice
 
 
 def routine_page(templates: dict[str, Template]) -> None:
@@ -35,11 +37,16 @@ def routine_page(templates: dict[str, Template]) -> None:
         else:
             show_step(run, templates)
         return
-    if not routines:
+    take_saved_choice()
+    if routines:
+        name = st.selectbox("Routine", list(routines), format_func=lambda n: routines[n].title, key="routine_choice")
+        download_button(routines[name])
+        preview(routines[name], templates)
+    else:
         st.info("No routine could be loaded.")
-        return
-    name = st.selectbox("Routine", list(routines), format_func=lambda n: routines[n].title, key="routine_choice")
-    preview(routines[name], templates)
+    st.divider()
+    builder_section(templates)
+    import_section(templates)
 
 
 def preview(routine: Routine, templates: dict[str, Template]) -> None:
