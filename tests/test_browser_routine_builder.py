@@ -1,0 +1,59 @@
+"""A routine a clinician builds in the app (two steps), saves and downloads; then, in a second
+app with its own history folder, imports the downloaded file and starts it."""
+
+import pytest
+
+from browser import launch, pass_safety_check, running_app, wait_for_text, wait_until_idle
+
+
+def build_and_download(page, download_to) -> None:
+    page.get_by_text("Build a routine", exact=True).click()
+    page.get_by_label("Title").fill("Evening stretch")
+    page.get_by_label("A short note: what it is for").fill("Two easy steps for the evening.")
+    page.get_by_label("A short note: what it is for").press("Enter")
+    wait_until_idle(page)
+    for _ in range(2):
+        page.get_by_role("button", name="Add the step").click()
+        wait_until_idle(page)
+    wait_for_text(page, "2. Bird-dog: 5 reps on each side", 20, "builder-steps.png")
+    page.get_by_role("button", name="Save the routine").click()
+    wait_for_text(page, "Saved your routine 'evening-stretch'", 30, "builder-saved.png")
+    page.wait_for_selector("h3:has-text('Evening stretch')", timeout=20000)  # picked in the list at once
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download this routine (.toml)").click()
+    download.value.save_as(download_to)
+
+
+def import_and_start(page, routine_file) -> None:
+    page.get_by_text("Import a routine file", exact=True).click()
+    page.locator("input[type=file]").set_input_files(str(routine_file))
+    wait_for_text(page, "Saved your routine 'evening-stretch'", 30, "import-saved.png")
+    page.wait_for_selector("h3:has-text('Evening stretch')", timeout=20000)
+    pass_safety_check(page)
+    page.get_by_test_id("stButtonGroup").nth(1).get_by_text("5", exact=True).click()  # pain before
+    wait_until_idle(page)
+    page.get_by_role("button", name="Start the routine").click()
+    wait_for_text(page, "Step 1 of 2: Bird-dog", 30, "import-started.png")
+
+
+@pytest.mark.browser
+def test_a_built_routine_is_downloaded_imported_elsewhere_and_started(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    first, second = tmp_path / "clinic", tmp_path / "home"
+    download = tmp_path / "evening-stretch.toml"
+    with sync_playwright() as p:
+        browser = launch(p)
+        with running_app(first / "history.db") as url:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(url)
+            page.get_by_role("link", name="Routines").click()
+            build_and_download(page, download)
+        assert download.read_text() == (first / "routines" / "evening-stretch.toml").read_text()
+        with running_app(second / "history.db") as url:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(url)
+            page.get_by_role("link", name="Routines").click()
+            import_and_start(page, download)
+        browser.close()
+    assert (second / "routines" / "evening-stretch.toml").read_text() == download.read_text()
