@@ -2,7 +2,7 @@
 exercise by exercise (its demonstration, the live count against the routine's target, a rest
 countdown before the next, skip and stop), and rate the pain again at the end. Each exercise is
 stored as a session of one routine run. Below the routine: build a routine, or import one
-(posecheck/ui/routine_builder.py)."""
+(posecheck/ui/my_routines.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from posecheck.ui.flow import DONE, PAIN, SKIPPED, STOPPED, RoutineRun, StepCoac
 from posecheck.ui.camera import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live,
                                start_camera, use_coach_style, wait_for_picture, warn_if_no_picture)
 from posecheck.ui.pain_widgets import pain_rating, safety_check
-from posecheck.ui.routine_builder import builder_section, download_button, import_section, take_saved_choice
+from posecheck.ui.my_routines import builder_section, download_button, import_section, take_saved_choice
 
 
 def routine_page(templates: dict[str, Template]) -> None:
