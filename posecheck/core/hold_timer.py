@@ -48,10 +48,9 @@ class HoldTimer:
         self._way_out = way_out
         self._before = np.array([v for v in before if math.isfinite(v)], float)
         self._conditions = tuple(conditions)
-        self._times: list[float] = []
-        self._values: list[float] = []
-        self._extra: list[tuple[float, ...]] = []
-        self._smooth: list[float] = []  # the smoothed signal, for the frames whose window has closed
+        self._signal = Smoothed()
+        self._times, self._values = self._signal.times, self._signal.values
+        self._met = [MetSpan(condition) for condition in self._conditions]
         self._fastest = 0.0  # the fastest speed seen so far in this position
         self._mode = "waiting"  # -> "still" once it first comes to rest, or "always" (never still)
         self.start_seen = True  # set when the hold is timed
@@ -59,26 +58,11 @@ class HoldTimer:
     def add(self, t: float, value: float, extra: Sequence[float] = ()) -> None:
         """One frame of the position: the timed signal's value (NaN where unseen) and the values
         of the held position's own conditions."""
-        if math.isfinite(value):
-            self._times.append(t)
-            self._values.append(value)
-            self._extra.append(tuple(extra) or (math.nan,) * len(self._conditions))
-            while t - self._times[len(self._smooth)] > SMOOTH_SECONDS:
-                self._smooth.append(self._smoothed_at(len(self._smooth)))
-
-    def _smoothed_at(self, i: int) -> float:
-        """The median of the signal within +- SMOOTH_SECONDS of frame i (as far as seen)."""
-        times, t = self._times, self._times[i]
-        lo = hi = i
-        while lo > 0 and t - times[lo - 1] <= SMOOTH_SECONDS:
-            lo -= 1
-        while hi + 1 < len(times) and times[hi + 1] - t <= SMOOTH_SECONDS:
-            hi += 1
-        return float(np.median(self._values[lo:hi + 1]))
-
-    def _smoothed_signal(self) -> np.ndarray:
-        pending = [self._smoothed_at(i) for i in range(len(self._smooth), len(self._times))]
-        return np.array(self._smooth + pending)
+        if not math.isfinite(value):
+            return
+        self._signal.add(t, value)
+        for span, condition_value in zip(self._met, extra):
+            span.add(t, condition_value)
 
     def holding(self) -> bool:
         """Whether the position is being held: the key signal has moved slowly over the last
@@ -112,11 +96,11 @@ class HoldTimer:
         if len(self._times) < 3:
             return round(end - start, 2)
         times, values = np.array(self._times), np.array(self._values)
-        first, last = _held_span(times, self._smoothed_signal(), self._rest(values), self._way_out)
+        first, last = _held_span(times, self._signal.smoothed(), self._rest(values), self._way_out)
         self.start_seen = first is not None
         first = start if first is None else first
-        for i, condition in enumerate(self._conditions):
-            span = _condition_span(times, np.array([e[i] for e in self._extra]), condition)
+        for met in self._met:
+            span = met.span()
             if span is not None:  # met from the first sample: it does not move an earlier start
                 first = max(first, span[0]) if span[0] > times[0] else first
                 last = min(last, span[1])
@@ -164,19 +148,68 @@ def _held_span(times, smoothed, rest: float | None, way_out: float | None) -> tu
     return (float(times[reached[0]]) if len(reached) else last), last
 
 
-def _condition_span(times, values, condition: Condition) -> tuple[float, float] | None:
-    """The first and last moments a held position's condition is met (on the smoothed signal);
-    None if it never was: the hold is then timed without it (someone who cannot get that far
-    still holds what they can)."""
-    seen = np.isfinite(values)
-    if not seen.any():
-        return None
-    times, values = times[seen], _smoothed(times[seen], values[seen])
-    met = np.flatnonzero([condition.enters(v) for v in values])
-    return (float(times[met[0]]), float(times[met[-1]])) if len(met) else None
+class Smoothed:
+    """A signal and its median over +- SMOOTH_SECONDS, each frame's median worked out once, when
+    its window has closed: the hold is read every frame, so nothing is worked out again."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.values: list[float] = []
+        self._closed: list[float] = []
+
+    def add(self, t: float, value: float) -> list[tuple[float, float]]:
+        """Add a frame; returns the (time, median) of the frames whose window closed with it."""
+        self.times.append(t)
+        self.values.append(value)
+        closed = []
+        while t - self.times[len(self._closed)] > SMOOTH_SECONDS:
+            i = len(self._closed)
+            self._closed.append(self._median_at(i))
+            closed.append((self.times[i], self._closed[i]))
+        return closed
+
+    def smoothed(self) -> np.ndarray:
+        pending = [self._median_at(i) for i in range(len(self._closed), len(self.times))]
+        return np.array(self._closed + pending)
+
+    def pending(self) -> list[tuple[float, float]]:
+        """(time, median so far) of the last frames, whose window is still open."""
+        return [(self.times[i], self._median_at(i)) for i in range(len(self._closed), len(self.times))]
+
+    def _median_at(self, i: int) -> float:
+        times, t = self.times, self.times[i]
+        lo = hi = i
+        while lo > 0 and t - times[lo - 1] <= SMOOTH_SECONDS:
+            lo -= 1
+        while hi + 1 < len(times) and times[hi + 1] - t <= SMOOTH_SECONDS:
+            hi += 1
+        return float(np.median(self.values[lo:hi + 1]))
 
 
-def _smoothed(times: np.ndarray, values: np.ndarray) -> np.ndarray:
-    lo = np.searchsorted(times, times - SMOOTH_SECONDS, side="left")
-    hi = np.searchsorted(times, times + SMOOTH_SECONDS, side="right")
-    return np.array([np.median(values[a:b]) for a, b in zip(lo, hi)])
+class MetSpan:
+    """The first and last moments a held position's own condition is met, on its smoothed signal."""
+
+    def __init__(self, condition: Condition) -> None:
+        self.condition = condition
+        self._signal = Smoothed()
+        self._first: float | None = None
+        self._last: float | None = None
+
+    def add(self, t: float, value: float) -> None:
+        if math.isfinite(value):
+            for when, median in self._signal.add(t, value):
+                self._note(when, median)
+
+    def span(self) -> tuple[float, float] | None:
+        """(first, last) moment met; None if it never was: the hold is then timed without it
+        (someone who cannot get that far still holds what they can)."""
+        first, last = self._first, self._last
+        for when, median in self._signal.pending():
+            if self.condition.enters(median):
+                first, last = (when if first is None else first), when
+        return None if first is None else (first, last)
+
+    def _note(self, when: float, median: float) -> None:
+        if self.condition.enters(median):
+            self._first = when if self._first is None else self._first
+            self._last = when
