@@ -87,6 +87,21 @@ def test_a_long_enough_hold_is_not_flagged(templates):
     assert ticks[0].message == "Hold 9 s more" and ticks[-1].message == "Hold complete: well done"
 
 
+def test_hold_ticks_follow_the_hold_as_timed_not_the_way_in(templates):
+    """A slow 4 s way in (125 -> 50 degrees from 2 to 6 s): the position begins part-way in (at
+    about 4 s), the hold near the end of the way (85 % of it, 5.4 s). The "Hold N s more" ticks
+    count the timer's seconds, as the screen and the saved hold do, so "Hold complete" (the
+    10 s target) comes about 10 s into the hold, not 10 s after the position began."""
+    frames = [(0, {"pull": {"left": 125.0}}), (2, {"pull": {"left": 125.0}}), (6, {"pull": {"left": 50.0}}),
+              (18, {"pull": {"left": 50.0}}), (19, {"pull": {"left": 125.0}}), (20, {"pull": {"left": 125.0}})]
+    engine = run(templates["knee-to-chest"], sequence(frames, lying, jitter=1.5))
+    hold_start = 2 + 4 * 0.85
+    assert kinds(engine, "phase")[0].time < hold_start - 1.0  # the position began well before the hold
+    complete = [e for e in kinds(engine, "hold_progress") if e.message == "Hold complete: well done"]
+    assert complete[0].time == pytest.approx(hold_start + 10, abs=0.5)
+    assert kinds(engine, "hold")[0].seconds == pytest.approx(18 + 0.15 - hold_start, abs=0.5)
+
+
 def test_a_short_gap_in_detection_does_not_split_a_hold(templates):
     frames = [(0, {"pull": {"right": 125.0}}), (1, {"pull": {"right": 50.0}}),
               (12, {"pull": {"right": 50.0}}), (13, {"pull": {"right": 125.0}}), (14, {"pull": {"right": 125.0}})]

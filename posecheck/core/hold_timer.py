@@ -54,6 +54,7 @@ class HoldTimer:
         self._fastest = 0.0  # the fastest speed seen so far in this position
         self._mode = "waiting"  # -> "still" once it first comes to rest, or "always" (never still)
         self.start_seen = True  # set when the hold is timed
+        self._last_reading: tuple[tuple | None, float] = (None, 0.0)
 
     def add(self, t: float, value: float, extra: Sequence[float] = ()) -> None:
         """One frame of the position: the timed signal's value (NaN where unseen) and the values
@@ -95,6 +96,12 @@ class HoldTimer:
         """The hold's length (the whole span from `start` to `end` if too little was seen)."""
         if len(self._times) < 3:
             return round(end - start, 2)
+        asked = (start, end, len(self._times))
+        if self._last_reading[0] != asked:  # read at most once per frame (the screen and the ticks)
+            self._last_reading = (asked, self._read(start, end))
+        return self._last_reading[1]
+
+    def _read(self, start: float, end: float) -> float:
         times, values = np.array(self._times), np.array(self._values)
         first, last = _held_span(times, self._signal.smoothed(), self._rest(values), self._way_out)
         self.start_seen = first is not None

@@ -73,10 +73,11 @@ class HoldJudge:
         return (min(seen) if self.key_low else max(seen)) if self.hold.signal is None else max(seen)
 
     def tick(self, current: ActivePhase, t: float, new: list[Event]) -> None:
-        """Each whole second of a hold: how long is left."""
+        """Each whole second of a hold, as its timer reads it (the same reading the screen shows
+        and the hold is saved with, not the time since the position began): how long is left."""
         if current.timer is None:
             return
-        elapsed = int(t - current.start)
+        elapsed = int(current.timer.seconds(current.start, t))
         if elapsed > current.ticked:
             current.ticked = elapsed
             left = self.hold.target_seconds - elapsed
