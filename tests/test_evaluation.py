@@ -56,6 +56,8 @@ def test_a_real_clips_holds_must_each_be_within_the_tolerance(tmp_path):
     late = outcome_of(case, result(2, [3.0, 3.0 + HOLD_TOLERANCE_S + 0.2]))
     assert late.count_passed and not late.holds_passed and not late.passed
     assert not outcome_of(case, result(3, [3.0, 3.0])).passed
+    untimed = outcome_of(case, result(2, [3.0]))  # the second labelled hold was never timed
+    assert untimed.count_passed and not untimed.holds_passed
 
 
 def test_a_rendered_clips_holds_are_reported_not_judged(tmp_path):

@@ -55,13 +55,14 @@ class Outcome:
 
     @property
     def holds_passed(self) -> bool:
-        """Every labelled hold that was timed is within HOLD_TOLERANCE_S of its label, on real
+        """Every labelled hold was timed, each within HOLD_TOLERANCE_S of its label, on real
         clips (a rendered hold's label is a convention calibrated on real labels, not what a
-        person watching the clip said: reported, not judged)."""
+        person watching the clip said: reported, not judged). A labelled hold never timed fails."""
         if self.case.synthetic:
             return True
         labelled = [end - start for start, end in self.case.holds]
-        return all(abs(a - b) <= HOLD_TOLERANCE_S for a, b in zip(labelled, self.holds))
+        return (len(self.holds) >= len(labelled)
+                and all(abs(a - b) <= HOLD_TOLERANCE_S for a, b in zip(labelled, self.holds)))
 
     @property
     def hold_error(self) -> float | None:
