@@ -182,6 +182,13 @@ def test_a_squat_is_not_a_heel_raise(templates):
     assert result.reps == []
 
 
+def test_a_standing_forward_curl_is_not_a_seated_forward_bend(templates):
+    """The seated bend's position reads the legs along the floor (the hips-to-ankles line's
+    slope); standing, they are upright whatever the trunk does."""
+    _, detections = detected(exercise="standing-forward-curl", reps=2)
+    assert analyse(detections, templates["seated-forward-bend"]).reps == []
+
+
 def test_small_hops_are_not_heel_raises(templates):
     """A mini jump also points the feet, knees straight in the air; its heels are off the floor
     for under half a second, a heel raise pauses at the top. One hop of four may still pass."""

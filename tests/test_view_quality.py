@@ -86,3 +86,29 @@ def test_a_body_that_turns_while_moving_a_limb_is_no_cut():
     reach = quadruped(arm={"right": 170.0}, leg={"left": 175.0})
     frames = [(i / 30, _seen_from(-50) if i < 150 else _seen_from(-85, pose=reach)) for i in range(300)]
     assert not any(r.cut_at is not None for r in _watch(frames))
+
+
+def _trunk_turned_towards_camera(pose, share: float):
+    """`pose` with its shoulders moved so that the trunk turns towards the camera: on the picture
+    it is `share` as long, on the 3-D points it keeps its length, the rest along the view."""
+    shoulders, hips = ([INDEX[f"{s}_{n}"] for s in ("left", "right")] for n in ("shoulder", "hip"))
+    xy, world = pose.xy.copy(), pose.world.copy()
+    trunk_xy = xy[shoulders].mean(axis=0) - xy[hips].mean(axis=0)
+    xy[shoulders] -= (1 - share) * trunk_xy
+    trunk = world[shoulders].mean(axis=0) - world[hips].mean(axis=0)
+    turned = np.append(share * trunk[:2], -np.sqrt(1 - share ** 2) * np.linalg.norm(trunk))
+    world[shoulders] += turned - trunk
+    return replace(pose.with_xy(xy), world=world)
+
+
+def test_a_trunk_turning_towards_the_camera_is_no_view_change():
+    """A forward fold seen front-oblique shortens the trunk on the picture by a third or more
+    (rendered at 42 degrees: 83 -> 52 pixels) while the body does not change size; it was taken
+    for a camera jump, and what the engine had learned of the person's rest was thrown away
+    mid-hold."""
+    upright = _seen_from(0)
+    folded = _trunk_turned_towards_camera(upright, 0.6)
+    frames = [(i / 30, upright if i < 150 else folded) for i in range(300)]
+    assert not any(r.changed for r in _watch(frames))
+    moved_away = [(i / 30, upright if i < 150 else upright.with_xy(upright.xy * 0.6)) for i in range(300)]
+    assert sum(r.changed for r in _watch(moved_away)) == 1  # the whole body smaller: the camera moved
