@@ -1,35 +1,103 @@
-"""On the Routines page: build a routine step by step, download any routine as a .toml file, and
-import one. The checks and the file writing are posecheck/core/routine_builder.py and
-posecheck/io/routines.py; this module only lays out the widgets. A saved or imported routine
-is picked in the routine list at once (`take_saved_choice`, before the list is drawn)."""
+"""On the Routines page: build a routine step by step (or from any routine), edit, rename or
+delete one's own, download any routine as a .toml file, and import one. The checks and the file
+writing are posecheck/core/routine_builder.py and posecheck/io/routines.py; this module only lays
+out the widgets. A saved or imported routine is picked in the routine list at once
+(`take_saved_choice`, before the list is drawn)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import streamlit as st
 
-from posecheck.core.routine import SITUATIONS, Routine, RoutineError, parse_routine
-from posecheck.core.routine_builder import (name_from_title, new_step, routine_data, routine_toml, step_moved_up,
-                                            step_of, without_step)
+from posecheck.core.routine import SESSIONS_PER_WEEK, SITUATIONS, Routine, RoutineError, parse_routine
+from posecheck.core.routine_builder import (builder_message, copy_data, data_of, file_message, name_from_title,
+                                            new_step, routine_data, routine_toml, step_moved_up, step_of,
+                                            without_step)
 from posecheck.core.template import Template
-from posecheck.io.routines import save_routine, user_routines_dir
-from posecheck.presentation.report import step_text
+from posecheck.io.routines import delete_routine, save_edited_routine, save_routine, user_routines_dir
+from posecheck.presentation.report import plan_text, step_text
 
 SAVED = "routine_saved"  # the name of the routine just saved, to pick it in the list
+DELETED = "routine_deleted"  # what became of the routine just deleted: (kind, message)
 STEPS = "builder_steps"  # the steps built so far: tables as a routine file holds them
+EDITING = "builder_editing"  # the name of the user's own routine loaded to be edited; None: a new one
+OPEN = "builder_open"  # whether the builder's expander is open
+PROBLEM = "builder_problem"  # why the routine could not be saved, said under "Save the routine"
+DELETE_PENDING = "routine_delete_pending"  # the routine whose "Delete" waits for "Yes, delete it"
+PLANS = (None, *range(int(SESSIONS_PER_WEEK.low), int(SESSIONS_PER_WEEK.high) + 1))
 
 
 def take_saved_choice() -> None:
-    """Pick the routine just saved or imported in the routine list, and say where it went."""
+    """Pick the routine just saved or imported in the routine list, and say where it went; or
+    say what became of the one just deleted."""
     saved = st.session_state.pop(SAVED, None)
     if saved:
         name, path = saved
         st.session_state.routine_choice = name
         st.success(f"Saved your routine {name!r} in {path}.")
+    if deleted := st.session_state.pop(DELETED, None):
+        kind, message = deleted
+        {"success": st.success, "error": st.error}[kind](message)
 
 
-def download_button(routine: Routine) -> None:
-    st.download_button("Download this routine (.toml)", routine_toml(routine), file_name=f"{routine.name}.toml",
-                       mime="application/toml", key=f"download-{routine.name}")
+def routine_actions(routine: Routine, own: bool, taken: Collection[str]) -> None:
+    """Under the routine picked: download it, start the builder from it, and for the user's own
+    routine, edit and delete it."""
+    download, copy, edit, delete = st.columns(4)
+    download.download_button("Download this routine (.toml)", routine_toml(routine), file_name=f"{routine.name}.toml",
+                             mime="application/toml", key=f"download-{routine.name}")
+    copy.button("Start the builder from this routine", key=f"copy-{routine.name}", on_click=load_into_builder,
+                args=(copy_data(routine, taken), None))
+    if own:
+        edit.button("Edit", key=f"edit-{routine.name}", on_click=load_into_builder, args=(data_of(routine), routine.name))
+        with delete:
+            delete_button(routine)
+
+
+def delete_button(routine: Routine) -> None:
+    """"Delete", then "Yes, delete it" or "Keep it"."""
+    if st.session_state.get(DELETE_PENDING) != routine.name:
+        st.button("Delete", key=f"delete-{routine.name}", on_click=_set, args=(DELETE_PENDING, routine.name))
+        return
+    st.warning(f"Delete your routine {routine.title!r} for good?")
+    st.button("Yes, delete it", type="primary", key=f"delete-yes-{routine.name}", on_click=_delete, args=(routine.name,))
+    st.button("Keep it", key=f"delete-no-{routine.name}", on_click=_set, args=(DELETE_PENDING, None))
+
+
+def _set(key: str, value) -> None:
+    st.session_state[key] = value
+
+
+def _delete(name: str) -> None:
+    state = st.session_state
+    state[DELETE_PENDING] = None
+    try:
+        delete_routine(name, user_routines_dir())
+    except RoutineError as exc:
+        state[DELETED] = ("error", file_message(exc))
+        return
+    state.pop("routine_choice", None)  # the list picks its first routine
+    if state.get(EDITING) == name:
+        clear_builder()
+    state[DELETED] = ("success", f"Deleted your routine {name!r}.")
+
+
+def load_into_builder(data: dict, editing: str | None) -> None:
+    """Fill the builder's fields with a routine's table and open it; `editing`: the name of the
+    user's own routine it came from, which saving changes (or renames), else None: a new routine."""
+    state = st.session_state
+    state.builder_title, state.builder_name, state.builder_summary = data["title"], data["name"], data["summary"]
+    state.builder_situation, state.builder_plan = data["situation"], data.get("sessions_per_week")
+    state.builder_notes = "\n".join(data.get("notes", ()))
+    state[STEPS], state[EDITING], state[OPEN] = list(data["steps"]), editing, True
+
+
+def clear_builder() -> None:
+    state = st.session_state
+    state.builder_title = state.builder_name = state.builder_summary = state.builder_notes = ""
+    state.builder_situation, state.builder_plan = "general", None
+    state[STEPS], state[EDITING] = [], None
 
 
 def import_section(templates: dict[str, Template]) -> None:
@@ -47,25 +115,36 @@ def _import_upload(templates: dict[str, Template]) -> None:
     try:
         path = save_routine(upload.getvalue(), templates, user_routines_dir(), source=upload.name)
     except RoutineError as exc:
-        st.session_state.import_problem = f"This routine file cannot be imported: {str(exc).rstrip('.')}."
+        st.session_state.import_problem = f"This routine file cannot be imported: {file_message(exc)}"
         return
     st.session_state[SAVED] = (path.stem, str(path))
 
 
 def builder_section(templates: dict[str, Template]) -> None:
-    with st.expander("Build a routine"):
+    with st.expander("Build a routine", key=OPEN, on_change="rerun"):
+        editing = st.session_state.get(EDITING)
+        if editing:
+            note, cancel = st.columns([4, 1])
+            note.info(f"Editing your routine {editing!r}: save it under the same name to change it, under "
+                      "another name to rename it.")
+            cancel.button("Stop editing", key="builder_cancel", on_click=clear_builder)
         title = st.text_input("Title", key="builder_title", max_chars=60)
         st.text_input("Name (lower-case words joined by '-')", key="builder_name",
                       placeholder=name_from_title(title) or "my-routine")
         st.text_input("A short note: what it is for", key="builder_summary", max_chars=200)
-        st.selectbox("Who it is for", SITUATIONS, index=SITUATIONS.index("general"), key="builder_situation")
+        who, plan = st.columns(2)
+        st.session_state.setdefault("builder_situation", "general")
+        who.selectbox("Who it is for", SITUATIONS, key="builder_situation")
+        plan.selectbox("How often (the plan the progress report measures against)", PLANS, format_func=plan_text,
+                       key="builder_plan")
         st.text_area("Advice shown with the routine (optional, one a line)", key="builder_notes")
         steps = st.session_state.setdefault(STEPS, [])
         _step_list(steps, templates)
         _add_step(templates)
-        replace = st.checkbox("Replace my routine of the same name", key="builder_replace")
-        if st.button("Save the routine", type="primary", key="builder_save"):
-            _save_built(templates, replace)
+        st.checkbox("Replace my routine of the same name", key="builder_replace")
+        st.button("Save the routine", type="primary", key="builder_save", on_click=_save_built, args=(templates,))
+        if problem := st.session_state.pop(PROBLEM, None):
+            st.error(problem)
 
 
 def _step_list(steps: list[dict], templates: dict[str, Template]) -> None:
@@ -101,17 +180,24 @@ def _add_step(templates: dict[str, Template]) -> None:
         st.rerun()
 
 
-def _save_built(templates: dict[str, Template], replace: bool) -> None:
+def _save_built(templates: dict[str, Template]) -> None:
+    """Save the routine built: a new one, or the user's routine being edited (renamed when its
+    name changed), and empty the builder. A problem is said, steps numbered from 1, and nothing
+    is saved."""
     state = st.session_state
+    editing, replace = state.get(EDITING), state.builder_replace
     name = state.builder_name.strip() or name_from_title(state.builder_title)
     data = routine_data(name, state.builder_title.strip(), state.builder_summary.strip(), state[STEPS],
-                        state.builder_situation, tuple(state.builder_notes.splitlines()))
+                        state.builder_situation, tuple(state.builder_notes.splitlines()), state.builder_plan)
     try:
-        routine = parse_routine(data, templates, source="Your routine")
-        path = save_routine(routine_toml(routine), templates, user_routines_dir(), replace, source="Your routine")
+        text = routine_toml(parse_routine(data, templates, source="Your routine"))
+        if editing:
+            path = save_edited_routine(text, templates, editing, user_routines_dir(), replace, source="Your routine")
+        else:
+            path = save_routine(text, templates, user_routines_dir(), replace, source="Your routine")
     except RoutineError as exc:
-        st.error(f"{str(exc).rstrip('.')}.")
+        state[PROBLEM] = builder_message(exc)
         return
-    state[SAVED] = (routine.name, str(path))
-    state[STEPS] = []
-    st.rerun()
+    state[SAVED] = (path.stem, str(path))
+    clear_builder()
+    state[OPEN] = False
