@@ -25,7 +25,8 @@ EDITING = "builder_editing"  # the name of the user's own routine loaded to be e
 OPEN = "builder_open"  # whether the builder's expander is open
 PROBLEM = "builder_problem"  # why the routine could not be saved, said under "Save the routine"
 DELETE_PENDING = "routine_delete_pending"  # the routine whose "Delete" waits for "Yes, delete it"
-PLANS = (None, *range(int(SESSIONS_PER_WEEK.low), int(SESSIONS_PER_WEEK.high) + 1))
+NO_PLAN = 0  # the plan's choice for none (a select box shows None as nothing chosen)
+PLANS = (NO_PLAN, *range(int(SESSIONS_PER_WEEK.low), int(SESSIONS_PER_WEEK.high) + 1))
 
 
 def take_saved_choice() -> None:
@@ -42,27 +43,29 @@ def take_saved_choice() -> None:
 
 
 def routine_actions(routine: Routine, own: bool, taken: Collection[str]) -> None:
-    """Under the routine picked: download it, start the builder from it, and for the user's own
-    routine, edit and delete it."""
-    download, copy, edit, delete = st.columns(4)
-    download.download_button("Download this routine (.toml)", routine_toml(routine), file_name=f"{routine.name}.toml",
-                             mime="application/toml", key=f"download-{routine.name}")
-    copy.button("Start the builder from this routine", key=f"copy-{routine.name}", on_click=load_into_builder,
-                args=(copy_data(routine, taken), None))
-    if own:
-        edit.button("Edit", key=f"edit-{routine.name}", on_click=load_into_builder, args=(data_of(routine), routine.name))
-        with delete:
-            delete_button(routine)
+    """Under the routine picked, in a row: download it, start the builder from it, and for the
+    user's own routine, edit and delete it ("Delete" asks first, below the row)."""
+    confirming = own and st.session_state.get(DELETE_PENDING) == routine.name
+    with st.container(horizontal=True):
+        st.download_button("Download this routine (.toml)", routine_toml(routine), file_name=f"{routine.name}.toml",
+                           mime="application/toml", key=f"download-{routine.name}")
+        st.button("Start the builder from this routine", key=f"copy-{routine.name}", on_click=load_into_builder,
+                  args=(copy_data(routine, taken), None))
+        if own:
+            st.button("Edit", key=f"edit-{routine.name}", on_click=load_into_builder,
+                      args=(data_of(routine), routine.name))
+            st.button("Delete", key=f"delete-{routine.name}", disabled=confirming, on_click=_set,
+                      args=(DELETE_PENDING, routine.name))
+    if confirming:
+        confirm_delete(routine)
 
 
-def delete_button(routine: Routine) -> None:
-    """"Delete", then "Yes, delete it" or "Keep it"."""
-    if st.session_state.get(DELETE_PENDING) != routine.name:
-        st.button("Delete", key=f"delete-{routine.name}", on_click=_set, args=(DELETE_PENDING, routine.name))
-        return
-    st.warning(f"Delete your routine {routine.title!r} for good?")
-    st.button("Yes, delete it", type="primary", key=f"delete-yes-{routine.name}", on_click=_delete, args=(routine.name,))
-    st.button("Keep it", key=f"delete-no-{routine.name}", on_click=_set, args=(DELETE_PENDING, None))
+def confirm_delete(routine: Routine) -> None:
+    st.warning(f"Delete your routine {routine.title!r} ({routine.name}.toml) for good?")
+    with st.container(horizontal=True):
+        st.button("Yes, delete it", type="primary", key=f"delete-yes-{routine.name}", on_click=_delete,
+                  args=(routine.name,))
+        st.button("Keep it", key=f"delete-no-{routine.name}", on_click=_set, args=(DELETE_PENDING, None))
 
 
 def _set(key: str, value) -> None:
@@ -77,7 +80,6 @@ def _delete(name: str) -> None:
     except RoutineError as exc:
         state[DELETED] = ("error", file_message(exc))
         return
-    state.pop("routine_choice", None)  # the list picks its first routine
     if state.get(EDITING) == name:
         clear_builder()
     state[DELETED] = ("success", f"Deleted your routine {name!r}.")
@@ -88,7 +90,7 @@ def load_into_builder(data: dict, editing: str | None) -> None:
     user's own routine it came from, which saving changes (or renames), else None: a new routine."""
     state = st.session_state
     state.builder_title, state.builder_name, state.builder_summary = data["title"], data["name"], data["summary"]
-    state.builder_situation, state.builder_plan = data["situation"], data.get("sessions_per_week")
+    state.builder_situation, state.builder_plan = data["situation"], data.get("sessions_per_week", NO_PLAN)
     state.builder_notes = "\n".join(data.get("notes", ()))
     state[STEPS], state[EDITING], state[OPEN] = list(data["steps"]), editing, True
 
@@ -96,7 +98,7 @@ def load_into_builder(data: dict, editing: str | None) -> None:
 def clear_builder() -> None:
     state = st.session_state
     state.builder_title = state.builder_name = state.builder_summary = state.builder_notes = ""
-    state.builder_situation, state.builder_plan = "general", None
+    state.builder_situation, state.builder_plan = "general", NO_PLAN
     state[STEPS], state[EDITING] = [], None
 
 
@@ -135,8 +137,8 @@ def builder_section(templates: dict[str, Template]) -> None:
         who, plan = st.columns(2)
         st.session_state.setdefault("builder_situation", "general")
         who.selectbox("Who it is for", SITUATIONS, key="builder_situation")
-        plan.selectbox("How often (the plan the progress report measures against)", PLANS, format_func=plan_text,
-                       key="builder_plan")
+        plan.selectbox("How often (the plan the progress report measures against)", PLANS,
+                       format_func=lambda times: plan_text(times or None), key="builder_plan")
         st.text_area("Advice shown with the routine (optional, one a line)", key="builder_notes")
         steps = st.session_state.setdefault(STEPS, [])
         _step_list(steps, templates)
@@ -188,7 +190,7 @@ def _save_built(templates: dict[str, Template]) -> None:
     editing, replace = state.get(EDITING), state.builder_replace
     name = state.builder_name.strip() or name_from_title(state.builder_title)
     data = routine_data(name, state.builder_title.strip(), state.builder_summary.strip(), state[STEPS],
-                        state.builder_situation, tuple(state.builder_notes.splitlines()), state.builder_plan)
+                        state.builder_situation, tuple(state.builder_notes.splitlines()), state.builder_plan or None)
     try:
         text = routine_toml(parse_routine(data, templates, source="Your routine"))
         if editing:

@@ -39,6 +39,8 @@ def routine_page(templates: dict[str, Template]) -> None:
         return
     take_saved_choice()
     if routines:
+        if st.session_state.get("routine_choice") not in routines:  # none yet, or the one picked was deleted
+            st.session_state.routine_choice = next(iter(routines))
         name = st.selectbox("Routine", list(routines), format_func=lambda n: routines[n].title, key="routine_choice")
         own = own_routine_names()
         routine_actions(routines[name], name in own, routines.keys() | own | shipped_routine_names())
