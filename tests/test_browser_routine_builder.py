@@ -19,8 +19,9 @@ def build_and_download(page, download_to) -> None:
     page.get_by_label(PLAN).click()
     page.get_by_role("option", name="3 times a week", exact=True).click()
     wait_until_idle(page)
-    for _ in range(2):
+    for count in (1, 2):  # each step seen added before the next click (a click in a run cut short is lost)
         page.get_by_role("button", name="Add the step").click()
+        wait_for_selector(page, f"button:has-text('Remove') >> nth={count - 1}", 20, "builder-steps.png")
         wait_until_idle(page)
     wait_for_selector(page, "button:has-text('Move up')", 20, "builder-steps.png")  # shown from the second step
     page.get_by_role("button", name="Save the routine").click()

@@ -178,6 +178,15 @@ def test_the_page_shows_each_figure_with_its_unit(report):
     assert page.count("<svg") == 2 + 3  # weeks, pain, and a trend per exercise measured
 
 
+def test_a_long_period_labels_every_other_week_so_that_the_labels_do_not_overlap(store, templates, routines):
+    period = Period(date(2026, 8, 3), date(2026, 11, 29))  # 17 weeks: a label a week would overlap
+    report = progress_report(read_history(store, period), period, templates, routines)
+    weeks_chart = report_html(report).split("<svg")[1]
+    assert len(report.weeks) == 17
+    assert re.findall(r'text-anchor="middle">(\d+ \w{3})</text>', weeks_chart) == [
+        "3 Aug", "17 Aug", "31 Aug", "14 Sep", "28 Sep", "12 Oct", "26 Oct", "9 Nov", "23 Nov"]
+
+
 def test_the_page_needs_nothing_from_outside(report):
     page = report_html(report)
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//)""", page, re.IGNORECASE)

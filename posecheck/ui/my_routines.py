@@ -150,17 +150,20 @@ def builder_section(templates: dict[str, Template]) -> None:
 
 
 def _step_list(steps: list[dict], templates: dict[str, Template]) -> None:
+    """The steps so far, each with "Move up" (from the second) and "Remove". The buttons act in
+    callbacks, before the page is drawn again: a second click while it is drawn is not lost."""
     if not steps:
         st.caption("No steps yet: add the first below.")
     for index, step in enumerate(steps):
         words, up, remove = st.columns([6, 1, 1])
         words.markdown(f"{index + 1}. {step_text(step_of(step), templates[step['exercise']])}")
-        if index and up.button("Move up", key=f"builder-up-{index}"):
-            st.session_state[STEPS] = step_moved_up(steps, index)
-            st.rerun()
-        if remove.button("Remove", key=f"builder-remove-{index}"):
-            st.session_state[STEPS] = without_step(steps, index)
-            st.rerun()
+        if index:
+            up.button("Move up", key=f"builder-up-{index}", on_click=_change_steps, args=(step_moved_up, index))
+        remove.button("Remove", key=f"builder-remove-{index}", on_click=_change_steps, args=(without_step, index))
+
+
+def _change_steps(change, index: int) -> None:
+    st.session_state[STEPS] = change(st.session_state[STEPS], index)
 
 
 def _add_step(templates: dict[str, Template]) -> None:
@@ -171,15 +174,26 @@ def _add_step(templates: dict[str, Template]) -> None:
     template = templates[exercise]
     held = template.hold is not None and st.radio("Count", ["reps", "holds"], horizontal=True,
                                                   key="builder_kind") == "holds"
-    count = st.number_input("How many holds" if held else "How many reps", 1, 50, 5, key="builder_count")
-    seconds = st.number_input("Seconds each hold", 1.0, 600.0, float(template.hold.target_seconds),
-                              key=f"builder_seconds-{exercise}") if held else None
-    per_side = template.sides and st.checkbox("On each side", value=True, key="builder_per_side")
-    rest = st.number_input("Rest after it (seconds)", 0, 600, 30, step=5, key="builder_rest")
-    if st.button("Add the step", key="builder_add"):
-        st.session_state[STEPS] = [*st.session_state[STEPS],
-                                   new_step(exercise, int(count), seconds, bool(per_side), float(rest))]
-        st.rerun()
+    st.number_input("How many holds" if held else "How many reps", 1, 50, 5, key="builder_count")
+    if held:
+        st.number_input("Seconds each hold", 1.0, 600.0, float(template.hold.target_seconds),
+                        key=f"builder_seconds-{exercise}")
+    if template.sides:
+        st.checkbox("On each side", value=True, key="builder_per_side")
+    st.number_input("Rest after it (seconds)", 0, 600, 30, step=5, key="builder_rest")
+    st.button("Add the step", key="builder_add", on_click=_append_step, args=(templates,))
+
+
+def _append_step(templates: dict[str, Template]) -> None:
+    """The step the fields say, added in a callback: it reads the fields as they are at the click
+    (a number typed just before it included)."""
+    state = st.session_state
+    template = templates[state.builder_exercise]
+    held = template.hold is not None and state.get("builder_kind") == "holds"
+    seconds = float(state.get(f"builder_seconds-{template.name}", template.hold.target_seconds)) if held else None
+    per_side = bool(template.sides and state.get("builder_per_side", True))
+    state[STEPS] = [*state[STEPS], new_step(template.name, int(state.builder_count), seconds, per_side,
+                                            float(state.builder_rest))]
 
 
 def _save_built(templates: dict[str, Template]) -> None:
