@@ -1,7 +1,7 @@
 """A progress report for a period, for the person's physiotherapist: sessions per week against
-the routines' plan (their `sessions_per_week`), each exercise's reps and holds against the prescription, the range of motion
-per session against the clinical target, the form notes that came up most, pain before and after,
-and the few things a clinician wants to read first.
+the routines' plan (their `sessions_per_week`), each exercise's reps and holds against the
+prescription, the range of motion per session against the clinical target, the form notes that
+came up most, pain before and after, and the few things a clinician wants to read first.
 
 `read_history` takes what the report needs from the store; everything else is pure functions from
 those rows to a `ProgressReport`. The HTML page is `report_page.report_html`. The patient's and the
