@@ -107,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--until", type=_day, metavar="DATE", help="last day, included, YYYY-MM-DD (default: today)")
     report.add_argument("--output", "-o", default="report.html", metavar="REPORT.html", help="the HTML file to write (default: %(default)s)")
     report.add_argument("--pdf", metavar="REPORT.pdf", help="also print it to a PDF, with headless Chromium")
+    report.add_argument("--patient", metavar="NAME", help="the patient's name, for the report's header (default: none)")
+    report.add_argument("--clinician", metavar="NAME", help="the clinician's name, for the report's header (default: none)")
     report.set_defaults(run=_report)
     return parser
 
@@ -332,15 +334,20 @@ def _export(args) -> int:
 def _report(args) -> int:
     from posecheck.io.routines import load_available_routines
     from posecheck.io.templates import load_available
-    from posecheck.presentation.progress_report import Period, progress_report, read_history
+    from posecheck.presentation.progress_report import Period, ReportError, person_name, progress_report, read_history
     from posecheck.presentation.report_page import report_html
 
     period = Period.ending(until=args.until, since=args.since)
     if period.since > period.until:
         raise UsageError(f"--since ({period.since}) is after --until ({period.until})")
+    try:
+        patient, clinician = person_name(args.patient, "patient"), person_name(args.clinician, "clinician")
+    except ReportError as exc:
+        raise UsageError(str(exc).rstrip(".")) from None
     templates, _ = load_available(args.exercises_dir)
     routines, _ = load_available_routines(templates)
-    report = progress_report(read_history(_store(args), period), period, templates, routines)
+    report = progress_report(read_history(_store(args), period), period, templates, routines,
+                             patient=patient, clinician=clinician)
     output = Path(args.output)
     output.write_text(report_html(report), encoding="utf-8")
     print(f"Wrote {output} ({period.since} to {period.until})", file=sys.stderr)
@@ -369,12 +376,12 @@ def _exercises(args) -> int:
 def _routines(args) -> int:
     from posecheck.io.routines import load_available_routines, user_routines_dir
     from posecheck.io.templates import load_available
-    from posecheck.presentation.report import step_text
+    from posecheck.presentation.report import plan_text, step_text
 
     available, _ = load_available(args.exercises_dir)
     routines, broken = load_available_routines(available, user_folder=user_routines_dir(args.db))
     for routine in routines.values():
-        print(f"{routine.name}: {routine.title} ({routine.situation})")
+        print(f"{routine.name}: {routine.title} ({routine.situation}, {plan_text(routine.sessions_per_week)})")
         for number, step in enumerate(routine.steps, 1):
             print(f"  {number}. {step_text(step, available[step.exercise])}")
     for name, problem in broken.items():

@@ -1,11 +1,12 @@
 """The History page's "Report for my physiotherapist" in headless Chromium: the button downloads
-the printable page for the last four weeks, made from this history."""
+the printable page for the last four weeks, made from this history, with the patient's name typed
+beside it (and no clinician's, none given)."""
 
 import time
 
 import pytest
 
-from browser import ARTIFACTS, launch, running_app, wait_for_text
+from browser import ARTIFACTS, launch, running_app, wait_for_text, wait_until_idle
 from test_progress_report import add_session
 
 DAY = 86400
@@ -30,6 +31,9 @@ def test_the_history_page_downloads_the_report(tmp_path):
         page.goto(url)
         page.get_by_role("link", name="History").click()
         wait_for_text(page, "Report for my physiotherapist", 30, "history-report.png")
+        page.get_by_label("Patient's name (optional)").fill("Ana Souza")
+        page.get_by_label("Patient's name (optional)").press("Enter")
+        wait_until_idle(page)
         with page.expect_download(timeout=30000) as download:
             page.get_by_role("button", name="Report for my physiotherapist (HTML").click()
         html = open(download.value.path(), encoding="utf-8").read()
@@ -38,3 +42,5 @@ def test_the_history_page_downloads_the_report(tmp_path):
     assert name.startswith("posecheck-report-") and name.endswith(".html")
     assert "<h1>Progress report</h1>" in html and "Bird-dog was stopped for pain 2 times" in html
     assert "1 of 2 holds held 15 s or longer" in html and "http" not in html
+    assert "Patient: <strong>Ana Souza</strong>" in html and "Clinician" not in html
+    assert b"Souza" not in db.read_bytes()  # on the page only, never stored

@@ -1,7 +1,9 @@
 """The progress report for a physiotherapist: every figure checked against a history filled with
-four weeks of sessions (live, analysed, routine runs, pain, stopped for pain), a period without
-data, the page itself (no outside address) and the command line."""
+four weeks of sessions (live, analysed, routine runs, pain, stopped for pain), the plan as the
+routines' sessions_per_week, the patient's and clinician's names, a period without data, the page
+itself (no outside address) and the command line."""
 
+import dataclasses
 import re
 from datetime import date, datetime
 
@@ -12,7 +14,8 @@ from posecheck.core.events import Event, Rep
 from posecheck.core.summary import FormNote, SessionSummary
 from posecheck.io.routines import load_all_routines
 from posecheck.io.store import Store
-from posecheck.presentation.progress_report import Period, advised_per_week, progress_report, read_history
+from posecheck.presentation.progress_report import (History, Period, ReportError, person_name, progress_report,
+                                                    read_history)
 from posecheck.presentation.report_page import report_html
 
 NOVEMBER = Period(date(2026, 11, 2), date(2026, 11, 29))  # Monday 2 to Sunday 29: four weeks
@@ -98,15 +101,15 @@ def report(store, templates, routines):
 
 
 def test_sessions_per_week_and_the_plan(report):
-    # prevention advises 2 runs a week from its first run, on 19 Nov; core-three advises nothing
+    # prevention plans 2 runs a week from its first run, on 19 Nov; core-three has no plan
     assert [(w.monday.day, w.routine_runs, w.other_sessions, w.planned) for w in report.weeks] == [
         (2, 1, 1, None), (9, 1, 1, None), (16, 1, 2, 2), (23, 0, 0, 2)]
     plans = {p.routine: p for p in report.plans}
     core = plans["core-three"]
-    assert (core.runs, core.weeks, core.advised_per_week, core.share) == (2, 4.0, None, None)  # no plan set
+    assert (core.runs, core.weeks, core.planned_per_week, core.share) == (2, 4.0, None, None)  # no plan set
     prevention = plans["prevention"]  # from its first run, 19 Nov, to the 29th: 11 days
     assert prevention.runs == 1 and prevention.weeks == pytest.approx(11 / 7)
-    assert prevention.advised_per_week == 2 and prevention.share == pytest.approx(7 / 11 / 2)
+    assert prevention.planned_per_week == 2 and prevention.share == pytest.approx(7 / 11 / 2)
 
 
 def test_each_exercise_against_its_prescription(report):
@@ -160,7 +163,7 @@ def test_the_flags_a_clinician_reads_first(report):
     rising, stopped, adherence = report.flags
     assert "Pain is rising" in rising and "3.5/10" in rising and "6.0/10" in rising
     assert stopped == "Bird-dog was stopped for pain 2 times (12 Nov, 16 Nov)."
-    assert adherence.startswith("Prevention: a stronger back was done 0.6 times a week") and "(32%)" in adherence
+    assert adherence == "Prevention: a stronger back was done 0.6 times a week, under half the plan of 2 a week (32%)."
 
 
 def test_the_page_shows_each_figure_with_its_unit(report):
@@ -170,9 +173,18 @@ def test_the_page_shows_each_figure_with_its_unit(report):
                      "12 of 17 holds held 15 s or longer", "13.8 s", "0 of 6 holds (0%) in 1 step, 1 skipped",
                      "no hold in this exercise", "not done in a routine", "50 % (2 Nov)", "60 % (12 Nov)",
                      "0 of 1", "not measured", "2 of 3", "+0.5 points", "-1.0 points", "0.6 runs", "no plan set",
-                     "32%", "routine runs advised", "0.0 points", "17 reps", "3 (2 live, 1 video)"]:
+                     "32%", "routine runs planned", "0.0 points", "17 reps", "3 (2 live, 1 video)"]:
         assert expected in text, expected
     assert page.count("<svg") == 2 + 3  # weeks, pain, and a trend per exercise measured
+
+
+def test_a_long_period_labels_every_other_week_so_that_the_labels_do_not_overlap(store, templates, routines):
+    period = Period(date(2026, 8, 3), date(2026, 11, 29))  # 17 weeks: a label a week would overlap
+    report = progress_report(read_history(store, period), period, templates, routines)
+    weeks_chart = report_html(report).split("<svg")[1]
+    assert len(report.weeks) == 17
+    assert re.findall(r'text-anchor="middle">(\d+ \w{3})</text>', weeks_chart) == [
+        "3 Aug", "17 Aug", "31 Aug", "14 Sep", "28 Sep", "12 Oct", "26 Oct", "9 Nov", "23 Nov"]
 
 
 def test_the_page_needs_nothing_from_outside(report):
@@ -192,10 +204,68 @@ def test_a_period_without_data(store, templates, routines):
     assert "Nothing to flag" in page
 
 
-def test_the_plan_is_the_routines_own_advice(routines):
-    assert advised_per_week(routines["prevention"]) == 2
-    assert advised_per_week(routines["core-three"]) is None
+def test_the_plan_is_the_routines_sessions_per_week(routines):
+    assert routines["prevention"].sessions_per_week == 2  # its text: "two or three times a week"
+    assert {name for name, r in routines.items() if r.sessions_per_week is None} == {
+        "acute-relief", "core-three", "desk-break", "moderate-pain", "pregnancy"}  # their text says no frequency
     assert Period.ending(until=date(2026, 11, 29)) == NOVEMBER
+
+
+def once_a_week(store, routine: str) -> None:
+    """A run of `routine` on each Monday of the period, each with a cat-cow session."""
+    for day in (2, 9, 16, 23):
+        run = add_run(store, at(day), routine)
+        add_session(store, at(day) + 60, "cat-cow", reps=6, run=run)
+
+
+def test_a_plan_of_three_a_week_done_once_a_week_is_flagged(tmp_path, templates, routines):
+    store = Store(tmp_path / "history.db")
+    once_a_week(store, "core-three")
+    planned = {**routines, "core-three": dataclasses.replace(routines["core-three"], sessions_per_week=3)}
+    report = progress_report(read_history(store, NOVEMBER), NOVEMBER, templates, planned)
+    (plan,) = report.plans
+    assert (plan.runs, plan.runs_per_week, plan.planned_per_week) == (4, 1.0, 3)
+    assert [w.planned for w in report.weeks] == [3, 3, 3, 3]
+    assert report.flags == ("Start here: the core three was done 1.0 times a week, under half the plan of 3 a week (33%).",)
+    page = re.sub(r"<[^>]+>", " ", report_html(report))
+    assert "3 runs" in page and "33%" in page
+    # The same runs without the field: no plan, nothing flagged, whatever the routine's words say.
+    wordy = dataclasses.replace(routines["core-three"], summary="Do this three times a week.")
+    report = progress_report(read_history(store, NOVEMBER), NOVEMBER, templates, {"core-three": wordy})
+    assert report.plans[0].planned_per_week is None and not report.flags
+    # Twice a week planned, once done: half the plan, not under it.
+    twice = dataclasses.replace(routines["core-three"], sessions_per_week=2)
+    report = progress_report(read_history(store, NOVEMBER), NOVEMBER, templates, {"core-three": twice})
+    assert report.plans[0].share == 0.5 and not report.flags
+
+
+def test_the_names_are_in_the_header_when_given(report):
+    named = dataclasses.replace(report, patient="Ana <b>Souza</b>", clinician="Dr. Okafor")
+    page = report_html(named)
+    header = page[page.index("<h1>"):page.index("To read first")]
+    assert "Patient: <strong>Ana &lt;b&gt;Souza&lt;/b&gt;</strong>" in header
+    assert "Clinician: <strong>Dr. Okafor</strong>" in header
+    assert "<title>Progress report for Ana &lt;b&gt;Souza&lt;/b&gt; 2026-11-02" in page
+    only_clinician = report_html(dataclasses.replace(report, clinician="Dr. Okafor"))
+    assert "Clinician: <strong>Dr. Okafor</strong>" in only_clinician and "Patient" not in only_clinician
+
+
+def test_without_names_none_is_shown(report):
+    assert report.patient is None and report.clinician is None
+    page = report_html(report)
+    assert "Patient" not in page and "Clinician" not in page and 'class="people"' not in page.split("</style>")[1]
+    assert "<title>Progress report 2026-11-02 to 2026-11-29</title>" in page
+
+
+def test_a_name_is_tidied_and_a_bad_one_refused_in_one_sentence():
+    assert person_name("  Ana\n  Souza ", "patient") == "Ana Souza"
+    assert person_name("   ", "patient") is None and person_name(None, "clinician") is None
+    with pytest.raises(ReportError, match=r"^The patient's name must be at most 80 characters, got 81\.$"):
+        person_name("x" * 81, "patient")
+    with pytest.raises(ReportError, match=r"^The clinician's name has a character that cannot be printed"):
+        person_name("Dr\x00 Who", "clinician")
+    report = progress_report(History([], []), NOVEMBER, {}, {}, patient=" Ana ", clinician="")
+    assert (report.patient, report.clinician) == ("Ana", None)
 
 
 def test_the_command_writes_the_page(store, tmp_path, capsys):
@@ -206,6 +276,18 @@ def test_the_command_writes_the_page(store, tmp_path, capsys):
     assert "Bird-dog was stopped for pain 2 times" in page and "http" not in page
     assert main(["--db", str(store.path), "report", "--since", "2026-11-30", "--until", "2026-11-01"]) == 2
     assert "is after --until" in capsys.readouterr().err
+
+
+def test_the_command_puts_the_names_given_in_the_header_and_stores_them_nowhere(store, tmp_path, capsys):
+    out = tmp_path / "report.html"
+    assert main(["--db", str(store.path), "report", "--since", "2026-11-02", "--until", "2026-11-29", "-o", str(out),
+                 "--patient", "Ana Souza", "--clinician", "Dr. Okafor"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Patient: <strong>Ana Souza</strong>" in page and "Clinician: <strong>Dr. Okafor</strong>" in page
+    stored = b"".join(path.read_bytes() for path in tmp_path.iterdir() if path.name.startswith("history.db"))
+    assert b"Souza" not in stored and b"Okafor" not in stored
+    assert main(["--db", str(store.path), "report", "-o", str(out), "--patient", "x" * 81]) == 2
+    assert "posecheck: error: The patient's name must be at most 80 characters, got 81\n" in capsys.readouterr().err
 
 
 def test_pdf_without_chromium_says_so(store, tmp_path, capsys, monkeypatch):

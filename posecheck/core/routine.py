@@ -4,8 +4,9 @@ data (a TOML table) and checked against the known exercise templates.
 Each step names an exercise (a template) and asks for either `reps` (counted as the template
 counts them) or `holds` (each `hold_seconds` long, else as long as the template's own hold
 target). `per_side = true`: that many on each side. `rest_seconds`: the rest after the step,
-before the next one. A problem raises RoutineError, one sentence naming the file and the field,
-e.g. "routines/acute.toml: steps[2].exercise names no exercise: 'childs-pose'. Known exercises:
+before the next one. `sessions_per_week` (optional): the plan, how often to do the routine.
+A problem raises RoutineError, one sentence naming the file and the field, e.g.
+"routines/acute.toml: steps[2].exercise names no exercise: 'childs-pose'. Known exercises:
 bird-dog, cat-cow, knee-to-chest."
 """
 
@@ -22,6 +23,7 @@ SITUATIONS = ("acute", "moderate", "prevention", "pregnancy", "desk", "general")
 REPS = Bounds(1, 50)
 HOLDS = Bounds(1, 20)
 REST_SECONDS = Bounds(0, 600, "seconds")
+SESSIONS_PER_WEEK = Bounds(1, 14)  # up to twice a day
 # A routine is picked from a list: its title and summary must fit there.
 MAX_TITLE_CHARS = 60
 MAX_SUMMARY_CHARS = 200
@@ -35,6 +37,8 @@ ROUTINE_FIELDS = fields(
           allowed=f"at most {MAX_SUMMARY_CHARS} characters"),
     Field("situation", str, "Who it is for: a flare-up (acute), recovering (moderate), staying well (prevention), "
           "pregnancy, breaks from sitting (desk), anyone starting out (general).", allowed=SITUATIONS),
+    Field("sessions_per_week", int, "The plan: how many times a week to do the routine. The progress report "
+          "measures the runs against it; without it the report says \"no plan set\".", None, SESSIONS_PER_WEEK),
     Field("notes", TEXTS, "Advice shown with the routine.", ()),
     Field("steps", list, "The exercises in order, each under its own `[[steps]]`."),
 )
@@ -80,6 +84,7 @@ class Routine:
     situation: str  # one of SITUATIONS
     notes: tuple[str, ...]
     steps: tuple[Step, ...]
+    sessions_per_week: int | None = None  # the plan; None: no plan set
     source: str = field(default="<routine>", compare=False)
 
 
@@ -109,6 +114,7 @@ def parse_routine(data: dict[str, Any], templates: Mapping[str, Template], sourc
         situation=r.read(data, "", ROUTINE_FIELDS["situation"]),
         notes=r.read(data, "", ROUTINE_FIELDS["notes"]),
         steps=_parse_steps(r, r.read(data, "", ROUTINE_FIELDS["steps"]), templates),
+        sessions_per_week=r.read(data, "", ROUTINE_FIELDS["sessions_per_week"]),
         source=source,
     )
 

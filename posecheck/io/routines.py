@@ -85,13 +85,59 @@ def shipped_routine_names() -> set[str]:
     return {path.stem for path in routine_files()}
 
 
+def own_routine_names(folder: str | Path | None = None) -> set[str]:
+    """The names of the user's own routine files (a file named like a shipped routine is not
+    one: it never loads)."""
+    folder = Path(folder or user_routines_dir())
+    mine = {path.stem for path in routine_files(folder)} if folder.is_dir() else set()
+    return mine - shipped_routine_names()
+
+
 def save_routine(text: str | bytes, templates: Mapping[str, Template], folder: str | Path | None = None,
                  replace: bool = False, source: str = "the routine") -> Path:
     """Check a routine file's text (the same errors as a routine file) and save it in the user's
     folder as `<name>.toml`, written whole or not at all. Refused with a RoutineError: a name
     of a shipped routine, and (unless `replace`) the name of one of the user's own."""
+    raw, routine = _checked(text, templates, source)
+    return _save(raw, routine, folder, replace, source)
+
+
+def save_edited_routine(text: str | bytes, templates: Mapping[str, Template], editing: str,
+                        folder: str | Path | None = None, replace: bool = False,
+                        source: str = "the routine") -> Path:
+    """Save the user's own routine `editing` as changed in the builder. Under its own name it
+    replaces the file; under a new name it is a rename: the new file is written first (refused,
+    unless `replace`, if the user has a routine of that name already), and the old one removed
+    only then. A shipped routine, or one the user does not have, is refused: it is not theirs to edit."""
+    folder = Path(folder or user_routines_dir())
+    _check_own(editing, folder, "edited")
+    raw, routine = _checked(text, templates, source)
+    path = _save(raw, routine, folder, replace or routine.name == editing, source)
+    if routine.name != editing:
+        (folder / f"{editing}.toml").unlink(missing_ok=True)
+    return path
+
+
+def delete_routine(name: str, folder: str | Path | None = None) -> None:
+    """Delete the user's own routine `name`; a shipped one, or one the user does not have, is refused."""
+    folder = Path(folder or user_routines_dir())
+    _check_own(name, folder, "deleted")
+    (folder / f"{name}.toml").unlink()
+
+
+def _check_own(name: str, folder: Path, what: str) -> None:
+    if name in shipped_routine_names():
+        raise RoutineError("", "", f"{name!r} is a shipped routine: only your own routines can be {what}.")
+    if not (folder / f"{name}.toml").is_file():
+        raise RoutineError("", "", f"You have no routine named {name!r} in {folder}.")
+
+
+def _checked(text: str | bytes, templates: Mapping[str, Template], source: str) -> tuple[bytes, Routine]:
     raw = text.encode() if isinstance(text, str) else text
-    routine = parse_routine(toml_table(raw, source, RoutineError), templates, source=source)
+    return raw, parse_routine(toml_table(raw, source, RoutineError), templates, source=source)
+
+
+def _save(raw: bytes, routine: Routine, folder: str | Path | None, replace: bool, source: str) -> Path:
     if routine.name in shipped_routine_names():
         raise _shipped_name_error(routine.name, source)
     folder = Path(folder or user_routines_dir())

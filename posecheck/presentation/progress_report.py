@@ -1,15 +1,15 @@
 """A progress report for a period, for the person's physiotherapist: sessions per week against
-the routine's plan, each exercise's reps and holds against the prescription, the range of motion
-per session against the clinical target, the form notes that came up most, pain before and after,
-and the few things a clinician wants to read first.
+the routines' plan (their `sessions_per_week`), each exercise's reps and holds against the
+prescription, the range of motion per session against the clinical target, the form notes that
+came up most, pain before and after, and the few things a clinician wants to read first.
 
 `read_history` takes what the report needs from the store; everything else is pure functions from
-those rows to a `ProgressReport`. The HTML page is `report_page.report_html`.
+those rows to a `ProgressReport`. The HTML page is `report_page.report_html`. The patient's and the
+clinician's names are on it only when given (`person_name`), and are kept nowhere else.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -29,6 +29,11 @@ PAIN_RISE_POINTS = 1.0  # the later half's pain before exercising this much high
 MIN_PAIN_RATINGS = 4  # two in each half at least, before comparing the halves
 REPEATED_PAIN_STOPS = 2
 LOW_ADHERENCE = 0.5
+MAX_NAME_CHARS = 80
+
+
+class ReportError(ValueError):
+    """Something asked of the report cannot be: the message is one sentence."""
 
 
 # ----- what the store gives ------------------------------------------------------------------
@@ -82,19 +87,19 @@ class Week:
     monday: date
     routine_runs: int  # routines started that week
     other_sessions: int  # exercise sessions outside a routine (live or from a video)
-    planned: int | None  # routine runs the routines on plan that week advise; None: no plan set
+    planned: int | None  # routine runs the plans of the routines begun by then ask for; None: no plan set
 
 
 @dataclass(frozen=True)
 class Plan:
-    """One routine done in the period against how often it advises to do it."""
+    """One routine done in the period against its plan (its `sessions_per_week`)."""
 
     routine: str
     title: str
     runs: int
     since: date  # the routine's first run, or the period's start if later
     weeks: float  # from `since` to the period's end
-    advised_per_week: int | None  # None: the routine says nothing, no plan set
+    planned_per_week: int | None  # None: no plan set
 
     @property
     def runs_per_week(self) -> float:
@@ -102,8 +107,8 @@ class Plan:
 
     @property
     def share(self) -> float | None:
-        """Runs done as a share of the advised number (1.0: as advised)."""
-        return None if self.advised_per_week is None else self.runs_per_week / self.advised_per_week
+        """Runs done as a share of the plan (1.0: as planned)."""
+        return None if self.planned_per_week is None else self.runs_per_week / self.planned_per_week
 
 
 @dataclass(frozen=True)
@@ -187,6 +192,8 @@ class ProgressReport:
     pain_changes: tuple[PainChange, ...]
     pain_stops: tuple[PainStop, ...]
     flags: tuple[str, ...]
+    patient: str | None = None  # the names, only when given
+    clinician: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -194,7 +201,8 @@ class ProgressReport:
 
 
 def progress_report(history: History, period: Period, templates: Mapping[str, Template],
-                    routines: Mapping[str, Routine], made: datetime | None = None) -> ProgressReport:
+                    routines: Mapping[str, Routine], made: datetime | None = None,
+                    patient: str | None = None, clinician: str | None = None) -> ProgressReport:
     title = {name: t.title for name, t in templates.items()}
     sessions = sorted((s for s in history.sessions if period.holds(s["started_at"])), key=lambda s: s["started_at"])
     runs = sorted((r for r in history.runs if period.holds(r["started_at"])), key=lambda r: r["started_at"])
@@ -209,7 +217,22 @@ def progress_report(history: History, period: Period, templates: Mapping[str, Te
         ranges=tuple(range_trends(sessions, history.reps, title)),
         form_notes=tuple(most_form_notes(sessions, templates)),
         pain=pain, pain_changes=tuple(pain_changes(sessions, runs, title, routines)), pain_stops=stops,
-        flags=tuple(clinician_flags(pain, stops, plans)))
+        flags=tuple(clinician_flags(pain, stops, plans)),
+        patient=person_name(patient, "patient"), clinician=person_name(clinician, "clinician"))
+
+
+def person_name(text: str | None, who: str) -> str | None:
+    """A name as given, its spaces tidied (a line break is a space); None when blank: no name is
+    made up. Refused, in one sentence: a name too long for the header, or with a character that
+    cannot be printed."""
+    name = " ".join((text or "").split())
+    if not name:
+        return None
+    if len(name) > MAX_NAME_CHARS:
+        raise ReportError(f"The {who}'s name must be at most {MAX_NAME_CHARS} characters, got {len(name)}.")
+    if not name.isprintable():
+        raise ReportError(f"The {who}'s name has a character that cannot be printed: {name!r}.")
+    return name
 
 
 def day_of(timestamp: float) -> date:
@@ -240,26 +263,9 @@ def weeks_of(sessions: list[dict], runs: list[dict], plans: tuple[Plan, ...], pe
 
 
 def planned_in(plans: tuple[Plan, ...], monday: date) -> int | None:
-    """The runs a week advised by the routines whose plan had begun by that week's end."""
-    advised = [p.advised_per_week for p in plans if p.advised_per_week and p.since <= monday + timedelta(days=6)]
-    return sum(advised) if advised else None
-
-
-NUMBER_WORDS = {"once": 1, "one": 1, "twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
-ADVICE = re.compile(r"\b(once|twice|one|two|three|four|five|six|seven|[1-7])\b(?: or \w+)?(?: times| days)?"
-                    r"(?: on \w+)? a week", re.IGNORECASE)
-
-
-def advised_per_week(routine: Routine | None) -> int | None:
-    """How often the routine's own text says to do it, the lower figure of a range ("two or three
-    days a week": 2); None when it does not say (routines have no field for it)."""
-    if routine is None:
-        return None
-    found = ADVICE.search(" ".join([routine.summary, *routine.notes]))
-    if found is None:
-        return None
-    word = found.group(1).lower()
-    return int(word) if word.isdigit() else NUMBER_WORDS[word]
+    """The runs a week planned by the routines whose plan had begun by that week's end."""
+    planned = [p.planned_per_week for p in plans if p.planned_per_week and p.since <= monday + timedelta(days=6)]
+    return sum(planned) if planned else None
 
 
 def plans_of(runs: list[dict], all_runs: list[dict], period: Period, routines: Mapping[str, Routine]) -> list[Plan]:
@@ -271,7 +277,9 @@ def plans_of(runs: list[dict], all_runs: list[dict], period: Period, routines: M
         since = max(first, period.since)
         weeks = max(1.0, ((period.until - since).days + 1) / 7)
         count = sum(r["routine"] == name for r in runs)
-        plans.append(Plan(name, routine_title(name, routines), count, since, weeks, advised_per_week(routines.get(name))))
+        routine = routines.get(name)
+        plans.append(Plan(name, routine_title(name, routines), count, since, weeks,
+                          routine.sessions_per_week if routine else None))
     return plans
 
 
@@ -437,6 +445,6 @@ def repeated_pain_stops(stops: tuple[PainStop, ...]) -> list[str]:
 
 
 def low_adherence(plans: tuple[Plan, ...]) -> list[str]:
-    return [f"{plan.title} was done {plan.runs_per_week:.1f} times a week, under half of the "
-            f"{plan.advised_per_week} a week it advises ({plan.share:.0%})."
+    return [f"{plan.title} was done {plan.runs_per_week:.1f} times a week, under half the plan of "
+            f"{plan.planned_per_week} a week ({plan.share:.0%})."
             for plan in plans if plan.share is not None and plan.share < LOW_ADHERENCE]

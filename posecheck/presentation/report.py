@@ -213,6 +213,13 @@ def step_text(step, template: Template) -> str:
     return f"{template.title}: {amount}{side}{rest}"
 
 
+def plan_text(sessions_per_week: int | None) -> str:
+    """A routine's plan in words: "once a week", "3 times a week", "no plan set"."""
+    if sessions_per_week is None:
+        return "no plan set"
+    return "once a week" if sessions_per_week == 1 else f"{sessions_per_week} times a week"
+
+
 def duration(seconds: float) -> str:
     """"15 s", "2 min", "2 min 30 s": minutes from two minutes up, as people say them."""
     if round(seconds) < 120:

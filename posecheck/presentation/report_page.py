@@ -24,6 +24,7 @@ h1 { font-size: 20pt; margin: 0 0 2mm; }
 h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 2px solid #1565c0; break-after: avoid; }
 h3 { font-size: 11pt; margin: 4mm 0 1mm; break-after: avoid; }
 p { margin: 1mm 0 2mm; }
+.people { font-size: 11.5pt; margin: 0 0 2mm; }
 .muted { color: #555; }
 .flags { border: 2px solid #b3261e; background: #fdf3f2; padding: 2mm 4mm; margin: 4mm 0; break-inside: avoid; }
 .flags.clear { border-color: #2e7d32; background: #f1f8f1; }
@@ -42,6 +43,7 @@ def report_html(report: ProgressReport) -> str:
     period = report.period
     body = [
         "<h1>Progress report</h1>",
+        people_line(report),
         f'<p>{long_date(period.since)} to {long_date(period.until)} ({period.days} days). '
         f'<span class="muted">Made on {long_date(report.made.date())} by posecheck from the sessions recorded '
         f'on this computer.</span></p>',
@@ -51,12 +53,22 @@ def report_html(report: ProgressReport) -> str:
         "<footer>posecheck is a camera coach, not a clinical measurement: the counts, holds and ranges are "
         "what the pose model saw, and pain is as the person rated it (0 no pain, 10 the worst imaginable).</footer>",
     ]
+    whose = f" for {escape(report.patient)}" if report.patient else ""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>Progress report {period.since.isoformat()} to {period.until.isoformat()}</title>"
+            f"<title>Progress report{whose} {period.since.isoformat()} to {period.until.isoformat()}</title>"
             f"<style>{STYLE}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
 # ----- pieces --------------------------------------------------------------------------------
+def people_line(report: ProgressReport) -> str:
+    """The patient and the clinician, those of them named; nothing when neither is."""
+    named = [(who, name) for who, name in (("Patient", report.patient), ("Clinician", report.clinician)) if name]
+    if not named:
+        return ""
+    return '<p class="people">' + " &nbsp;·&nbsp; ".join(
+        f'{who}: <strong>{escape(name)}</strong>' for who, name in named) + "</p>"
+
+
 def long_date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -89,7 +101,7 @@ def flags_box(flags: tuple[str, ...]) -> str:
     if not flags:
         return ('<div class="flags clear"><h2>To read first</h2><p>Nothing to flag in this period. Checked: pain '
                 'rising over the period, an exercise stopped for pain twice or more, a routine done under half '
-                'as often as it advises.</p></div>')
+                'as often as its plan.</p></div>')
     items = "".join(f"<li>{escape(flag)}</li>" for flag in flags)
     return f'<div class="flags"><h2>To read first</h2><ul>{items}</ul></div>'
 
@@ -102,11 +114,11 @@ def weeks_section(report: ProgressReport) -> str:
     labels = [short_date(week.monday) for week in report.weeks]
     stacks = [Series("routine runs", RUNS_COLOUR, tuple(w.routine_runs for w in report.weeks)),
               Series("sessions outside a routine", OTHERS_COLOUR, tuple(w.other_sessions for w in report.weeks))]
-    plan = Series("routine runs advised", TARGET_COLOUR, tuple(w.planned for w in report.weeks))
+    plan = Series("routine runs planned", TARGET_COLOUR, tuple(w.planned for w in report.weeks))
     highest = max([w.routine_runs + w.other_sessions for w in report.weeks] + [w.planned or 0 for w in report.weeks] + [1])
     chart = bar_chart(labels, stacks, axis_to(highest, "sessions a week"), plan if any(plan.values) else None)
     parts.append(f'<div class="chart">{chart}</div>')
-    parts.append(table(["Week starting", "Routine runs", "Runs advised", "Sessions outside a routine"],
+    parts.append(table(["Week starting", "Routine runs", "Runs planned", "Sessions outside a routine"],
                        [[long_date(w.monday), str(w.routine_runs), "no plan set" if w.planned is None else str(w.planned),
                          str(w.other_sessions)] for w in report.weeks], numeric=(1, 2, 3)))
     parts.append("<h3>The plan</h3>")
@@ -114,17 +126,17 @@ def weeks_section(report: ProgressReport) -> str:
         parts.append(paragraph("No routine was started in this period: no plan set. The sessions per week "
                                "are shown without a target."))
     else:
-        parts.append(table(["Routine", "Runs", "Runs a week", "Advised a week", "Of the advice"],
+        parts.append(table(["Routine", "Runs", "Runs a week", "Planned a week", "Of the plan"],
                            [plan_row(plan) for plan in report.plans], numeric=(1, 2, 3, 4)))
-        parts.append(paragraph("The plan is each routine's own advice (\"two or three days a week\" counts as "
-                               "2 a week), from its first run or the period's start, whichever is later.", "muted"))
+        parts.append(paragraph("The plan is the times a week the routine sets (its sessions_per_week), from its "
+                               "first run or the period's start, whichever is later.", "muted"))
     return "".join(parts)
 
 
 def plan_row(plan: Plan) -> list[str]:
-    advised = "no plan set" if plan.advised_per_week is None else f"{plan.advised_per_week} runs"
+    planned = "no plan set" if plan.planned_per_week is None else f"{plan.planned_per_week} runs"
     share = "-" if plan.share is None else f"{plan.share:.0%}"
-    return [plan.title, str(plan.runs), f"{plan.runs_per_week:.1f} runs", advised, share]
+    return [plan.title, str(plan.runs), f"{plan.runs_per_week:.1f} runs", planned, share]
 
 
 # ----- each exercise -------------------------------------------------------------------------

@@ -86,8 +86,12 @@ def _target_mark(x: float, y: float, width: float) -> str:
             f'stroke-width="2" stroke-dasharray="6 4"/>')
 
 
+MAX_X_LABELS = 12  # "24 Aug" is about 36 units wide: twelve fit under the plot, apart
+
+
 def _x_labels(labels: list[str], slot: float) -> list[str]:
-    every = max(1, round(len(labels) / 12))  # at most about twelve labels fit under the plot
+    """The places' labels, every second one (or third...) when more than MAX_X_LABELS would overlap."""
+    every = max(1, -(-len(labels) // MAX_X_LABELS))
     return [f'<text x="{LEFT + slot * (i + 0.5):.1f}" y="{TOP + PLOT_H + 16}" text-anchor="middle">{escape(label)}</text>'
             for i, label in enumerate(labels) if i % every == 0]
 

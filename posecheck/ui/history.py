@@ -10,7 +10,8 @@ from posecheck.presentation.charts import progress_chart
 from posecheck.core.template import Template
 from posecheck.io.routines import load_available_routines
 from posecheck.io.store import Store, StoreError
-from posecheck.presentation.progress_report import Period, progress_report, read_history
+from posecheck.presentation.progress_report import (MAX_NAME_CHARS, Period, ReportError, person_name,
+                                                    progress_report, read_history)
 from posecheck.presentation.report_page import report_html
 from posecheck.presentation.report import history_csv, history_json, reps_by_period, session_data, totals_by_exercise, when
 from posecheck.ui.pain_widgets import show_pain_history
@@ -113,18 +114,28 @@ def show_exports(store: Store) -> None:
 
 def show_progress_report(store: Store, templates: dict[str, Template]) -> None:
     """A printable page for the person's physiotherapist: a period's sessions, prescriptions,
-    range, form notes and pain, made when the button is pressed."""
+    range, form notes and pain, made when the button is pressed; the patient's and the clinician's
+    names on it when given (kept only for this visit to the page, never stored)."""
     st.subheader("Report for my physiotherapist")
     default = Period.ending()
-    chosen = st.date_input("Period", (default.since, default.until), max_value=default.until, key="report_period")
+    dates, patient, clinician = st.columns([2, 1, 1])
+    chosen = dates.date_input("Period", (default.since, default.until), max_value=default.until, key="report_period")
+    patient_name = patient.text_input("Patient's name (optional)", max_chars=MAX_NAME_CHARS, key="report_patient")
+    clinician_name = clinician.text_input("Clinician's name (optional)", max_chars=MAX_NAME_CHARS,
+                                          key="report_clinician")
     if len(chosen) != 2:
         st.caption("Pick the last day of the period too.")
+        return
+    try:
+        names = {"patient": person_name(patient_name, "patient"), "clinician": person_name(clinician_name, "clinician")}
+    except ReportError as exc:
+        st.error(str(exc))
         return
     period = Period(*chosen)
     routines, _ = load_available_routines(templates)
 
     def page() -> str:
-        return report_html(progress_report(read_history(store, period), period, templates, routines))
+        return report_html(progress_report(read_history(store, period), period, templates, routines, **names))
 
     st.download_button("Report for my physiotherapist (HTML, to print or send)", page,
                        f"posecheck-report-{period.since}-to-{period.until}.html", "text/html")

@@ -1,8 +1,8 @@
 """The Routines page: pick a routine, pass the safety check, rate the pain, then be guided
 exercise by exercise (its demonstration, the live count against the routine's target, a rest
 countdown before the next, skip and stop), and rate the pain again at the end. Each exercise is
-stored as a session of one routine run. Below the routine: build a routine, or import one
-(posecheck/ui/my_routines.py)."""
+stored as a session of one routine run. With the routine: download it, start the builder from it,
+and edit or delete one's own; below it: build a routine, or import one (posecheck/ui/my_routines.py)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ import streamlit as st
 from posecheck.core.pain import helpful_exercises, suggestion
 from posecheck.core.routine import Routine, step_target
 from posecheck.core.template import Template
-from posecheck.io.routines import load_available_routines
+from posecheck.io.routines import load_available_routines, own_routine_names, shipped_routine_names
 from posecheck.pipeline.live import LiveCoach
-from posecheck.presentation.report import step_text
+from posecheck.presentation.report import plan_text, step_text
 from posecheck.ui import flow
 from posecheck.ui.flow import DONE, PAIN, SKIPPED, STOPPED, RoutineRun, StepCoach
 from posecheck.ui.camera import (new_coach, open_store, retire_coach, scroll_to_camera, show_demo, show_live,
                                start_camera, use_coach_style, wait_for_picture, warn_if_no_picture)
 from posecheck.ui.pain_widgets import pain_rating, safety_check
-from posecheck.ui.my_routines import builder_section, download_button, import_section, take_saved_choice
+from posecheck.ui.my_routines import builder_section, import_section, routine_actions, take_saved_choice
 
 
 def routine_page(templates: dict[str, Template]) -> None:
@@ -39,8 +39,11 @@ def routine_page(templates: dict[str, Template]) -> None:
         return
     take_saved_choice()
     if routines:
+        if st.session_state.get("routine_choice") not in routines:  # none yet, or the one picked was deleted
+            st.session_state.routine_choice = next(iter(routines))
         name = st.selectbox("Routine", list(routines), format_func=lambda n: routines[n].title, key="routine_choice")
-        download_button(routines[name])
+        own = own_routine_names()
+        routine_actions(routines[name], name in own, routines.keys() | own | shipped_routine_names())
         preview(routines[name], templates)
     else:
         st.info("No routine could be loaded.")
@@ -52,6 +55,7 @@ def routine_page(templates: dict[str, Template]) -> None:
 def preview(routine: Routine, templates: dict[str, Template]) -> None:
     st.subheader(routine.title)
     st.write(routine.summary)
+    st.caption(f"How often: {plan_text(routine.sessions_per_week)}.")
     st.markdown("\n".join(f"{i}. {step_text(step, templates[step.exercise])}" for i, step in enumerate(routine.steps, 1)))
     for note in routine.notes:
         st.caption(note)
