@@ -19,6 +19,7 @@ import numpy as np
 
 from posecheck.core.geometry import joint_angle
 from posecheck.core.keypoints import INDEX, Pose
+from posecheck.core.silhouette import trunk_in_picture
 
 MIN_TORSO_FRACTION = 0.07  # torso shorter than this share of the picture's longer side: too small
 ABSENT_SECONDS = 2.0  # gone this long, and whoever comes back is learned afresh
@@ -141,7 +142,7 @@ def _torso_and_centre(pose: Pose) -> tuple[float, np.ndarray]:
     ls, rs, lh, rh = (pose.xy[i] for i in _TORSO)
     with np.errstate(invalid="ignore", over="ignore"):  # landmarks without a place: NaN, skipped by the caller
         shoulders, hips = (ls + rs) / 2, (lh + rh) / 2
-        return float(np.linalg.norm(shoulders - hips)) / trunk_in_view(pose), hips
+        return float(np.linalg.norm(shoulders - hips)) / max(MIN_IN_PLANE, trunk_in_picture(pose.world)), hips
 
 
 def _facing(pose: Pose) -> np.ndarray:
@@ -206,19 +207,3 @@ def _mean_direction(looks: list[_Look]) -> np.ndarray:
 def _wrap(difference: np.ndarray) -> np.ndarray:
     """An undirected angle difference into [-90, 90)."""
     return (difference + 90.0) % 180.0 - 90.0
-
-
-def trunk_in_view(pose: Pose) -> float:
-    """The share of the trunk's length that lies across the view (1: side-on or facing the camera;
-    less as it turns towards or away from it), from the 3-D points; 1 without them. In the picture
-    the trunk shortens as it turns towards the camera (a forward fold seen from 45 degrees reads
-    about two thirds of its length) while the body does not."""
-    if pose.world is None:
-        return 1.0
-    shoulders, hips = (pose.world[[INDEX[f"left_{n}"], INDEX[f"right_{n}"]]].mean(axis=0)
-                       for n in ("shoulder", "hip"))
-    trunk = shoulders - hips
-    full = float(np.linalg.norm(trunk))
-    if not (math.isfinite(full) and full > 0):
-        return 1.0
-    return max(MIN_IN_PLANE, float(np.linalg.norm(trunk[:2])) / full)
