@@ -210,9 +210,12 @@ def filled(values: np.ndarray) -> np.ndarray | None:
     return np.interp(index, index[finite], values[finite])
 
 
-def shape_of(candidate: Candidate, raw: np.ndarray, times: np.ndarray) -> Shape | None:
+def shape_of(candidate: Candidate, raw: np.ndarray, times: np.ndarray,
+             asymmetry: np.ndarray | None = None) -> Shape | None:
     """How the signal moves over the clip (on the frames the person is seen), or None if it does
-    not move clearly."""
+    not move clearly. `asymmetry`: for a signal picked from two sides, how far apart the two sides
+    read in each frame: the start position is the end of the movement where they agree (both
+    knees down on all fours; one leg reaching back), whatever the clip starts with."""
     series = filled(raw)
     if series is None:
         return None
@@ -237,11 +240,30 @@ def shape_of(candidate: Candidate, raw: np.ndarray, times: np.ndarray) -> Shape 
         way = 1.0 if where < 0.5 else -1.0
         if 0.3 <= where <= 0.7:  # starts in the middle: the movement goes the way it goes furthest
             way = 1.0 if high - start >= start - low else -1.0
+        sided = symmetric_end(values, low, span, asymmetry, candidate)
+        if sided is not None:
+            way = sided
         rest_band = values[(values - low) / span < 0.2] if way > 0 else values[(high - values) / span < 0.2]
         rest = float(np.median(rest_band))
         reach = float(high - rest) if way > 0 else float(rest - low)
         shape = _one_way(candidate, values, times, jitter, span, rest, way, reach)
     return shape if shape.reps else None
+
+
+def symmetric_end(values, low, span, asymmetry, candidate: Candidate) -> float | None:
+    """+1 when the two sides agree at the low end of the signal and differ at the high end (the
+    movement goes up from a symmetric start), -1 the other way round, None when it is not clear."""
+    if asymmetry is None:
+        return None
+    share = (values - low) / span
+    low_end, high_end = asymmetry[share < 0.2], asymmetry[share > 0.8]
+    low_end, high_end = low_end[np.isfinite(low_end)], high_end[np.isfinite(high_end)]
+    if len(low_end) < 3 or len(high_end) < 3:
+        return None
+    a, b = float(np.median(low_end)), float(np.median(high_end))
+    if abs(a - b) < 0.5 * MIN_SPAN[candidate.angular] or max(a, b) < 1.5 * min(a, b):
+        return None
+    return 1.0 if b > a else -1.0
 
 
 def still_at_start(values: np.ndarray, times: np.ndarray, start: float, span: float) -> float:
@@ -351,7 +373,11 @@ def learn(detections: list[Detection], name: str, title: str | None = None, sour
     poses = [pose for pose, keep in zip(track.poses, seen) if keep]
     shapes = {}
     for candidate in candidates():
-        shape = shape_of(candidate, track.values[candidate][seen], times)
+        asymmetry = None
+        if candidate.pick:
+            pair = track.sides[f"{candidate.base}@{candidate.space}"][seen]
+            asymmetry = np.abs(pair[:, 0] - pair[:, 1])
+        shape = shape_of(candidate, track.values[candidate][seen], times, asymmetry)
         if shape is not None:
             shapes[candidate] = shape
     for candidate, shape in shapes.items():
