@@ -59,10 +59,15 @@ SHALLOW_SHARE = 0.6  # a peak short of this share of the demonstrated reach is s
 POSITION_STEADY = 50.0  # degrees: a posture signal steadier than this over the clip is part of the position
 POSITION_TOLERANCE = 30.0  # degrees beyond what the demonstration showed (other views and people)
 MIXED_POSTURE = 45.0
+# Body parts: the movement's confirming signal is looked for in another part than the key's.
+PART = {"trunk_tilt": "trunk", "spine": "trunk", "head_height": "trunk", "hips_height": "trunk",
+        "hip": "leg", "knee": "leg", "thigh": "leg", "shin": "leg", "fold": "leg", "hips_to_heels": "leg",
+        "shoulder": "arm", "elbow": "arm", "arm": "arm", "hands_to_knees": "arm"}
+CONFIRM_SHARE = 0.2  # of the confirming signal's demonstrated change: what must be seen in each rep
 # How much each kind of signal is trusted to carry a movement to other views and people: the
 # trunk, hips, knees and thighs best; hands, elbows and the head least (their landmarks jitter and
 # swap most, docs/signals.md).
-PRIOR = {"trunk_tilt": 1.0, "spine": 1.0, "hip": 1.0, "knee": 1.0, "thigh": 1.0, "fold": 1.0,
+PRIOR = {"trunk_tilt": 1.0, "spine": 0.85, "hip": 1.0, "knee": 1.0, "thigh": 1.0, "fold": 1.0,
          "shoulder": 0.85, "arm": 0.85, "shin": 0.8, "hips_height": 0.8, "hips_to_heels": 0.8,
          "elbow": 0.5, "head_height": 0.5, "hands_to_knees": 0.5}
 SETUP_TILT = 25.0  # degrees from the clip's usual back tilt: getting into position, not the exercise
@@ -159,6 +164,7 @@ class LearnedExercise:
     position: list[Bound]
     position_words: str
     form: list[FormCheck]
+    confirm: FormCheck | None  # the movement's second signal, as an identity rule (relative)
     ranking: list[tuple[Candidate, float]]  # the best candidates, best first
     view: str  # "side" or "any"
     confidence: float = 0.0
@@ -524,7 +530,8 @@ def describe(key: Shape, ranking, track: Track, seen, times, poses, name, title,
         kind=kind, rest=key.rest, targets=key.targets, reps=reps, jitter=key.jitter, times=times,
         key_values=key.values, poses=poses, start_frame=start_frame, hold_target=hold_target,
         alternation=alternation(reps, key), position=position, position_words=words,
-        form=form_checks(key, ranking, track, seen), ranking=[(s.candidate, s.score) for _, s in ranking[:5]],
+        form=form_checks(key, ranking, track, seen), confirm=confirmation(key, ranking),
+        ranking=[(s.candidate, s.score) for _, s in ranking[:5]],
         view=view_of(poses))
     learned.findings = findings(learned, key)
     return learned
@@ -629,6 +636,49 @@ def form_checks(key: Shape, ranking, track: Track, seen) -> list[FormCheck]:
             f"{candidate.describe()} reached {np.median(at_peaks):.3g} in the demonstration's reps (spread "
             f"{spread:.2g}), {abs(change):.3g} from the start; the rule allows {tolerance:.3g} less"))
     return checks
+
+
+def co_moving(key: Shape, ranking) -> list[tuple[Candidate, Shape, np.ndarray, float]]:
+    """The other signals that move with the key one in every rep, best first: (candidate, shape,
+    its values at each rep's furthest point, its change from the start position)."""
+    found = []
+    if key.kind == "two-way":
+        return found
+    target = key.targets[0]
+    at_rest = np.abs(key.values - key.rest) <= 0.15 * target.reach
+    for candidate, shape in ranking:
+        if candidate.base == key.candidate.base or not at_rest.any():
+            continue
+        if abs(np.corrcoef(shape.values, key.values)[0, 1]) < 0.6:
+            continue
+        at_peaks = np.array([shape.values[rep.peak] for rep in key.reps])
+        change = float(np.median(at_peaks)) - float(np.median(shape.values[at_rest]))
+        if abs(change) < 2 * MIN_SPAN[candidate.angular]:
+            continue
+        each = at_peaks - float(np.median(shape.values[at_rest]))
+        if np.any(np.sign(change) * each < 0.5 * abs(change)):  # it moved in every rep, not in most
+            continue
+        found.append((candidate, shape, at_peaks, change))
+    return found
+
+
+def confirmation(key: Shape, ranking) -> FormCheck | None:
+    """What else the demonstration moved in every rep, in another part of the body if any (a
+    bird-dog's arm with its leg; a bridge's back tilting with its hips): an identity rule on its
+    change from rest, at CONFIRM_SHARE of what the demonstration showed."""
+    moving = co_moving(key, [(c, s) for c, s in ranking])
+    other_part = [m for m in moving if PART[m[0].base] != PART[key.candidate.base]]
+    pick = (other_part or moving or [None])[0]
+    if pick is None:
+        return None
+    candidate, shape, at_peaks, change = pick
+    value = CONFIRM_SHARE * change
+    direction = "above" if change > 0 else "below"
+    return FormCheck(
+        f"{candidate.name}_moves", key.targets[0].name, Bound(candidate, direction, value, value), "identity",
+        f"That does not look like the demonstration: move your {candidate.label} too, as it did there.",
+        f"{candidate.describe()} changed by {change:.3g} from the start in every rep (at most "
+        f"{np.max(np.abs(at_peaks - (np.median(at_peaks) - change))):.3g}); the rule asks for {abs(value):.3g}")
 
 
 def view_of(poses: list[Pose]) -> str:

@@ -78,6 +78,12 @@ def template_text(learned: LearnedExercise) -> str:
     names = [target.name for target in learned.targets]
     lines += ["", "[counting]", f"rule = {toml_value(rule)}", f"phases = [{', '.join(toml_value(n) for n in names)}]"]
     lines += range_lines(learned)
+    if learned.confirm is not None:
+        check = learned.confirm
+        lines += ["", "# Not identity against look-alikes: only that the second signal the demonstration moved in every",
+                  f"# rep moves too. From the demonstration: {check.note}.", "[[identity]]",
+                  f"phase = {toml_value(check.phase)}", f"when = {condition(check.bound, release=False, relative=True)}",
+                  "relative = true", f"message = {toml_value(check.message)}"]
     if learned.hold_target:
         maximum = min(600, max(30, 3 * learned.hold_target))
         lines += ["", f"# Held {', '.join(f'{h:.1f}' for h in learned.holds)} s in the demonstration.", "[hold]",
@@ -123,6 +129,8 @@ def instructions(learned: LearnedExercise) -> list[str]:
 
 def used_signals(learned: LearnedExercise) -> list[Candidate]:
     used = [learned.key] + [bound.signal for bound in learned.position] + [check.bound.signal for check in learned.form]
+    if learned.confirm is not None:
+        used.append(learned.confirm.bound.signal)
     return list(dict.fromkeys(used))
 
 
@@ -163,8 +171,8 @@ def points_text(points) -> str:
     return "[" + ", ".join(toml_value(p) for p in points) + "]"
 
 
-def condition(bound: Bound, release: bool = True) -> str:
-    value = number(bound.value, bound.signal)
+def condition(bound: Bound, release: bool = True, relative: bool = False) -> str:
+    value = round(float(bound.value), 1 if bound.signal.angular else 3) if relative else number(bound.value, bound.signal)
     text = f"{{ signal = {toml_value(bound.signal.name)}, {bound.direction} = {toml_value(value)}"
     if release:
         released = number(bound.release, bound.signal)
