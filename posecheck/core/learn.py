@@ -741,6 +741,6 @@ def findings(learned: LearnedExercise, key: Shape) -> list[str]:
     if learned.holds:
         lines.append("Held: " + ", ".join(f"{h:.1f} s" for h in learned.holds) + "; hold target "
                      + (f"{learned.hold_target:g} s." if learned.hold_target else "none (held under 1 s)."))
-    others = [f"{c.name}{'/' + c.pick if c.pick else ''} {s:.2f}" for c, s in learned.ranking[1:4]]
+    others = [f"{c.name} {s:.2f}" for c, s in learned.ranking[1:4]]
     lines.append(f"Other candidates (score against {learned.ranking[0][1]:.2f}): {', '.join(others)}.")
     return lines
