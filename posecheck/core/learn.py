@@ -355,7 +355,7 @@ def score(shape: Shape, partner: np.ndarray | None) -> float:
     if partner is not None:
         both = np.isfinite(partner)
         if both.sum() > 5 and np.std(partner[both]) > 0 and np.std(shape.values[both]) > 0:
-            agree = (1.0 + max(float(np.corrcoef(shape.values[both], partner[both])[0, 1]), 0.0)) / 2
+            agree = (1.0 + max(float(correlation(shape.values[both], partner[both])), 0.0)) / 2
     return clean * size * shape.consistency * dwell * agree * PRIOR[shape.candidate.base]
 
 
@@ -447,7 +447,7 @@ def check_one_exercise(key: Shape, shapes: dict[Candidate, Shape], track: Track,
     for candidate in (Candidate("trunk_tilt", "image"), Candidate("thigh", "image", "smaller"),
                       Candidate("thigh", "image", "larger")):
         series = filled(track.values[candidate][seen])
-        if series is None or abs(np.corrcoef(series, key.values)[0, 1]) > 0.5:
+        if series is None or abs(correlation(series, key.values)) > 0.5:
             continue
         rests = [float(np.median(series[a:b + 1][at_rest[a:b + 1]])) for a, b in gaps
                  if at_rest[a:b + 1].sum() >= 3]
@@ -467,7 +467,7 @@ def check_one_exercise(key: Shape, shapes: dict[Candidate, Shape], track: Track,
     for candidate, shape in shapes.items():
         if candidate.base == key.candidate.base or shape.span < 2 * MIN_SPAN[candidate.angular]:
             continue
-        if abs(np.corrcoef(shape.values, key.values)[0, 1]) > 0.5 or shape.score < 0.5 * key.score:
+        if abs(correlation(shape.values, key.values)) > 0.5 or shape.score < 0.5 * key.score:
             continue
         if len(movements_while(resting, shape, clock)) >= 2:
             raise LearnError(f"This clip seems to mix two exercises: the {candidate.label} moves as much as the "
@@ -499,6 +499,13 @@ def movements_while(resting: np.ndarray, shape: Shape, clock: np.ndarray) -> lis
                 found.append((first + i, first + j))
             i = j + 1
     return found
+
+
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson's correlation, 0 where either is constant."""
+    if np.std(a) == 0 or np.std(b) == 0:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])
 
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -613,7 +620,7 @@ def form_checks(key: Shape, ranking, track: Track, seen) -> list[FormCheck]:
     for candidate, shape in ranking[1:]:
         if candidate.base == key.candidate.base or candidate.base in ("fold",) or shape.kind != "one-way":
             continue
-        if abs(np.corrcoef(shape.values, key.values)[0, 1]) < 0.7:
+        if abs(correlation(shape.values, key.values)) < 0.7:
             continue
         at_peaks = np.array([shape.values[rep.peak] for rep in key.reps])
         at_rest = float(np.median(shape.values[np.abs(key.values - key.rest) <= 0.15 * target.reach]))
@@ -649,7 +656,7 @@ def co_moving(key: Shape, ranking) -> list[tuple[Candidate, Shape, np.ndarray, f
     for candidate, shape in ranking:
         if candidate.base == key.candidate.base or not at_rest.any():
             continue
-        if abs(np.corrcoef(shape.values, key.values)[0, 1]) < 0.6:
+        if abs(correlation(shape.values, key.values)) < 0.6:
             continue
         at_peaks = np.array([shape.values[rep.peak] for rep in key.reps])
         change = float(np.median(at_peaks)) - float(np.median(shape.values[at_rest]))
