@@ -63,7 +63,8 @@ MIXED_POSTURE = 45.0
 PART = {"trunk_tilt": "trunk", "spine": "trunk", "head_height": "trunk", "hips_height": "trunk",
         "hip": "leg", "knee": "leg", "thigh": "leg", "shin": "leg", "fold": "leg", "hips_to_heels": "leg",
         "shoulder": "arm", "elbow": "arm", "arm": "arm", "hands_to_knees": "arm"}
-CONFIRM_SHARE = 0.2  # of the confirming signal's demonstrated change: what must be seen in each rep
+CONFIRM_SHARE = 0.2
+CONFIRMING = ("trunk_tilt", "spine")  # of the confirming signal's demonstrated change: what must be seen in each rep
 # How much each kind of signal is trusted to carry a movement to other views and people: the
 # trunk, hips, knees and thighs best; hands, elbows and the head least (their landmarks jitter and
 # swap most, docs/signals.md).
@@ -240,7 +241,8 @@ def shape_of(candidate: Candidate, raw: np.ndarray, times: np.ndarray,
     shape = None
     if 0.3 <= where <= 0.7 and still_at_start(values, times, start, span) >= REST_SECONDS:
         up, down = high - start, start - low
-        if min(up, down) >= TWO_WAY_BALANCE * max(up, down) and min(up, down) >= 5 * jitter:
+        if (min(up, down) >= TWO_WAY_BALANCE * max(up, down) and min(up, down) >= 5 * jitter
+                and min(up, down) >= 0.5 * MIN_SPAN[candidate.angular]):
             shape = _two_way(candidate, values, times, jitter, span, start, up, down)
     if shape is None:
         way = 1.0 if where < 0.5 else -1.0
@@ -673,7 +675,10 @@ def confirmation(key: Shape, ranking) -> FormCheck | None:
     """What else the demonstration moved in every rep, in another part of the body if any (a
     bird-dog's arm with its leg; a bridge's back tilting with its hips): an identity rule on its
     change from rest, at CONFIRM_SHARE of what the demonstration showed."""
-    moving = co_moving(key, [(c, s) for c, s in ranking])
+    # Only the trunk's own signals: a limb is hidden behind the body in many side views (a
+    # bird-dog's far arm or reaching leg), and a rule on a limb (or on the middle of two, as the
+    # hips' height over the feet) then reads the other, resting one and refuses the rep.
+    moving = [m for m in co_moving(key, ranking) if m[0].base in CONFIRMING]
     other_part = [m for m in moving if PART[m[0].base] != PART[key.candidate.base]]
     pick = (other_part or moving or [None])[0]
     if pick is None:
