@@ -59,6 +59,7 @@ SHALLOW_SHARE = 0.6  # a peak short of this share of the demonstrated reach is s
 POSITION_STEADY = 50.0  # degrees: a posture signal steadier than this over the clip is part of the position
 POSITION_TOLERANCE = 30.0  # degrees beyond what the demonstration showed (other views and people)
 MIXED_POSTURE = 45.0
+OTHER_SIDE_SECONDS = 2.0  # a one-way key signal this long beyond its start, away from the target
 # Body parts: the movement's confirming signal is looked for in another part than the key's.
 PART = {"trunk_tilt": "trunk", "spine": "trunk", "head_height": "trunk", "hips_height": "trunk",
         "hip": "leg", "knee": "leg", "thigh": "leg", "shin": "leg", "fold": "leg", "hips_to_heels": "leg",
@@ -269,7 +270,9 @@ def symmetric_end(values, low, span, asymmetry, candidate: Candidate) -> float |
     if len(low_end) < 3 or len(high_end) < 3:
         return None
     a, b = float(np.median(low_end)), float(np.median(high_end))
-    if abs(a - b) < 0.5 * MIN_SPAN[candidate.angular] or max(a, b) < 1.5 * min(a, b):
+    # Clearly one-sided at one end (the sides apart by a good part of the movement) and clearly
+    # not at the other: a far limb's jitter in a side view makes a few degrees either way.
+    if max(a, b) < 0.4 * span or min(a, b) > 0.5 * max(a, b):
         return None
     return 1.0 if b > a else -1.0
 
@@ -442,21 +445,27 @@ def check_repetition(key: Shape) -> None:
 def check_one_exercise(key: Shape, shapes: dict[Candidate, Shape], track: Track, seen: np.ndarray) -> None:
     """Two exercises mixed in one clip: the body rests in clearly different positions between
     repetitions, or something else moves as much while the key signal rests."""
-    reach = max(target.reach for target in key.targets)
-    at_rest = np.abs(key.values - key.rest) <= 0.2 * reach
-    bounds = [0] + [edge for rep in key.reps for edge in (rep.start, rep.end)] + [len(key.values) - 1]
-    gaps = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds) - 1, 2)]
+    clock = track.times[seen]
     for candidate in (Candidate("trunk_tilt", "image"), Candidate("thigh", "image", "smaller"),
                       Candidate("thigh", "image", "larger")):
         series = filled(track.values[candidate][seen])
-        if series is None or abs(correlation(series, key.values)) > 0.5:
+        if series is None:
             continue
-        rests = [float(np.median(series[a:b + 1][at_rest[a:b + 1]])) for a, b in gaps
-                 if at_rest[a:b + 1].sum() >= 3]
-        if len(rests) >= 2 and np.ptp(rests) > MIXED_POSTURE:
-            raise LearnError(f"This clip seems to mix two exercises: the {candidate.label} between repetitions "
-                             f"changes from {min(rests):.0f} to {max(rests):.0f} degrees, so film one "
+        # where the body was as each rep began (its start position), over the 0.5 s before
+        starts = [float(np.median(series[(clock >= clock[rep.start] - 0.5) & (clock <= clock[rep.start])]))
+                  for rep in key.reps]
+        if len(starts) >= 2 and np.ptp(starts) > MIXED_POSTURE:
+            raise LearnError(f"This clip seems to mix two exercises: the {candidate.label} as the repetitions "
+                             f"begin changes from {min(starts):.0f} to {max(starts):.0f} degrees, so film one "
                              "exercise only.")
+    if key.kind != "two-way":
+        beyond = -key.targets[0].way * (key.values - key.rest) > 0.5 * key.targets[0].reach
+        long = [r for r in runs(beyond) if track.times[seen][r[1]] - track.times[seen][r[0]] >= OTHER_SIDE_SECONDS]
+        if long:
+            a, b = long[0]
+            raise LearnError(f"This clip seems to mix two exercises: from {track.times[seen][a]:.1f} to "
+                             f"{track.times[seen][b]:.1f} s the {key.candidate.label} is far on the other side of "
+                             "the start position, so film one exercise only.")
     if len(key.reps) < 2:
         return
     first, last = key.reps[0].start, key.reps[-1].end
@@ -465,7 +474,6 @@ def check_one_exercise(key: Shape, shapes: dict[Candidate, Shape], track: Track,
         moving[rep.start:rep.end + 1] = True
     resting = ~moving
     resting[:first] = resting[last + 1:] = False
-    clock = track.times[seen]
     for candidate, shape in shapes.items():
         if candidate.base == key.candidate.base or shape.span < 2 * MIN_SPAN[candidate.angular]:
             continue
