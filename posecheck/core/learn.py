@@ -47,8 +47,8 @@ MIN_CLEAN = 6.0  # span / jitter below this is not a movement
 ENTER, LEAVE, STILL = 0.5, 0.3, 0.15  # fractions of the reach: into a rep, out of it, back at rest
 HELD = 0.85  # a hold runs while the signal is this far of the way to the held level (hold_timer.py)
 MIN_REP_SECONDS = 0.25
-TWO_WAY_BALANCE = 0.3
-REST_SECONDS = 0.6  # a two-way cycle's start position is held this long before the first move  # the smaller way must reach this share of the larger for a two-way cycle
+TWO_WAY_BALANCE = 0.3  # the smaller way must reach this share of the larger for a two-way cycle
+REST_SECONDS = 0.6  # a two-way cycle's start position is held this long before the first move
 HOLD_KIND_SECONDS = 3.0
 # What the template asks, as fractions of the demonstrated reach (the shipped templates: the
 # threshold at 0.33-0.5 of the reach, the least movement at 0.15-0.3).
@@ -58,14 +58,14 @@ LEAST_SHARE = 0.25
 SHALLOW_SHARE = 0.6  # a peak short of this share of the demonstrated reach is shallow
 POSITION_STEADY = 50.0  # degrees: a posture signal steadier than this over the clip is part of the position
 POSITION_TOLERANCE = 30.0  # degrees beyond what the demonstration showed (other views and people)
-MIXED_POSTURE = 45.0
+MIXED_POSTURE = 45.0  # degrees apart: reps that begin in two different positions are two exercises
 OTHER_SIDE_SECONDS = 2.0  # a one-way key signal this long beyond its start, away from the target
 # Body parts: the movement's confirming signal is looked for in another part than the key's.
 PART = {"trunk_tilt": "trunk", "spine": "trunk", "head_height": "trunk", "hips_height": "trunk",
         "hip": "leg", "knee": "leg", "thigh": "leg", "shin": "leg", "fold": "leg", "hips_to_heels": "leg",
         "shoulder": "arm", "elbow": "arm", "arm": "arm", "hands_to_knees": "arm"}
-CONFIRM_SHARE = 0.2
-CONFIRMING = ("trunk_tilt", "spine")  # of the confirming signal's demonstrated change: what must be seen in each rep
+CONFIRM_SHARE = 0.2  # of the confirming signal's demonstrated change: what must be seen in each rep
+CONFIRMING = ("trunk_tilt", "spine")  # the signals a confirming rule may be on: the trunk's own
 # How much each kind of signal is trusted to carry a movement to other views and people: the
 # trunk, hips, knees and thighs best; hands, elbows and the head least (their landmarks jitter and
 # swap most, docs/signals.md).
@@ -73,7 +73,7 @@ PRIOR = {"trunk_tilt": 1.0, "spine": 0.85, "hip": 1.0, "knee": 1.0, "thigh": 1.0
          "shoulder": 0.85, "arm": 0.85, "shin": 0.8, "hips_height": 0.8, "hips_to_heels": 0.8,
          "elbow": 0.5, "head_height": 0.5, "hands_to_knees": 0.5}
 SETUP_TILT = 25.0  # degrees from the clip's usual back tilt: getting into position, not the exercise
-SETUP_SHARE = 0.35  # at most this share of the clip is taken for getting into and out of position  # degrees apart: rests in two different positions are two exercises
+SETUP_SHARE = 0.35  # at most this share of the clip is taken for getting into and out of position
 
 
 class LearnError(ValueError):
