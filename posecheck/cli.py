@@ -101,6 +101,20 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", "-f", choices=["csv", "json"], help="default: from the file name, else csv")
     export.set_defaults(run=_export)
 
+    learn = commands.add_parser("learn", help="teach posecheck a new exercise from one video of it done correctly "
+                                "(two or more reps, or one hold): writes an exercise template")
+    learn.add_argument("video", metavar="VIDEO", help="the demonstration: one person doing the exercise correctly")
+    learn.add_argument("--name", required=True, help="the exercise's name, lower-case words joined by '-' (the "
+                       "file is NAME.toml)")
+    learn.add_argument("--title", help="the name people read (default: from --name)")
+    learn.add_argument("--output", "-o", metavar="FILE.toml", help="where to write the template (default: NAME.toml "
+                       "in $POSECHECK_EXERCISES when set, else in this folder)")
+    learn.add_argument("--force", action="store_true", help="replace the file if it exists")
+    learn.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    learn.add_argument("--fps", type=float, default=None,
+                       help="analyse at most this many frames a second (default 15; 0: every frame)")
+    learn.set_defaults(run=_learn)
+
     report = commands.add_parser("report", help="a progress report for a period, for your physiotherapist: "
                                  "one printable HTML page (and a PDF with --pdf)")
     report.add_argument("--since", type=_day, metavar="DATE", help="first day, YYYY-MM-DD (default: four weeks before --until)")
@@ -356,6 +370,50 @@ def _report(args) -> int:
 
         print_to_pdf(output, Path(args.pdf))
         print(f"Wrote {args.pdf}", file=sys.stderr)
+    return 0
+
+
+def _learn(args) -> int:
+    import re
+
+    from posecheck.core.learn import LearnError, learn
+    from posecheck.io.detection_cache import DetectionCache
+    from posecheck.io.templates import EXERCISES_ENV, load_template_file
+    from posecheck.pipeline.analysis import video_detections
+
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.name):
+        raise UsageError(f"--name must be lower-case words joined by '-' (like 'hip-hinge'), got {args.name!r}")
+    folder = os.environ.get(EXERCISES_ENV)
+    output = Path(args.output) if args.output else (Path(folder) if folder else Path.cwd()) / f"{args.name}.toml"
+    if output.suffix != ".toml" or output.stem != args.name:
+        raise UsageError(f"the template must be written to a file named {args.name}.toml (a template's name is its "
+                         f"file's name), got {str(output)!r}")
+    if output.exists() and not args.force:
+        raise UsageError(f"{output} already exists: give --force to replace it, or another --output")
+    resolve_model(args.model)
+    update, close = _progress_bar(Path(args.video).name, args.quiet)
+    try:
+        detections, warnings = video_detections(args.video, args.model, _max_fps(args),
+                                                DetectionCache.from_environment(), update)
+    finally:
+        close()
+    for warning in warnings:
+        print(f"posecheck: warning: {warning}", file=sys.stderr)
+    try:
+        learned = learn(detections, args.name, args.title, source=Path(args.video).name)
+    except LearnError as exc:  # the clip cannot teach an exercise: one sentence, nothing written
+        print(f"posecheck: error: {exc}", file=sys.stderr)
+        return 2
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(learned.toml, encoding="utf-8")
+    load_template_file(output)  # it loads as any template does (it was parsed before it was written)
+    print(f"Learned {learned.title!r} from {Path(args.video).name}:")
+    for line in learned.findings:
+        print(f"  {line}")
+    print(f"  Checked: the template counts {learned.self_check} rep(s) in the demonstration itself.")
+    print(f"  How sure: {learned.confidence_words} ({learned.confidence:.2f}). What tells it apart from look-alikes "
+          "is not learned from one clip (see the file's comments).")
+    print(f"Written to {output}")
     return 0
 
 

@@ -203,6 +203,30 @@ def cached_detections(path: Path, info: VideoInfo, cache: DetectionCache, outlin
     return detections
 
 
+def video_detections(path: str | Path, model: str | None = None, max_fps: float | None = ANALYSIS_FPS,
+                     cache: DetectionCache | None = None,
+                     progress: Callable[[float], None] | None = None) -> tuple[list[Detection], list[str]]:
+    """The landmarks of every analysed frame of a video, as `analyze_video` finds them (one worker,
+    no silhouette), and the reader's warnings; from `cache` when it has them (saved there when not).
+    For learning an exercise from a demonstration (core/learn.py)."""
+    path = Path(path)
+    info = check_video(path)
+    warnings: list[str] = []
+    if cache is not None:
+        detections = cached_detections(path, info, cache, False, model, max_fps, warnings, progress)
+    else:
+        from posecheck.pipeline.estimator import MediaPipePose
+
+        with MediaPipePose(model=model, outline=False) as estimator:
+            detections = [d for d, _ in _frames_with(lambda frame: estimator(frame.rgb, frame.timestamp), path,
+                                                     info, max_fps, warnings, progress, 0.0)]
+    if not detections and warnings:
+        raise VideoError(warnings[0])
+    if progress:
+        progress(1.0)
+    return detections, list(dict.fromkeys(warnings))
+
+
 def _handed_on(result: AnalysisResult, on_counted: Callable[[AnalysisResult], None] | None) -> AnalysisResult:
     if on_counted:
         on_counted(result)
