@@ -125,6 +125,7 @@ class FormCheck:
     at: str
     message: str
     note: str  # what it was set from, for the file's comments
+    absolute: float | None = None  # an identity rule: a value that counts whatever the rest
 
 
 @dataclass
@@ -694,11 +695,15 @@ def confirmation(key: Shape, ranking) -> FormCheck | None:
     candidate, shape, at_peaks, change = pick
     value = CONFIRM_SHARE * change
     direction = "above" if change > 0 else "below"
+    # Someone already in the position when first seen (a clip that starts mid-hold) shows no rest
+    # to move from: half the way from the demonstration's start to its held level still counts.
+    halfway = float(np.median(at_peaks) - change / 2)
     return FormCheck(
         f"{candidate.name}_moves", key.targets[0].name, Bound(candidate, direction, value, value), "identity",
         f"That does not look like the demonstration: move your {candidate.label} too, as it did there.",
         f"{candidate.describe()} changed by {change:.3g} from the start in every rep (at most "
-        f"{np.max(np.abs(at_peaks - (np.median(at_peaks) - change))):.3g}); the rule asks for {abs(value):.3g}")
+        f"{np.max(np.abs(at_peaks - (np.median(at_peaks) - change))):.3g}); the rule asks for {abs(value):.3g}, "
+        f"or {halfway:.3g} whatever the start", absolute=round(halfway, 2))
 
 
 def view_of(poses: list[Pose]) -> str:

@@ -83,7 +83,8 @@ def template_text(learned: LearnedExercise) -> str:
         lines += ["", "# Not identity against look-alikes: only that the second signal the demonstration moved in every",
                   f"# rep moves too. From the demonstration: {check.note}.", "[[identity]]",
                   f"phase = {toml_value(check.phase)}", f"when = {condition(check.bound, release=False, relative=True)}",
-                  "relative = true", f"message = {toml_value(check.message)}"]
+                  "relative = true"] + ([f"absolute = {toml_value(check.absolute)}"] if check.absolute is not None else []) + [
+                  f"message = {toml_value(check.message)}"]
     if learned.hold_target:
         maximum = min(600, max(30, 3 * learned.hold_target))
         lines += ["", f"# Held {', '.join(f'{h:.1f}' for h in learned.holds)} s in the demonstration.", "[hold]",
