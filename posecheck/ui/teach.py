@@ -84,7 +84,7 @@ def choose_demonstration() -> None:
 
 
 def sample_name(path: Path) -> str:
-    exercise = path.stem.split("__", 1)[0].replace("-", " ").capitalize()
+    exercise = path.stem.split("__", 1)[0].capitalize()
     return f"{exercise}: {describe_sample(path)}"
 
 
