@@ -356,3 +356,11 @@ def test_a_kept_demonstration_is_offered_as_the_exercises_sample(cat_cow, tmp_pa
     assert kept == tmp_path / "my-cat-cow.mp4" and describe(kept) == "the demonstration it was learned from"
     assert suggested_name("cat-cow__synth-correct.mp4") == "my-cat-cow"
     assert suggested_name("Hip hinge.MOV") == "hip-hinge"
+
+
+def test_rep_labels_close_together_take_a_second_row():
+    from posecheck.presentation.charts import label_rows
+
+    times = np.linspace(0, 20, 201)
+    assert label_rows([2.0, 8.0, 14.0], times) == [0, 0, 0]
+    assert label_rows([2.0, 11.4, 11.9, 16.0], times) == [0, 0, 1, 0]

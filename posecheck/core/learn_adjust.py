@@ -368,7 +368,10 @@ def borrow_identity(text: str, source: Template) -> Borrowed:
             continue
         borrowed.signals |= added
         borrowed.rules.append(lines)
-        borrowed.described.append(f"{about}, judged in {phases[rule.phase]!r}: \u201c{rule.message}\u201d")
+        where = f"\u201c{learned.phase(phases[rule.phase]).label}\u201d"
+        if rule.against:
+            where += f" against \u201c{learned.phase(phases[rule.against]).label}\u201d"
+        borrowed.described.append(f"{about}, judged in {where}: \u201c{rule.message}\u201d")
     return borrowed
 
 

@@ -166,7 +166,7 @@ def save_section(job: BackgroundLearning, templates: dict[str, Template], on_sav
     keep = st.checkbox("Keep this clip as the exercise's demonstration (stored on this computer only)", value=True,
                        key=f"{key}-keep")
     replace = st.checkbox("Replace my own exercise of this name, if I have one", value=False, key=f"{key}-replace")
-    st.caption(f"Saved to {shown_path(user_exercises_dir())}.")
+    st.caption(f"Your exercises are kept in {shown_path(user_exercises_dir())}.")
     if st.button("Save the exercise", type="primary", key=f"{key}-save"):
         if problem := name_problem(name):
             st.error(problem)
