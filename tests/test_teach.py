@@ -98,7 +98,7 @@ def test_users_exercises_load_beside_the_shipped_ones_never_over_one(cat_cow, tm
     templates, problems = load_available(user_folder=tmp_path)
     assert templates["my-cat-cow"].title == "My cat cow"
     assert templates["cat-cow"].title == "Cat-cow"  # the shipped one
-    assert "is the name of a shipped exercise" in one_line(problems["cat-cow"])
+    assert "is the name of a shipped exercise" in one_line(problems["your cat-cow"]) and "cat-cow" not in problems
     assert "broken" in problems and "broken" not in templates
     shipped, none = load_available(user_folder=tmp_path / "absent")
     assert "my-cat-cow" not in shipped and not none

@@ -152,14 +152,15 @@ def load_available(folder: str | Path | None = None, user_folder: str | Path | N
     """The templates that load, and for each broken file its name -> the problem (one sentence),
     so that a broken exercise can be shown as unavailable while the others work. Without a
     `folder`: the shipped ones ($POSECHECK_EXERCISES), then the user's own (`user_folder`, else
-    user_exercises_dir(), if it exists); a user's file named as a shipped exercise is a problem,
-    never loaded over it."""
+    user_exercises_dir(), if it exists); a user's file named as a shipped exercise is a problem
+    (under "your <name>"), never loaded over it."""
     templates, problems = _load_folder(template_files(folder))
     if folder is None:
         user_folder = Path(user_folder or user_exercises_dir())
         mine, my_problems = _load_folder(template_files(user_folder) if user_folder.is_dir() else [])
         for name in (mine.keys() | my_problems.keys()) & templates.keys():
-            problems[name] = str(shipped_name_error(name, shown_path(user_folder / f"{name}.toml")))
+            # keyed apart from the shipped exercise, which stays available
+            problems[f"your {name}"] = str(shipped_name_error(name, shown_path(user_folder / f"{name}.toml")))
             mine.pop(name, None)
             my_problems.pop(name, None)
         templates |= mine
