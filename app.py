@@ -1,4 +1,4 @@
-"""posecheck in the browser: the Exercises, Routines and History pages (posecheck/ui/), on a
+"""posecheck in the browser: the Exercises, Routines, History and Teach pages (posecheck/ui/), on a
 server that only this computer reaches unless it is opened to the network on purpose.
 
 Run with `./dev app`. Video stays on this machine: uploads are analysed in a temporary folder that
@@ -31,7 +31,8 @@ st.set_page_config(page_title="posecheck", page_icon="🧘", layout="wide")
 
 @st.cache_resource
 def templates():
-    """The exercises that load, and each broken file's problem (its exercise is unavailable)."""
+    """The exercises that load (the shipped ones and the user's own, taught on the Teach page), and
+    each broken file's problem (its exercise is unavailable)."""
     return load_available()
 
 
@@ -60,6 +61,13 @@ def routines() -> None:
         routine_page(loaded[0])
 
 
+def teach() -> None:
+    from posecheck.ui.teach import teach_page
+
+    if (loaded := loaded_templates()) is not None:
+        teach_page(loaded[0], on_saved=templates.clear)  # the new exercise is in the list at once
+
+
 def say_if_open_to_the_network() -> None:
     """Every page says so when the server listens beyond this computer (`./dev app --network`)."""
     address = st.get_option("server.address") or "0.0.0.0"
@@ -81,4 +89,5 @@ say_if_open_to_the_network()
 coach_owner().sweep()  # close the landmarkers of browser sessions that have gone
 st.navigation([st.Page(exercises, title="Exercises", icon="🧘", default=True),
                st.Page(routines, title="Routines", icon="📋", url_path="routines"),
-               st.Page(history, title="History", icon="📈", url_path="history")]).run()
+               st.Page(history, title="History", icon="📈", url_path="history"),
+               st.Page(teach, title="Teach", icon="🎓", url_path="teach")]).run()

@@ -1,14 +1,21 @@
-"""Load exercise templates from the `exercises/` folder (or any folder of .toml files).
+"""Load exercise templates from the `exercises/` folder (or any folder of .toml files), and the
+user's own exercises (taught on the Teach page from a demonstration), kept in a folder of their
+own so that saving one never touches a shipped exercise.
 
 Only the folder's own *.toml files are templates: exercises/motion/ holds the synthetic
 renderer's motion data, and exercises/shared/common.toml the definitions the templates share. The reading here (size limit, UTF-8, TOML, file name = `name`) is shared
 with routines (posecheck/io/routines.py).
+
+Where the user's exercises live: `$POSECHECK_USER_EXERCISES`, else an `exercises/` folder beside
+the history database (`~/.local/share/posecheck/exercises/` by default), with each exercise's
+demonstration clip beside its file (`<name>.mp4`) when the user chose to keep it.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -18,6 +25,8 @@ from posecheck.core.shared_definitions import SHARED_FILE, SharedDefinitions
 from posecheck.core.template_parser import parse_shared, parse_template
 
 EXERCISES_ENV = "POSECHECK_EXERCISES"
+USER_EXERCISES_ENV = "POSECHECK_USER_EXERCISES"
+CLIP_SUFFIXES = (".mp4", ".webm", ".mov", ".m4v", ".mkv", ".avi", ".gif")  # a demonstration clip beside its file
 # The shipped templates are 4-8 kB; a file this large is not one, and is refused before parsing.
 MAX_FILE_BYTES = 1_000_000
 
@@ -25,6 +34,16 @@ MAX_FILE_BYTES = 1_000_000
 def exercises_dir() -> Path:
     """$POSECHECK_EXERCISES, else the `exercises/` folder shipped beside the package."""
     return data_dir(EXERCISES_ENV, "exercises")
+
+
+def user_exercises_dir(database: str | Path | None = None) -> Path:
+    """$POSECHECK_USER_EXERCISES, else `exercises/` beside the history database."""
+    given = os.environ.get(USER_EXERCISES_ENV)
+    if given:
+        return Path(given).expanduser()
+    from posecheck.io.store import default_path
+
+    return Path(database or default_path()).expanduser().parent / "exercises"
 
 
 def data_dir(env: str, folder: str) -> Path:
@@ -128,11 +147,30 @@ def load_all(folder: str | Path | None = None) -> dict[str, Template]:
     return {t.name: t for t in map(load_template_file, template_files(folder))}
 
 
-def load_available(folder: str | Path | None = None) -> tuple[dict[str, Template], dict[str, str]]:
+def load_available(folder: str | Path | None = None, user_folder: str | Path | None = None
+                   ) -> tuple[dict[str, Template], dict[str, str]]:
     """The templates that load, and for each broken file its name -> the problem (one sentence),
-    so that a broken exercise can be shown as unavailable while the others work."""
+    so that a broken exercise can be shown as unavailable while the others work. Without a
+    `folder`: the shipped ones ($POSECHECK_EXERCISES), then the user's own (`user_folder`, else
+    user_exercises_dir(), if it exists); a user's file named as a shipped exercise is a problem
+    (under "your <name>"), never loaded over it."""
+    templates, problems = _load_folder(template_files(folder))
+    if folder is None:
+        user_folder = Path(user_folder or user_exercises_dir())
+        mine, my_problems = _load_folder(template_files(user_folder) if user_folder.is_dir() else [])
+        for name in (mine.keys() | my_problems.keys()) & templates.keys():
+            # keyed apart from the shipped exercise, which stays available
+            problems[f"your {name}"] = str(shipped_name_error(name, shown_path(user_folder / f"{name}.toml")))
+            mine.pop(name, None)
+            my_problems.pop(name, None)
+        templates |= mine
+        problems |= my_problems
+    return templates, problems
+
+
+def _load_folder(paths: list[Path]) -> tuple[dict[str, Template], dict[str, str]]:
     templates, problems = {}, {}
-    for path in template_files(folder):
+    for path in paths:
         try:
             templates[path.stem] = load_template_file(path)
         except TemplateError as exc:
@@ -140,11 +178,80 @@ def load_available(folder: str | Path | None = None) -> tuple[dict[str, Template
     return templates, problems
 
 
+def shipped_name_error(name: str, source: str) -> TemplateError:
+    return TemplateError(source, "name", f"is the name of a shipped exercise ({name!r}): give your exercise "
+                         "another name")
+
+
+def shipped_exercise_names() -> set[str]:
+    """The names of the shipped exercises ($POSECHECK_EXERCISES): a user's exercise never takes one."""
+    return {path.stem for path in template_files()}
+
+
+def save_exercise(text: str | bytes, folder: str | Path | None = None, replace: bool = False,
+                  clip: bytes | Path | None = None, clip_suffix: str = ".mp4", source: str = "the exercise") -> Path:
+    """Check a template's text (the same errors as a template file; no shared definitions) and save
+    it in the user's folder as `<name>.toml`, written whole or not at all; then `clip`, the
+    demonstration (bytes, or a file to copy), beside it as `<name><clip_suffix>`. Refused with a
+    TemplateError: a name of a shipped exercise, and (unless `replace`) the name of one of the
+    user's own. Replacing one removes its old clip: a clip is kept only when given again."""
+    raw = text.encode() if isinstance(text, str) else text
+    template = parse_template(toml_table(raw, source), source=source)
+    if template.name in shipped_exercise_names():
+        raise shipped_name_error(template.name, source)
+    suffix = clip_suffix.lower() if clip_suffix.lower() in CLIP_SUFFIXES else ".mp4"
+    folder = Path(folder or user_exercises_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{template.name}.toml"
+    write_atomically(raw, path, replace, taken=lambda: TemplateError(
+        source, "name", f"is taken: you already have an exercise named {template.name!r} (choose another name, "
+        "or replace it)"))
+    for old in demonstration_clips(template.name, folder):
+        old.unlink(missing_ok=True)
+    if clip is not None:
+        data = clip.read_bytes() if isinstance(clip, Path) else clip
+        write_atomically(data, folder / f"{template.name}{suffix}", replace=True)
+    return path
+
+
+def demonstration_clips(name: str, folder: str | Path | None = None) -> list[Path]:
+    folder = Path(folder or user_exercises_dir())
+    return [folder / f"{name}{suffix}" for suffix in CLIP_SUFFIXES if (folder / f"{name}{suffix}").is_file()]
+
+
+def demonstration_clip(name: str, folder: str | Path | None = None) -> Path | None:
+    """The demonstration clip kept beside the user's exercise `name`, or None."""
+    clips = demonstration_clips(name, folder)
+    return clips[0] if clips else None
+
+
+def write_atomically(raw: bytes, path: Path, replace: bool, taken=None) -> None:
+    """Write to a temporary file beside `path`, then put it in place in one step: a crash leaves
+    the old file or the new one, never half of one. Without `replace`, an existing file stays
+    and `taken()` (an exception) is raised."""
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp",
+                                     delete=False) as file:
+        file.write(raw)
+    temporary = Path(file.name)
+    try:
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if the name is taken: never overwrites
+    except FileExistsError:
+        raise taken() from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def load_template(name_or_path: str, folder: str | Path | None = None) -> Template:
     """A template by exercise name (`bird-dog`) or by path to a .toml file."""
     if name_or_path.endswith(".toml") or os.sep in name_or_path or "/" in name_or_path:
         return load_template_file(name_or_path)
     files = template_files(folder)
+    if folder is None and user_exercises_dir().is_dir():
+        shipped = {p.stem for p in files}
+        files += [p for p in template_files(user_exercises_dir()) if p.stem not in shipped]
     path = next((p for p in files if p.stem == name_or_path), None)
     if path is None:
         known = ", ".join(p.stem for p in files) or "none"

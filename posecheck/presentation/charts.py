@@ -78,3 +78,54 @@ def pain_chart(rows: list[dict]) -> alt.Chart:
         y=alt.Y("pain:Q", title="pain (0-10)", scale=alt.Scale(domain=[0, 10])),
         color=alt.Color("moment:N", title="rated", sort=["before", "after"], scale=colours),
         tooltip=["date", "exercise", "moment", "pain"]).properties(height=240)
+
+
+PHASE_COLOURS = {"target": REP_COLOUR, "lower": "#6a1b9a", "higher": REP_COLOUR}
+
+
+def demonstration_chart(times, values, reps, label: str, unit: str, thresholds: dict[str, float]) -> alt.LayerChart:
+    """A learned exercise's key signal over its demonstration (core/learn.py's LearnedExercise:
+    `times`, `key_values`, `reps`), each rep shaded from leaving the start position to coming back
+    and named above the plot at its furthest point, and the threshold that enters each position
+    as a dashed line. A two-way cycle's visits are named by the position they reach."""
+    points = pd.DataFrame({"time": [float(t) for t in times], "angle": [float(v) for v in values]})
+    line = alt.Chart(points).mark_line(color="#1565c0", strokeWidth=2.5).encode(
+        x=alt.X("time:Q", title="time in the demonstration (s)"),
+        y=alt.Y("angle:Q", title=f"{label} ({unit})", scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("angle:Q", format=".1f")])
+    layers = []
+    if reps:
+        two_way = any(rep.phase != "target" for rep in reps)
+        peaks = [float(times[rep.peak]) for rep in reps]
+        spans = pd.DataFrame([{
+            "start": rep.start_time, "end": rep.end_time, "peak": peak, "row": row,
+            "rep": rep.phase if two_way else f"rep {number}", "position": rep.phase,
+            "held": f"{rep.hold_seconds:.1f} s", "side": rep.side or "-"}
+            for number, (rep, peak, row) in enumerate(zip(reps, peaks, label_rows(peaks, times)), 1)])
+        colour = alt.Color("position:N", legend=None, scale=alt.Scale(
+            domain=list(PHASE_COLOURS), range=list(PHASE_COLOURS.values())))
+        layers += [
+            alt.Chart(spans).mark_rect(opacity=0.16).encode(
+                x="start:Q", x2="end:Q", color=colour,
+                tooltip=["rep", "held", "side", alt.Tooltip("start:Q", format=".1f"), alt.Tooltip("end:Q", format=".1f")]),
+            alt.Chart(spans).mark_rule(strokeWidth=2).encode(x="peak:Q", color=colour),
+            *(alt.Chart(spans).transform_filter(alt.datum.row == row).mark_text(
+                align="center", baseline="bottom", dy=-4 - 16 * row, fontWeight="bold", fontSize=13, clip=False).encode(
+                x="peak:Q", y=alt.value(0), text="rep", color=colour) for row in (0, 1))]
+    layers.append(line)
+    layers += _threshold_layers(list(thresholds.items()))
+    return alt.layer(*layers).properties(height=280, padding={"top": 40, "left": 5, "right": 5, "bottom": 5})
+
+
+LABEL_SHARE = 0.09  # of the time axis: about one label's width on a page-wide chart
+
+
+def label_rows(peaks: list[float], times) -> list[int]:
+    """0 for a label in the strip's first row, 1 for one moved up a row, clear of its neighbour."""
+    span = float(times[-1] - times[0]) if len(times) > 1 else 1.0
+    rows, last = [], -float("inf")
+    for peak in peaks:
+        crowded = peak - last < LABEL_SHARE * span
+        rows.append(1 if crowded and (not rows or rows[-1] == 0) else 0)
+        last = peak
+    return rows

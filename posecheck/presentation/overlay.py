@@ -172,3 +172,42 @@ def _label(rgb, text: str, top_left: tuple[int, int], pixels: float, colour) -> 
         region[:] = (region * 0.25 + np.array(PANEL_COLOUR) * 0.75).astype(rgb.dtype)
     cv2.putText(rgb, text, (x + pad, y + pad + h), FONT, scale, colour, thickness, cv2.LINE_AA)
     return x1
+
+
+CANVAS_COLOUR = (245, 246, 248)  # a light card: the skeleton's colours are drawn darker on it
+CARD_BONE, CARD_JOINT, CARD_HIDDEN = (21, 101, 192), (20, 24, 32), (170, 170, 170)
+
+
+def pose_pictures(poses: list[Pose], width: int = 320, height: int = 240, margin: float = 0.08) -> list[np.ndarray]:
+    """Each pose's skeleton alone on a blank card, all at one scale and place (fitted to their
+    landmarks together), so that the start position and the positions reached compare at a glance.
+    A pose with no landmark in place gives a blank card."""
+    points = [pose.xy[np.isfinite(pose.xy).all(axis=1)] for pose in poses]
+    known = [p for p in points if len(p)]
+    cards = [np.full((height, width, 3), CANVAS_COLOUR, np.uint8) for _ in poses]
+    if not known:
+        return cards
+    every = np.concatenate(known)
+    low, high = every.min(axis=0), every.max(axis=0)
+    size = np.maximum(high - low, 1e-6)
+    scale = min(width * (1 - 2 * margin) / size[0], height * (1 - 2 * margin) / size[1])
+    offset = np.array([width, height]) / 2 - (low + high) / 2 * scale
+    for card, pose in zip(cards, poses):
+        placed = Pose(pose.xy * scale + offset, pose.depth, pose.visibility, (width, height), pose.world)
+        _draw_on_card(card, placed)
+    return cards
+
+
+def _draw_on_card(rgb: np.ndarray, pose: Pose) -> None:
+    visible = visible_mask(pose)
+    thickness = max(3, rgb.shape[0] // 80)
+    for a, b in BONES:
+        ia, ib = INDEX[a], INDEX[b]
+        start, end = _pt(pose.xy[ia]), _pt(pose.xy[ib])
+        if start and end:
+            cv2.line(rgb, start, end, CARD_BONE if visible[ia] and visible[ib] else CARD_HIDDEN, thickness, cv2.LINE_AA)
+    for i in range(11, 33):
+        if point := _pt(pose.xy[i]):
+            cv2.circle(rgb, point, thickness, CARD_JOINT if visible[i] else CARD_HIDDEN, -1, cv2.LINE_AA)
+    if (nose := _pt(pose.xy[INDEX["nose"]])) and visible[INDEX["nose"]]:  # the head, to tell which way it faces
+        cv2.circle(rgb, nose, thickness * 2, CARD_JOINT, -1, cv2.LINE_AA)

@@ -38,6 +38,21 @@ def exercise_guide(template) -> None:
         if template.hold:
             st.markdown(f"**Hold** each position for about {template.hold.target_seconds:.0f} s.")
         show_demo(template)
+        show_demonstration_clip(template)
+
+
+def show_demonstration_clip(template) -> None:
+    """The clip a learned exercise was taught from, when it was kept (on this computer only)."""
+    from posecheck.io.templates import demonstration_clip
+
+    clip = demonstration_clip(template.name)
+    if clip is not None:
+        st.video(str(clip), format=video_format(clip), muted=True)
+        st.caption("The demonstration this exercise was learned from (kept on this computer only).")
+
+
+def video_format(path: Path) -> str:
+    return {".webm": "video/webm", ".mov": "video/quicktime", ".gif": "image/gif"}.get(path.suffix.lower(), "video/mp4")
 
 
 FIRST_RUN = """1. **Read** how to do the exercise and watch the demonstration (the *How to do it* tab).

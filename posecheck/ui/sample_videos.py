@@ -25,6 +25,8 @@ def shipped_samples(exercise: str, folder: Path = SAMPLES) -> list[Path]:
 
 def describe(path: Path) -> str:
     """A sample's name as a person reads it."""
+    if _is_demonstration(path):
+        return "the demonstration it was learned from"
     kind = path.stem.split("__", 1)[1] if "__" in path.stem else path.stem
     kind = "synth-rendered" if kind.startswith("synth-rendered") else kind
     return {"synth-correct": "done correctly (animated figure)",
@@ -65,11 +67,20 @@ def hold_of(template) -> float | None:
 def samples_for(template, folder: Path = CACHE) -> list[Path]:
     """Clips of this exercise ready to play: the shipped ones, else one rendered earlier (none
     is rendered here: `rendered_sample` does that when the person asks for it)."""
-    shipped = shipped_samples(template.name)
+    from posecheck.io.templates import demonstration_clip
+
+    kept = demonstration_clip(template.name)  # a learned exercise's own demonstration, when kept
+    shipped = ([kept] if kept else []) + shipped_samples(template.name)
     if shipped:
         return shipped
     path, _ = _rendered_path(template.name, hold_of(template), folder)
     return [path] if path.is_file() else []
+
+
+def _is_demonstration(path: Path) -> bool:
+    from posecheck.io.templates import user_exercises_dir
+
+    return path.parent.resolve() == user_exercises_dir().resolve()
 
 
 def can_render(template) -> bool:
