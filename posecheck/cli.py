@@ -108,7 +108,8 @@ def _parser() -> argparse.ArgumentParser:
                        "file is NAME.toml)")
     learn.add_argument("--title", help="the name people read (default: from --name)")
     learn.add_argument("--output", "-o", metavar="FILE.toml", help="where to write the template (default: NAME.toml "
-                       "in $POSECHECK_EXERCISES when set, else in this folder)")
+                       "in $POSECHECK_EXERCISES when set, else in your own exercises folder beside the history, "
+                       "where the app and `posecheck analyze` find it)")
     learn.add_argument("--force", action="store_true", help="replace the file if it exists")
     learn.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     learn.add_argument("--fps", type=float, default=None,
@@ -378,13 +379,19 @@ def _learn(args) -> int:
 
     from posecheck.core.learn import LearnError, learn
     from posecheck.io.detection_cache import DetectionCache
-    from posecheck.io.templates import EXERCISES_ENV, load_template_file
+    from posecheck.io.templates import EXERCISES_ENV, load_template_file, shipped_exercise_names, user_exercises_dir
     from posecheck.pipeline.analysis import video_detections
 
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.name):
         raise UsageError(f"--name must be lower-case words joined by '-' (like 'hip-hinge'), got {args.name!r}")
     folder = os.environ.get(EXERCISES_ENV)
-    output = Path(args.output) if args.output else (Path(folder) if folder else Path.cwd()) / f"{args.name}.toml"
+    if not args.output and not folder and args.name in shipped_exercise_names():
+        raise UsageError(f"{args.name!r} is the name of a shipped exercise: give the learned one another --name "
+                         f"(like 'my-{args.name}')")
+    # By default where the app and `posecheck analyze` find it: $POSECHECK_EXERCISES, else the
+    # user's exercise folder beside the history (as the app's Teach page saves).
+    default_folder = Path(folder) if folder else user_exercises_dir(args.db)
+    output = Path(args.output) if args.output else default_folder / f"{args.name}.toml"
     if output.suffix != ".toml" or output.stem != args.name:
         raise UsageError(f"the template must be written to a file named {args.name}.toml (a template's name is its "
                          f"file's name), got {str(output)!r}")

@@ -199,6 +199,25 @@ def test_posecheck_learn_writes_the_template_and_says_what_it_found(tmp_path, mo
     assert "already exists" in capsys.readouterr().err
 
 
+def test_posecheck_learn_saves_into_the_users_exercise_folder_where_analyze_finds_it(tmp_path, monkeypatch, capsys):
+    """Without $POSECHECK_EXERCISES or -o, the template goes where the app and `posecheck analyze`
+    look for the user's exercises (not the current folder); a shipped exercise's name is refused."""
+    from posecheck import cli
+    from posecheck.io.templates import load_template
+    from posecheck.pipeline import analysis
+
+    _, detections = detected(**BRIDGES)
+    monkeypatch.setattr(analysis, "video_detections", lambda *args, **kwargs: (detections, []))
+    monkeypatch.delenv("POSECHECK_EXERCISES", raising=False)
+    monkeypatch.setenv("POSECHECK_USER_EXERCISES", str(tmp_path / "mine"))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["learn", "demo.mp4", "--name", "glute-bridge", "-q"]) == 2
+    assert "shipped exercise" in capsys.readouterr().err
+    assert cli.main(["learn", "demo.mp4", "--name", "my-bridge", "-q"]) == 0
+    assert (tmp_path / "mine" / "my-bridge.toml").exists() and not (tmp_path / "my-bridge.toml").exists()
+    assert load_template("my-bridge").name == "my-bridge"
+
+
 def test_posecheck_learn_refuses_a_clip_that_teaches_nothing_in_one_line(tmp_path, monkeypatch, capsys):
     from posecheck import cli
     from posecheck.pipeline import analysis
