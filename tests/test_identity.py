@@ -190,19 +190,24 @@ def test_without_a_silhouette_the_back_tilt_stands_in(templates):
     assert nods.reps == []
 
 
+SPINE = {"cat": -45.0, "cow": 35.0}  # the back-and-neck curve in each position: 80 degrees apart
+
+
 def held(check, phase, back, frames=20, outline=float("nan")):
     """A visit to `phase` with the back's tilt at `back` (and its outline), as the first position of a rep."""
     check.visit(phase)
     for _ in range(frames):
-        check.sample(phase, {("back", None): back, ("back_outline", None): outline}, None)
+        check.sample(phase, {("back", None): back, ("back_outline", None): outline,
+                             ("spine", None): SPINE[phase]}, None)
 
 
-def judged(check, phase, back, frames=3, outline=float("nan")):
+def judged(check, phase, back, frames=3, outline=float("nan"), spine=None):
     """`phase` reached second, with the back's tilt at `back`: is it confirmed or, with no
     outline seen, not contradicted?"""
     check.start(phase)
     for _ in range(frames):
-        check.observe({("back", None): back, ("back_outline", None): outline}, None)
+        check.observe({("back", None): back, ("back_outline", None): outline,
+                       ("spine", None): SPINE[phase] if spine is None else spine}, None)
     return check.confirmed
 
 
@@ -218,6 +223,22 @@ def test_a_cycle_rule_compares_the_second_position_with_the_first(templates):
     check.visit("cat")
     assert not judged(check, "cat", 99.0, outline=-0.02) and check.contradiction()
     assert judged(check, "cat", 99.0, outline=0.05)
+
+
+def test_a_shallow_cycle_is_judged_by_how_far_the_back_moves_for_each_degree_of_the_curve(templates):
+    """The cat-cow's outline rule is per degree of the back-and-neck curve's change: a cycle at
+    half the depth moves the outline half as far, and still counts; a nod moves the curve as far
+    as a deep cat-cow with the outline nearly still (rendered: 0.003-0.02 trunk lengths per 100
+    degrees; cat-cows 0.032-0.19, shallow ones at 45 degrees of camera yaw included)."""
+    check = IdentityCheck(templates["cat-cow"])
+    held(check, "cat", 100.0, outline=0.02)
+    check.visit("cow")
+    assert judged(check, "cow", 103.0, outline=-0.005, spine=-5.0)  # 0.025 over 40 degrees: a shallow cow
+    check = IdentityCheck(templates["cat-cow"])
+    held(check, "cat", 100.0, outline=0.02)
+    check.visit("cow")
+    assert not judged(check, "cow", 103.0, frames=5, outline=0.005, spine=35.0)  # 0.015 over 80: a nod
+    assert check.contradiction().startswith("Only your head")
 
 
 def test_with_no_outline_the_back_tilt_can_only_refuse(templates):

@@ -99,12 +99,16 @@ class IdentityCheck:
 
     def sample(self, phase: str, values: dict, side: str | None) -> None:
         """Feed a settled frame of a counted phase, for the cycle rules that compare positions."""
+        keys = set()
         for rule in self.template.identity:
             if rule.against and phase in (rule.phase, rule.against):
-                key = (rule.condition.signal, self._side(rule, side))
-                value = values[key]
-                if math.isfinite(value):
-                    self._visits.setdefault(phase, {}).setdefault(key, deque(maxlen=REST_SAMPLES)).append(value)
+                keys.add((rule.condition.signal, self._side(rule, side)))
+                if rule.per:
+                    keys.add((rule.per, None))
+        for key in keys:
+            value = values.get(key, math.nan)
+            if math.isfinite(value):
+                self._visits.setdefault(phase, {}).setdefault(key, deque(maxlen=REST_SAMPLES)).append(value)
 
     def reset(self, keep_positions: bool = False) -> None:
         """Learn afresh. `keep_positions` (a camera cut: the same person from another angle): the
@@ -130,7 +134,23 @@ class IdentityCheck:
         if not before or not math.isfinite(now):
             return None
         change = now - float(np.median(before))
+        if rule.per:  # per unit of the other signal's change between the same two positions
+            moved = self._moved(rule.per, other, values)
+            if moved is None:
+                return None
+            change /= moved
         return rule.condition.enters(change if self.phase == rule.phase else -change)
+
+    def _moved(self, signal: str, other: str, values: dict) -> float | None:
+        """How far `signal` moved from the `other` position to this one (medians, as the rule's own
+        signal; None when either was not seen, or it did not move)."""
+        key = (signal, None)
+        before, so_far = self._visits.get(other, {}).get(key), self._visits.get(self.phase, {}).get(key)
+        now = float(np.median(so_far)) if so_far else values.get(key, math.nan)
+        if not before or not math.isfinite(now):
+            return None
+        moved = abs(now - float(np.median(before)))
+        return moved if moved > 0 else None
 
     def _seen(self, rule: Identity, values: dict, side: str | None) -> bool | None:
         if rule.also is not None and self._met(rule.also, values, side):

@@ -172,6 +172,8 @@ class Identity:
     # rule; where it does not, it says nothing (a bird-dog's arm in the silhouette, when the
     # landmarks put it on the floor).
     also: Condition | None = None
+    # A cycle's rule: the change is divided by this signal's change between the same two positions.
+    per: str = ""
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,9 @@ IDENTITY = fields(
     Field("against", str, "A cycle's rule: `when` is on the signal in `phase` minus its value in this other "
           "counted phase, judged in whichever of the two is reached second. Makes the rule relative.", "",
           "the other counted phase"),
+    Field("per", str, "With `against`: the change is taken per unit of this signal's change between the same two "
+          "positions (how far the back's outline moves for each degree the back-and-neck curve moves), so a "
+          "shallow but whole movement passes as a deep one does.", "", "a signal's name"),
     Field("also", dict, "Another condition that meets the rule in a frame where it holds, and says nothing "
           "where it does not (another view of the same thing).", None),
     Field("message", str, "What to say when the rule is seen failing: what the person did instead."),

@@ -361,11 +361,23 @@ def _parse_identity(r: Reader, items: list, signals, phase_names, counting: Coun
         _check_identity_counting(r, path, phase, against, counting)
         values = signal_values(signals[condition.signal], signals)
         also = r.read(spec, path, IDENTITY["also"])
+        per = _per_signal(r, spec, path, signals, against)
         rules.append(Identity(phase, condition, r.read(spec, path, IDENTITY["message"]), relative,
                               r.read(spec, path, IDENTITY["if_unseen"]),
                               r.number(spec, "absolute", path, values, None), against,
-                              None if also is None else _parse_condition(r, also, f"{path}.also", signals)))
+                              None if also is None else _parse_condition(r, also, f"{path}.also", signals), per))
     return tuple(rules)
+
+
+def _per_signal(r: Reader, spec: dict, path: str, signals, against: str) -> str:
+    per = r.read(spec, path, IDENTITY["per"])
+    if per and not against:
+        r.fail(f"{path}.per", "is only for a rule between a cycle's two positions (with `against`)")
+    if per and per not in signals:
+        r.fail(f"{path}.per", f"names no signal: {quote(per)}. Known signals: {', '.join(signals)}")
+    if per and signals[per].per_side:
+        r.fail(f"{path}.per", f"must be a signal not measured per side, got {quote(per)}")
+    return per
 
 
 def _check_identity_counting(r: Reader, path: str, phase: str, against: str, counting: Counting) -> None:

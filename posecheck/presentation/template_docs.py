@@ -149,11 +149,14 @@ rest = -5
 full = { cat = -70, cow = 45 }
 least = { cat = 10, cow = 10 }
 
-# Not just the head: from the cat to the cow the back's outline must sink by 0.03 trunk lengths.
+# Not just the head: from the cat to the cow the back's outline must sink by 0.026 trunk lengths
+# for each 100 degrees the back-and-neck curve moves (`per`): a nod moves the curve as far with
+# the back still; a shallow but whole cat-cow moves both less.
 [[identity]]
 phase = "cow"
 against = "cat"
-when = { signal = "back_outline", below = -0.03 }
+when = { signal = "back_outline", below = -0.00026 }
+per = "spine"
 message = "Only your head is moving: round your whole back up towards the ceiling, then let your belly sink."
 
 [hold]
