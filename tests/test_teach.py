@@ -216,6 +216,8 @@ def test_a_cycles_rules_map_onto_a_learned_cycle_and_it_still_counts_its_demonst
     assert [(rule.phase, rule.against) for rule in template.identity] == [("higher", "lower")] * 2  # cow vs cat
     assert {"back_outline", "back"} <= set(template.signals)
     assert template.signals["spine"].points == ("mid_hip", "mid_shoulder", "mid_ear")  # the learned ones stay
+    outline_rule = next(rule for rule in template.identity if rule.condition.signal == "back_outline")
+    assert outline_rule.per == "spine"  # per degree of the back-and-neck curve, as in cat-cow's own rule
     assert counted_by(template, detections) == learned.self_check == 2
 
 

@@ -459,6 +459,8 @@ def _carry_signals(rule: Identity, source: Template, learned: Template, names: d
     for condition in (rule.condition, rule.also):
         if condition is not None:
             carry(condition.signal)
+    if rule.per:
+        carry(rule.per)
     return added
 
 
@@ -481,5 +483,7 @@ def _rule_lines(rule: Identity, phases: dict[str, str], names: dict[str, str]) -
         lines.append("if_unseen = true")
     if rule.also is not None:
         lines.append(f"also = {when(rule.also)}")
+    if rule.per:
+        lines.append(f"per = {toml_value(names[rule.per])}")
     lines.append(f"message = {toml_value(rule.message)}")
     return lines
