@@ -37,7 +37,7 @@ from posecheck.core.learn_refusals import (LearnError, check_one_exercise, check
                                            check_something_moves)
 from posecheck.core.learn_rules import Bound, FormCheck, confirmation, form_checks, position_of, view_of
 from posecheck.core.learn_series import filled
-from posecheck.core.learn_shape import LearnedRep, Shape, Target, score, shape_of
+from posecheck.core.learn_shape import LearnedRep, Shape, Target, ranked, score, shape_of
 from posecheck.core.learn_signals import Candidate, Track, candidates, read_track
 from posecheck.core.template import Template
 from posecheck.core.template_parser import parse_template
@@ -122,7 +122,7 @@ def learn(detections: list[Detection], name: str, title: str | None = None, sour
         partner = shapes[other].values if other in shapes else filled(track.values[other][seen])
         shape.score = score(shape, partner)
     check_something_moves(shapes)
-    ranking = sorted(shapes.items(), key=lambda item: -item[1].score)
+    ranking = ranked(shapes)
     key = ranking[0][1]
     check_repetition(key)
     check_one_exercise(key, shapes, track, seen)

@@ -28,6 +28,13 @@ REST_SECONDS = 0.6  # a two-way cycle's start position is held this long before 
 PRIOR = {"trunk_tilt": 1.0, "spine": 0.85, "hip": 1.0, "knee": 1.0, "thigh": 1.0, "fold": 1.0,
          "shoulder": 0.85, "arm": 0.85, "shin": 0.8, "hips_height": 0.8, "hips_to_heels": 0.8,
          "elbow": 0.5, "head_height": 0.5, "hands_to_knees": 0.5}
+# The body's large joints carry a movement to other views and people better than the ends of the
+# limbs and the neck (the back-and-neck curve is mostly the neck, which drifts in a held pose): one
+# that moves with the best candidate in the same reps, and scores at least this share of it, is
+# the key instead.
+LARGE_JOINTS = ("hip", "thigh", "fold", "trunk_tilt")
+LARGE_JOINT_SHARE = 0.4
+MOVES_WITH = 0.7  # |correlation| with the best candidate over the clip
 
 
 @dataclass(frozen=True)
@@ -217,3 +224,18 @@ def score(shape: Shape, partner: np.ndarray | None) -> float:
         if both.sum() > 5 and np.std(partner[both]) > 0 and np.std(shape.values[both]) > 0:
             agree = (1.0 + max(float(correlation(shape.values[both], partner[both])), 0.0)) / 2
     return clean * size * shape.consistency * dwell * agree * PRIOR[shape.candidate.base]
+
+
+def ranked(shapes: dict[Candidate, Shape]) -> list[tuple[Candidate, Shape]]:
+    """The candidates best first, the key first: the best-scoring one, or a large joint that moves
+    with it and scores nearly as well (LARGE_JOINT_SHARE)."""
+    ranking = sorted(shapes.items(), key=lambda item: -item[1].score)
+    best = ranking[0][1]
+    if best.candidate.base in LARGE_JOINTS:
+        return ranking
+    for i, (candidate, shape) in enumerate(ranking[1:], start=1):
+        if shape.score < LARGE_JOINT_SHARE * best.score:
+            break
+        if candidate.base in LARGE_JOINTS and abs(correlation(shape.values, best.values)) >= MOVES_WITH:
+            return [ranking[i]] + ranking[:i] + ranking[i + 1:]
+    return ranking
