@@ -231,6 +231,9 @@ def ranked(shapes: dict[Candidate, Shape]) -> list[tuple[Candidate, Shape]]:
     with it and scores nearly as well (LARGE_JOINT_SHARE)."""
     ranking = sorted(shapes.items(), key=lambda item: -item[1].score)
     best = ranking[0][1]
+    within = repeated_within_hold(ranking)
+    if within is not None:
+        return [ranking[within]] + ranking[:within] + ranking[within + 1:]
     if best.candidate.base in LARGE_JOINTS:
         return ranking
     for i, (candidate, shape) in enumerate(ranking[1:], start=1):
@@ -239,3 +242,21 @@ def ranked(shapes: dict[Candidate, Shape]) -> list[tuple[Candidate, Shape]]:
         if candidate.base in LARGE_JOINTS and abs(correlation(shape.values, best.values)) >= MOVES_WITH:
             return [ranking[i]] + ranking[:i] + ranking[i + 1:]
     return ranking
+
+
+def repeated_within_hold(ranking: list[tuple[Candidate, Shape]]) -> int | None:
+    """A one-sided exercise done with the other limb held out (a single-leg bridge: one knee
+    straight all along, the hips lifting on the other): the best candidate makes one hold, and a
+    large joint scoring nearly as well makes two or more reps within it. The hold is the set-up,
+    the reps are the exercise: the index of that candidate, or None."""
+    best = ranking[0][1]
+    if best.kind != "one-way" or len(best.reps) != 1:
+        return None
+    hold = best.reps[0]
+    for i, (candidate, shape) in enumerate(ranking[1:], start=1):
+        if shape.score < LARGE_JOINT_SHARE * best.score:
+            break
+        inside = [rep for rep in shape.reps if hold.start <= rep.start and rep.end <= hold.end]
+        if candidate.base in LARGE_JOINTS and len(inside) >= 2:
+            return i
+    return None
