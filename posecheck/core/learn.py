@@ -4,7 +4,9 @@
 From the followed person's landmarks (core/learn_signals.py reads every candidate signal of the
 shipped templates' vocabulary, on the picture and on the 3-D points), it finds:
 - the key signal: the candidate with the largest, cleanest, most repeatable excursion against its
-  own frame-to-frame jitter (`score`), its image and 3-D readings agreeing;
+  own frame-to-frame jitter (`score`), its image and 3-D readings agreeing; a large joint (hip,
+  thigh, fold, back tilt) moving with it and scoring nearly as well, or making reps within its
+  one hold, is preferred (`learn_shape.ranked`);
 - the kind of movement: where the clip starts (its first second) is the start position; when that
   lies between the two ends of the key signal's range and the signal goes clearly both ways from
   it, a two-way cycle (cat and cow); else a one-way movement away from the end it starts at; a
