@@ -181,6 +181,43 @@ def test_cat_cow_from_neutral_is_a_two_way_cycle():
     assert learned.self_check == 2
 
 
+# ----- choosing the key signal (core/learn_shape.py `ranked`) ------------------------------------
+
+def _shape(base: str, values, score: float, reps: list[tuple[int, int]], pick: str = ""):
+    from posecheck.core.learn_shape import LearnedRep, Shape
+    from posecheck.core.learn_signals import Candidate
+
+    values = np.asarray(values, float)
+    made = [LearnedRep("target", a, (a + b) // 2, b, float(a), float(b), float(b - a), 1.0, True) for a, b in reps]
+    return Shape(Candidate(base, "image", pick), values, 0.5, float(np.ptp(values)), "one-way", 0.0, [], made,
+                 score=score)
+
+
+def test_a_large_joint_moving_with_the_neck_curve_is_the_key():
+    """The back-and-neck curve is mostly the neck: a hip angle that moves with it and scores nearly
+    as well carries the movement (a child's pose); one moving on its own does not."""
+    from posecheck.core.learn_shape import ranked
+
+    wave = np.r_[np.zeros(20), np.ones(40), np.zeros(20)]
+    neck = _shape("spine", 100 * wave, 1.0, [(20, 60)])
+    hip = _shape("hip", 60 * wave + np.linspace(0, 1, 80), 0.5, [(20, 60)], "larger")
+    assert ranked({neck.candidate: neck, hip.candidate: hip})[0][1] is hip
+    elsewhere = _shape("hip", 60 * np.roll(wave, 30) * np.linspace(1, 0, 80), 0.5, [(50, 70)], "larger")
+    assert ranked({neck.candidate: neck, elsewhere.candidate: elsewhere})[0][1] is neck
+    weak = _shape("hip", 60 * wave, 0.2, [(20, 60)], "larger")
+    assert ranked({neck.candidate: neck, weak.candidate: weak})[0][1] is neck
+
+
+def test_reps_within_a_hold_make_the_key_not_the_hold():
+    """A single-leg bridge: one knee held straight all along, the hips lifting twice meanwhile."""
+    from posecheck.core.learn_shape import ranked
+
+    knee = _shape("knee", np.r_[np.zeros(10), np.ones(60), np.zeros(10)] * 100, 1.0, [(10, 70)], "larger")
+    lifts = np.r_[np.zeros(15), np.ones(15), np.zeros(15), np.ones(15), np.zeros(20)] * 50
+    hips = _shape("hip", lifts, 0.5, [(15, 30), (45, 60)], "smaller")
+    assert ranked({knee.candidate: knee, hips.candidate: hips})[0][1] is hips
+
+
 # ----- the command line -------------------------------------------------------------------------
 
 def test_posecheck_learn_writes_the_template_and_says_what_it_found(tmp_path, monkeypatch, capsys):

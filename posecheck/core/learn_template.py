@@ -5,8 +5,9 @@ that say what was found and how sure it is. `parse_template` reads it back."""
 
 from __future__ import annotations
 
-from posecheck.core.learn import (LEAST_SHARE, RELEASE_SHARE, THRESHOLD_SHARE, Bound, LearnedExercise,
-                                  expected_count)
+from posecheck.core.learn import LearnedExercise
+from posecheck.core.learn_movement import expected_count
+from posecheck.core.learn_rules import LEAST_SHARE, RELEASE_SHARE, THRESHOLD_SHARE, Bound
 from posecheck.core.learn_signals import ENTRIES, SUM_PARTS, Candidate
 from posecheck.core.routine_builder import toml_value
 
