@@ -33,6 +33,9 @@ def test_the_history_page_downloads_the_report(tmp_path):
         wait_for_text(page, "Report for my physiotherapist", 30, "history-report.png")
         page.get_by_label("Patient's name (optional)").fill("Ana Souza")
         page.get_by_label("Patient's name (optional)").press("Enter")
+        # The run that took the name has finished (else the click may land on a button that run
+        # replaces, and no download comes).
+        wait_for_text(page, "On the report: Patient: Ana Souza", 30, "history-report-named.png")
         wait_until_idle(page)
         with page.expect_download(timeout=30000) as download:
             page.get_by_role("button", name="Report for my physiotherapist (HTML").click()

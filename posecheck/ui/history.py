@@ -4,6 +4,8 @@ report for a physiotherapist."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from posecheck.presentation.charts import progress_chart
@@ -131,6 +133,9 @@ def show_progress_report(store: Store, templates: dict[str, Template]) -> None:
     except ReportError as exc:
         st.error(str(exc))
         return
+    given = [f"{role.capitalize()}: {name}" for role, name in names.items() if name]
+    if given:  # what the header will carry, so the names are seen before the page is made
+        st.caption("On the report: " + re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", " · ".join(given)))
     period = Period(*chosen)
     routines, _ = load_available_routines(templates)
 
