@@ -177,3 +177,15 @@ def run_engine(template, detections) -> Engine:
         engine.update(detection)
     engine.finish()
     return engine
+
+
+def truth_detections(script) -> list[Detection]:
+    """A rendered clip's true landmarks (picture and 3-D) as detections: no MediaPipe."""
+    from posecheck.synth import render_clip
+
+    clip = render_clip(script)
+    out = []
+    for i, t in enumerate(clip.times()):
+        pose = clip.truth_pose(i)
+        out.append(Detection(float(t), (pose.with_xy(pose.xy, clip.truth_world(i)),)))
+    return out

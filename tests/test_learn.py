@@ -27,6 +27,7 @@ from posecheck.core.learn import LearnError, learn
 from posecheck.core.template_parser import parse_template
 from posecheck.pipeline.analysis import analyze_detections
 from posecheck.synth import MotionScript, render_clip
+from synthetic import truth_detections
 
 # Renders the exercise tests already detect (tests/test_exercises_supine.py, _kneeling.py): their
 # landmarks come from the test cache.
@@ -150,15 +151,6 @@ def test_two_exercises_in_one_clip_are_refused():
 
 
 # ----- on the renderer's true landmarks (no MediaPipe) -------------------------------------------
-
-def truth_detections(script: MotionScript) -> list[Detection]:
-    clip = render_clip(script)
-    out = []
-    for i, t in enumerate(clip.times()):
-        pose = clip.truth_pose(i)
-        out.append(Detection(float(t), (pose.with_xy(pose.xy, clip.truth_world(i)),)))
-    return out
-
 
 def test_bird_dogs_side_by_side_start_on_all_fours_and_alternate():
     detections = truth_detections(MotionScript(exercise="bird-dog", reps=4, holds=1.0, camera_height=0.32, fps=10))

@@ -207,10 +207,10 @@ def test_a_rename_that_fails_keeps_the_old_routine(tmp_path, monkeypatch):
     with pytest.raises(RoutineError, match="name is the name of a shipped routine"):
         save_edited_routine(onto_shipped, TEMPLATES, "after-work", tmp_path)
 
-    def disk_full(*args):
+    def disk_full(*args, **kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(routine_files, "_write_atomically", disk_full)
+    monkeypatch.setattr(routine_files, "write_atomically", disk_full)
     with pytest.raises(OSError):
         save_edited_routine(built_text().replace('name = "after-work"', 'name = "evening"'), TEMPLATES,
                             "after-work", tmp_path)

@@ -24,18 +24,10 @@ from posecheck.core.learn_adjust import (AdjustError, adjusted, borrow_all, borr
                                          name_problem, parse, target_thresholds)
 from posecheck.core.template import TemplateError
 from posecheck.core.template_parser import parse_template
-from posecheck.synth import MotionScript, render_clip
+from posecheck.synth import MotionScript
+from synthetic import truth_detections
 
 TRUTH = dict(holds=1.5, camera_height=0.32, fps=10)
-
-
-def truth_detections(script: MotionScript) -> list[Detection]:
-    clip = render_clip(script)
-    out = []
-    for i, t in enumerate(clip.times()):
-        pose = clip.truth_pose(i)
-        out.append(Detection(float(t), (pose.with_xy(pose.xy, clip.truth_world(i)),)))
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +80,7 @@ def test_the_users_exercises_folder_is_beside_the_history_unless_set(monkeypatch
 
 
 def test_users_exercises_load_beside_the_shipped_ones_never_over_one(cat_cow, tmp_path):
-    from posecheck.io.templates import load_available, load_template
+    from posecheck.io.templates import load_available
 
     learned, _ = cat_cow
     (tmp_path / "my-cat-cow.toml").write_text(learned.toml)

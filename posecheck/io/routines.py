@@ -9,14 +9,14 @@ and a second history (`$POSECHECK_DB`) has its own routines."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from posecheck.core.routine import Routine, RoutineError, parse_routine
 from posecheck.core.template import Template
 from posecheck.io.store import default_path
-from posecheck.io.templates import check_file_name, data_dir, data_files, read_toml, shown_path, toml_table
+from posecheck.io.templates import (check_file_name, data_dir, data_files, read_toml, shown_path, toml_table,
+                                    write_atomically)
 
 ROUTINES_ENV = "POSECHECK_ROUTINES"
 USER_ROUTINES_ENV = "POSECHECK_USER_ROUTINES"
@@ -143,27 +143,9 @@ def _save(raw: bytes, routine: Routine, folder: str | Path | None, replace: bool
     folder = Path(folder or user_routines_dir())
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{routine.name}.toml"
-    _write_atomically(raw, path, replace, source)
+    write_atomically(raw, path, replace, taken=lambda: RoutineError(
+        source, "name", f"is taken: you already have a routine named {path.stem!r} (choose another name, or replace it)"))
     return path
-
-
-def _write_atomically(raw: bytes, path: Path, replace: bool, source: str) -> None:
-    """Write to a temporary file beside `path`, then put it in place in one step: a crash leaves
-    the old file or the new one, never half of one. Without `replace`, an existing file stays."""
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp",
-                                     delete=False) as file:
-        file.write(raw)
-    temporary = Path(file.name)
-    try:
-        if replace:
-            os.replace(temporary, path)
-        else:
-            os.link(temporary, path)  # fails if the name is taken: never overwrites
-    except FileExistsError:
-        raise RoutineError(source, "name", f"is taken: you already have a routine named {path.stem!r} "
-                           "(choose another name, or replace it)") from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def load_routine(name_or_path: str, templates: Mapping[str, Template],

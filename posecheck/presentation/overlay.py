@@ -17,18 +17,22 @@ GOOD, WARN, INFO = (110, 230, 120), (255, 190, 60), (235, 235, 235)
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
-def draw_skeleton(rgb: np.ndarray, pose: Pose) -> None:
+def draw_skeleton(rgb: np.ndarray, pose: Pose, thickness: int | None = None, joint_radius: int | None = None,
+                  colours: tuple = (BONE_COLOUR, JOINT_COLOUR, HIDDEN_COLOUR)) -> None:
+    """The bones and joints; those MediaPipe did not see in `colours`' last (hidden) colour."""
+    bone_colour, joint_colour, hidden_colour = colours
     visible = visible_mask(pose)
-    thickness = max(2, rgb.shape[0] // 240)
+    thickness = thickness or max(2, rgb.shape[0] // 240)
+    joint_radius = joint_radius or thickness + 1
     for a, b in BONES:
         ia, ib = INDEX[a], INDEX[b]
         start, end = _pt(pose.xy[ia]), _pt(pose.xy[ib])
         if start and end:
-            colour = BONE_COLOUR if visible[ia] and visible[ib] else HIDDEN_COLOUR
+            colour = bone_colour if visible[ia] and visible[ib] else hidden_colour
             cv2.line(rgb, start, end, colour, thickness, cv2.LINE_AA)
     for i in range(11, 33):
         if point := _pt(pose.xy[i]):
-            cv2.circle(rgb, point, thickness + 1, JOINT_COLOUR if visible[i] else HIDDEN_COLOUR, -1, cv2.LINE_AA)
+            cv2.circle(rgb, point, joint_radius, joint_colour if visible[i] else hidden_colour, -1, cv2.LINE_AA)
 
 
 def draw_angle_label(rgb: np.ndarray, pose: Pose, joint: str, value: float) -> None:
@@ -199,15 +203,8 @@ def pose_pictures(poses: list[Pose], width: int = 320, height: int = 240, margin
 
 
 def _draw_on_card(rgb: np.ndarray, pose: Pose) -> None:
-    visible = visible_mask(pose)
     thickness = max(3, rgb.shape[0] // 80)
-    for a, b in BONES:
-        ia, ib = INDEX[a], INDEX[b]
-        start, end = _pt(pose.xy[ia]), _pt(pose.xy[ib])
-        if start and end:
-            cv2.line(rgb, start, end, CARD_BONE if visible[ia] and visible[ib] else CARD_HIDDEN, thickness, cv2.LINE_AA)
-    for i in range(11, 33):
-        if point := _pt(pose.xy[i]):
-            cv2.circle(rgb, point, thickness, CARD_JOINT if visible[i] else CARD_HIDDEN, -1, cv2.LINE_AA)
+    draw_skeleton(rgb, pose, thickness, thickness, (CARD_BONE, CARD_JOINT, CARD_HIDDEN))
+    visible = visible_mask(pose)
     if (nose := _pt(pose.xy[INDEX["nose"]])) and visible[INDEX["nose"]]:  # the head, to tell which way it faces
         cv2.circle(rgb, nose, thickness * 2, CARD_JOINT, -1, cv2.LINE_AA)
