@@ -92,6 +92,9 @@ def _aligned_entry(name: str, header_offset: int) -> zipfile.ZipInfo:
 
 
 def _metadata_buffer(model_bytes: bytes):
+    from posecheck.io.mediapipe_import import mediapipe
+
+    mediapipe()  # the package, imported without matplotlib (io/mediapipe_import.py)
     from mediapipe.tasks.metadata import schema_py_generated as schema
 
     model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model_bytes, 0))

@@ -15,7 +15,11 @@ import numpy as np
 from posecheck.core.keypoints import Detection, Pose
 from posecheck.core.silhouette import outline_measures
 from posecheck.io.model import resolve_model
+from posecheck.io import mediapipe_import as mediapipe_tasks
 from posecheck.pipeline.picture_change import PictureChange
+from posecheck.pipeline.second_person import CHECK_SECONDS, CheckInBackground, SecondPersonCheck
+
+CHECK_MAX_SIDE = 480  # px: the frame's size for the second-person check
 
 
 class PoseEstimator(Protocol):
@@ -29,9 +33,12 @@ def estimator_identity(model=None, max_people: int = 2, min_confidence: float = 
     finds in a given frame: the key of a detection cache (`io/detection_cache.py`)."""
     from importlib.metadata import version
 
-    return {"estimator": "mediapipe-pose-landmarker", "mediapipe": version("mediapipe"),
-            "model": model_digest(resolve_model(model)), "max_people": max_people,
-            "min_confidence": min_confidence, "outline": bool(outline)}
+    identity = {"estimator": "mediapipe-pose-landmarker", "mediapipe": version("mediapipe"),
+                "model": model_digest(resolve_model(model)), "max_people": max_people,
+                "min_confidence": min_confidence, "outline": bool(outline)}
+    if max_people > 1:  # one person tracked, the others looked for by a check (second_person.py)
+        identity["people"] = f"one tracked, others checked every {CHECK_SECONDS:g} s at {CHECK_MAX_SIDE} px"
+    return identity
 
 
 def model_digest(model) -> str:
@@ -58,23 +65,21 @@ class MediaPipePose:
     hidden behind the head); it costs about a fifth more time per frame, so a caller that knows
     its exercise does not need them turns it off (`Template.reads_outline`).
 
-    Timestamps are the frames' real times in seconds; they must increase. Up to `max_people`
-    people are returned, largest first, so the caller can tell when a second person is in view.
+    Timestamps are the frames' real times in seconds; they must increase. One person is tracked;
+    with `max_people` > 1, up to that many people are returned, largest first, the others found by
+    a check about once a second (`second_person.py`; pass `people_finder` to share one finder
+    between estimators on several threads; `check_in_background` runs the checks on a thread of
+    their own, for the live camera), so the caller can tell when a second person is in view.
     """
 
     def __init__(self, model=None, max_people: int = 2, min_confidence: float = 0.5,
-                 outline: bool = True):
-        from mediapipe.tasks.python import BaseOptions, vision
-
-        pose_model = resolve_model(model)
-        if pose_model.data is not None:
-            base_options = BaseOptions(model_asset_buffer=pose_model.data)
-        else:
-            base_options = BaseOptions(model_asset_path=str(pose_model.path))
+                 outline: bool = True, people_finder: "PeopleFinder | None" = None,
+                 check_in_background: bool = False):
+        vision = mediapipe_tasks.vision()
         options = vision.PoseLandmarkerOptions(
-            base_options=base_options,
+            base_options=_base_options(model),
             running_mode=vision.RunningMode.VIDEO,
-            num_poses=max_people,
+            num_poses=1,
             min_pose_detection_confidence=min_confidence,
             min_pose_presence_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
@@ -82,13 +87,18 @@ class MediaPipePose:
         )
         with native_stderr_silenced():
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self._own_finder = None
+        if max_people > 1 and people_finder is None:
+            people_finder = self._own_finder = PeopleFinder(model, max_people, min_confidence)
+        self._finder = people_finder if max_people > 1 else None
+        self._check = SecondPersonCheck()
+        self._background = CheckInBackground(self._finder) if self._finder and check_in_background else None
         self._last_ms = -1
         self._first = True
         self._picture_change = PictureChange()
 
     def __call__(self, rgb: np.ndarray, timestamp: float) -> Detection:
-        import mediapipe as mp
-
+        mp = mediapipe_tasks.mediapipe()
         height, width = rgb.shape[:2]
         # MediaPipe needs strictly increasing integer milliseconds.
         ms = max(int(round(timestamp * 1000)), self._last_ms + 1)
@@ -107,20 +117,88 @@ class MediaPipePose:
         masks = result.segmentation_masks or [None] * found
         poses = [_with_outline(Pose.from_mediapipe(lms, width, height, world), mask)
                  for lms, world, mask in zip(result.pose_landmarks, worlds, masks)]
+        poses += self._others(rgb, poses[0] if poses else None, timestamp)
         poses.sort(key=lambda pose: pose.area, reverse=True)
         return Detection(timestamp=timestamp, poses=tuple(poses), picture_change=self._picture_change(rgb))
 
+    def _others(self, rgb: np.ndarray, tracked: Pose | None, timestamp: float) -> list[Pose]:
+        """The people besides the tracked one, as the last check found them (checked now if due)."""
+        if self._finder is None or tracked is None:
+            return []
+        if self._background is not None:
+            finished = self._background.take()
+            if finished is not None:
+                self._check.found(finished[1], tracked, finished[0])
+            if self._check.due(tracked, timestamp):
+                self._background.submit(rgb, timestamp)
+        elif self._check.due(tracked, timestamp):
+            self._check.found(self._finder(rgb), tracked, timestamp)
+        return list(self._check.others(timestamp))
+
     def close(self) -> None:
-        """Release the landmarker now (safe to call again): never leave that to its finaliser."""
+        """Release the landmarkers now (safe to call again): never leave that to their finalisers."""
         landmarker, self._landmarker = self._landmarker, None
         if landmarker is not None:
             landmarker.close()
+        background, self._background = self._background, None
+        if background is not None:
+            background.close()
+        finder, self._own_finder = self._own_finder, None
+        if finder is not None:
+            finder.close()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+class PeopleFinder:
+    """Everyone in one still frame: a landmarker in IMAGE mode asked for `max_people`, on the frame
+    scaled to `CHECK_MAX_SIDE` (finding people needs no more; the tracked person's landmarks come
+    from the tracker). Safe to share between threads: one frame at a time."""
+
+    def __init__(self, model=None, max_people: int = 2, min_confidence: float = 0.5):
+        vision = mediapipe_tasks.vision()
+        options = vision.PoseLandmarkerOptions(
+            base_options=_base_options(model), running_mode=vision.RunningMode.IMAGE,
+            num_poses=max_people, min_pose_detection_confidence=min_confidence,
+            min_pose_presence_confidence=min_confidence)
+        with native_stderr_silenced():
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self._lock = threading.Lock()
+
+    def __call__(self, rgb: np.ndarray) -> tuple[Pose, ...]:
+        """The people in `rgb`, in its own pixels."""
+        import cv2
+
+        mp = mediapipe_tasks.mediapipe()
+        height, width = rgb.shape[:2]
+        scale = min(1.0, CHECK_MAX_SIDE / max(height, width))
+        small = rgb if scale == 1.0 else cv2.resize(rgb, (round(width * scale), round(height * scale)),
+                                                   interpolation=cv2.INTER_AREA)
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(small))
+        with self._lock:
+            if self._landmarker is None:
+                return ()
+            result = self._landmarker.detect(image)
+        return tuple(Pose.from_mediapipe(lms, width, height) for lms in result.pose_landmarks)
+
+    def close(self) -> None:
+        with self._lock:
+            landmarker, self._landmarker = self._landmarker, None
+        if landmarker is not None:
+            landmarker.close()
+
+
+def _base_options(model):
+    from mediapipe.tasks.python import BaseOptions  # mediapipe_tasks.vision() imported it
+
+    pose_model = resolve_model(model)
+    if pose_model.data is not None:
+        return BaseOptions(model_asset_buffer=pose_model.data)
+    return BaseOptions(model_asset_path=str(pose_model.path))
 
 
 def _with_outline(pose: Pose, mask) -> Pose:

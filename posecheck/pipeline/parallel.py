@@ -39,10 +39,12 @@ def parts(duration: float, workers: int) -> list[tuple[float, float | None]]:
 
 def parallel_detections(path: str, duration: float, workers: int, max_side: int, max_fps: float | None,
                         model: str | None = None, warnings: list[str] | None = None,
-                        progress: Callable[[float], None] | None = None) -> Iterator[Detection]:
+                        progress: Callable[[float], None] | None = None,
+                        outline: bool = True) -> Iterator[Detection]:
     """Detections of the whole video in time order. A part that cannot be read to its end (a
-    damaged file) ends the video there, with its message added to `warnings`."""
-    landmarkers = _Landmarkers(model)
+    damaged file) ends the video there, with its message added to `warnings`. `outline`: read
+    the silhouette's measures (only templates that use them need them)."""
+    landmarkers = _Landmarkers(model, outline)
     jobs = [(path, start, end, max_side, max_fps) for start, end in parts(duration, workers)]
     pool = ThreadPoolExecutor(max_workers=min(workers, len(jobs)), thread_name_prefix="posecheck-part")
     futures = [pool.submit(_detect_part, job, landmarkers) for job in jobs]
@@ -67,19 +69,26 @@ def parallel_detections(path: str, duration: float, workers: int, max_side: int,
 
 
 class _Landmarkers:
-    """One landmarker per worker thread, made on first use, all closed at the end."""
+    """One tracking landmarker per worker thread, made on first use, and one second-person finder
+    that they share (a landmarker holds about 80 MB: one each would cost more than it saves);
+    all closed at the end."""
 
-    def __init__(self, model: str | None):
-        self.model = model
+    def __init__(self, model: str | None, outline: bool = True):
+        self.model, self.outline = model, outline
         self._local = threading.local()
         self._made = []
+        self._finder = None
         self._lock = threading.Lock()
 
     def get(self):
-        from posecheck.pipeline.estimator import MediaPipePose
+        from posecheck.pipeline.estimator import MediaPipePose, PeopleFinder
 
         if not hasattr(self._local, "estimator"):
-            self._local.estimator = MediaPipePose(model=self.model)
+            with self._lock:
+                if self._finder is None:
+                    self._finder = PeopleFinder(self.model)
+            self._local.estimator = MediaPipePose(model=self.model, outline=self.outline,
+                                                  people_finder=self._finder)
             with self._lock:
                 self._made.append(self._local.estimator)
         return self._local.estimator
@@ -87,6 +96,8 @@ class _Landmarkers:
     def close(self) -> None:
         for estimator in self._made:
             estimator.close()
+        if self._finder is not None:
+            self._finder.close()
 
 
 def _detect_part(job, landmarkers: _Landmarkers) -> tuple[list[Detection], str]:
