@@ -69,26 +69,19 @@ def parallel_detections(path: str, duration: float, workers: int, max_side: int,
 
 
 class _Landmarkers:
-    """One tracking landmarker per worker thread, made on first use, and one second-person finder
-    that they share (a landmarker holds about 80 MB: one each would cost more than it saves);
-    all closed at the end."""
+    """One landmarker per worker thread, made on first use, all closed at the end."""
 
     def __init__(self, model: str | None, outline: bool = True):
         self.model, self.outline = model, outline
         self._local = threading.local()
         self._made = []
-        self._finder = None
         self._lock = threading.Lock()
 
     def get(self):
-        from posecheck.pipeline.estimator import MediaPipePose, PeopleFinder
+        from posecheck.pipeline.estimator import MediaPipePose
 
         if not hasattr(self._local, "estimator"):
-            with self._lock:
-                if self._finder is None:
-                    self._finder = PeopleFinder(self.model)
-            self._local.estimator = MediaPipePose(model=self.model, outline=self.outline,
-                                                  people_finder=self._finder)
+            self._local.estimator = MediaPipePose(model=self.model, outline=self.outline)
             with self._lock:
                 self._made.append(self._local.estimator)
         return self._local.estimator
@@ -96,8 +89,6 @@ class _Landmarkers:
     def close(self) -> None:
         for estimator in self._made:
             estimator.close()
-        if self._finder is not None:
-            self._finder.close()
 
 
 def _detect_part(job, landmarkers: _Landmarkers) -> tuple[list[Detection], str]:

@@ -98,7 +98,7 @@ def new_coach(template, source_name: str, routine_run: int | None = None) -> Liv
     from posecheck.ui.coaches import coach_owner, this_session
 
     store = open_store()
-    coach = LiveCoach(template, MediaPipePose(max_people=2, outline=template.reads_outline, check_in_background=True),
+    coach = LiveCoach(template, MediaPipePose(max_people=2, outline=template.reads_outline),
                       lambda: SessionRecorder(store, template.name, "live", source_name, routine_run) if store else None)
     return coach_owner().adopt(coach, this_session())
 
