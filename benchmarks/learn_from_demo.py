@@ -49,7 +49,6 @@ import numpy as np  # noqa: E402
 
 from posecheck.core.learn import LearnError, learn  # noqa: E402
 from posecheck.io.detection_cache import DetectionCache, file_digest  # noqa: E402
-from posecheck.io.video import SCALING  # noqa: E402
 from posecheck.io.templates import load_all  # noqa: E402
 from posecheck.pipeline.analysis import (ANALYSIS_FPS, ANALYSIS_MAX_SIDE, analyze_detections,  # noqa: E402
                                          cached_detections)
@@ -71,7 +70,7 @@ def clip_detections(path: Path, cache: DetectionCache, outline: bool):
 
     digest = file_digest(path)
     for flag in ((True,) if outline else (False, True)):
-        key = cache.key(video=digest, max_side=ANALYSIS_MAX_SIDE, max_fps=ANALYSIS_FPS, scaling=SCALING,
+        key = cache.key(video=digest, max_side=ANALYSIS_MAX_SIDE, max_fps=ANALYSIS_FPS,
                         **estimator_identity(None, outline=flag))
         found = cache.load(key)
         if found is not None:

@@ -83,23 +83,3 @@ def test_parts_read_apart_join_into_the_whole(tmp_path, rate):
     parts = [f.timestamp for f in read_frames(path, max_fps=15, end=1.3)]
     parts += [f.timestamp for f in read_frames(path, max_fps=15, start=1.3)]
     assert parts == pytest.approx(whole, abs=0.002)
-
-
-@pytest.mark.parametrize("width,height", [(1920, 1080), (1920, 1076)], ids=["1080p", "scaled-height-not-a-multiple-of-4"])
-def test_a_big_frame_scaled_before_its_colour_conversion_matches_the_converted_then_scaled_frame(width, height):
-    """The planes of a YUV frame are scaled, then converted (io/video._to_rgb): the picture must be
-    the one converting first gives, to within a grey level, whatever the frame's height."""
-    import av
-    import cv2
-
-    from posecheck.io.video import _to_rgb
-
-    y, x = np.mgrid[0:height, 0:width]
-    rgb = np.stack([(x * 255 // width), (y * 255 // height), ((x + y) % 256)], axis=-1).astype(np.uint8)
-    rgb[height // 3: height // 2, width // 4: width // 2] = (200, 40, 90)  # a block of colour
-    frame = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
-    scaled = _to_rgb(frame, 960)
-    expected = cv2.resize(cv2.cvtColor(frame.to_ndarray(format="yuv420p"), cv2.COLOR_YUV2RGB_I420),
-                          (scaled.shape[1], scaled.shape[0]), interpolation=cv2.INTER_AREA)
-    assert max(scaled.shape[:2]) <= 960 and scaled.shape[2] == 3
-    assert np.abs(scaled.astype(int) - expected).mean() < 1.0

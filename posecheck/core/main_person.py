@@ -50,19 +50,19 @@ class MainPerson:
         side = ""
         if count:
             biggest_other = max(others, key=lambda p: p.area)
-            side = "left" if _hips_and_torso(main)[0][0] < _hips_and_torso(biggest_other)[0][0] else "right"
+            side = "left" if hips_and_torso(main)[0][0] < hips_and_torso(biggest_other)[0][0] else "right"
         return People(main, count, side)
 
     def _followed(self, poses: tuple[Pose, ...], t: float) -> Pose | None:
         if self._hips is None or t - self._seen > LOST_SECONDS or not self._torso > 0:
             return None
-        distances = [float(np.linalg.norm(_hips_and_torso(p)[0] - self._hips)) for p in poses]
+        distances = [float(np.linalg.norm(hips_and_torso(p)[0] - self._hips)) for p in poses]
         distances = [d if math.isfinite(d) else math.inf for d in distances]
         nearest = int(np.argmin(distances))
         return poses[nearest] if distances[nearest] <= FOLLOW_RADIUS * self._torso else None
 
     def _remember(self, pose: Pose, t: float) -> None:
-        hips, torso = _hips_and_torso(pose)
+        hips, torso = hips_and_torso(pose)
         if np.isfinite(hips).all() and math.isfinite(torso) and torso > 0:
             self._hips, self._torso, self._seen = hips, torso, t
 
@@ -73,7 +73,7 @@ def _people_among(others: list[Pose] | tuple[Pose, ...], main: Pose) -> int:
     return sum(1 for p in others if p is not main and math.isfinite(p.area) and p.area >= SECOND_PERSON_AREA_RATIO * size)
 
 
-def _hips_and_torso(pose: Pose) -> tuple[np.ndarray, float]:
+def hips_and_torso(pose: Pose) -> tuple[np.ndarray, float]:
     ls, rs, lh, rh = (pose.xy[i] for i in _TORSO)
     with np.errstate(invalid="ignore", over="ignore"):  # landmarks without a place give NaN: no match
         hips = (lh + rh) / 2

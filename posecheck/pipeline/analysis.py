@@ -19,7 +19,7 @@ from posecheck.io.detection_cache import DetectionCache, file_digest
 from posecheck.io.names import fit_file_name
 from posecheck.io.store import StoreError, save_result
 from posecheck.io.threads import BackgroundWorker, prefetched
-from posecheck.io.video import SCALING, Frame, VideoError, VideoInfo, VideoWriter, check_video, cut_off_warning, read_frames
+from posecheck.io.video import Frame, VideoError, VideoInfo, VideoWriter, check_video, cut_off_warning, read_frames
 from posecheck.presentation.overlay import annotate
 from posecheck.pipeline.parallel import default_workers
 from posecheck.pipeline.picture_change import lacks_picture_changes, with_picture_changes
@@ -182,7 +182,7 @@ def cached_detections(path: Path, info: VideoInfo, cache: DetectionCache, outlin
     """The clip's detections from `cache`, or found now (as one worker finds them) and saved."""
     from posecheck.pipeline.estimator import MediaPipePose, estimator_identity
 
-    key = cache.key(video=file_digest(path), max_side=ANALYSIS_MAX_SIDE, max_fps=max_fps, scaling=SCALING,
+    key = cache.key(video=file_digest(path), max_side=ANALYSIS_MAX_SIDE, max_fps=max_fps,
                     **estimator_identity(model, outline=outline))
     found = cache.load(key)
     if found is not None:

@@ -27,14 +27,13 @@ from typing import Callable
 
 import numpy as np
 
-from posecheck.core.keypoints import INDEX, Pose
+from posecheck.core.keypoints import Pose
+from posecheck.core.main_person import hips_and_torso
 
 CHECK_SECONDS = 1.0  # between two checks while nothing happens
 KEEP_SECONDS = 1.5  # others from an older check are forgotten (a check that failed to run)
 JUMP_TORSOS = 0.75  # the tracked hips moving this far between frames: check now
 SAME_PERSON_TORSOS = 1.0  # the checked pose nearest the tracked hips, at most this far, is the tracked person
-_HIPS = (INDEX["left_hip"], INDEX["right_hip"])
-_SHOULDERS = (INDEX["left_shoulder"], INDEX["right_shoulder"])
 
 
 class SecondPersonCheck:
@@ -109,14 +108,6 @@ class CheckInBackground:
             with self._lock:
                 self._finished = (t, poses)
             self._running.clear()
-
-
-def hips_and_torso(pose: Pose) -> tuple[np.ndarray, float]:
-    """The mid-hip point and the shoulders-to-hips length, in pixels (NaN when not placed)."""
-    with np.errstate(invalid="ignore"):
-        hips = pose.xy[list(_HIPS)].mean(axis=0)
-        shoulders = pose.xy[list(_SHOULDERS)].mean(axis=0)
-    return hips, float(np.linalg.norm(shoulders - hips))
 
 
 def _near(a: np.ndarray, b: np.ndarray, radius: float) -> bool:
