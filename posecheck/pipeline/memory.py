@@ -19,3 +19,15 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
         ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas)
     except (OSError, AttributeError):  # not glibc (musl, ...): nothing to limit
         pass
+
+
+def return_freed_memory() -> None:
+    """Hand the memory freed so far back to the system (glibc keeps freed blocks in its arenas
+    for reuse): called between the parts of a long video, it keeps the peak down where a part's
+    frames and masks left holes."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 
 from posecheck.core.keypoints import Detection
 from posecheck.io.video import VideoError
+from posecheck.pipeline.memory import return_freed_memory
 
 PART_SECONDS = 15.0  # parts this long: progress stays smooth and a part's results stay small
 
@@ -102,4 +103,6 @@ def _detect_part(job, landmarkers: _Landmarkers) -> tuple[list[Detection], str]:
             detections.append(estimator(frame.rgb, frame.timestamp))
     except VideoError as exc:
         return detections, str(exc)
+    finally:
+        return_freed_memory()
     return detections, ""
