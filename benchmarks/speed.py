@@ -6,7 +6,8 @@
 Clips are built from the sample `samples/bird-dog__polybag.mp4` (1080x1920 portrait, 30 fps), or
 from the corpus clip `birddog__merged-exercise__two-angles.mp4` (1920x1080, 60 fps) when the
 corpus is there, letterboxed and looped to each size, rate and length:
-- pose inference alone (ms per analysed frame) against the whole pipeline (decode on its thread,
+- pose inference alone (ms per analysed frame; also without the silhouette's masks and with one
+  person tracked, `MediaPipePose(track_one=True)`) against the whole pipeline (decode on its thread,
   pose, smoothing, signals, engine) on the same analysed frames, and their ratio;
 - `posecheck analyze` as a user runs it (a new process each time): video seconds per wall second
   at 640x480 30 fps, 1920x1080 60 fps and 1080x1920 portrait 30 fps, with and without
@@ -95,9 +96,9 @@ def make_clip(frames: list[np.ndarray], period: float, width: int, height: int, 
     return out
 
 
-def pose_only_ms(frames, model: str | None = None) -> float:
+def pose_only_ms(frames, model: str | None = None, **settings) -> float:
     """ms per frame of MediaPipe alone, on frames decoded beforehand (after one warm-up frame)."""
-    with MediaPipePose(model) as estimator:
+    with MediaPipePose(model, **settings) as estimator:
         estimator(frames[0].rgb, 0.0)
         started = time.perf_counter()
         for frame in frames:
@@ -105,11 +106,19 @@ def pose_only_ms(frames, model: str | None = None) -> float:
         return (time.perf_counter() - started) / len(frames) * 1000
 
 
-def pose_only_and_pipeline(clip: Path) -> tuple[float, float, int]:
+POSE_VARIANTS = (("without the masks", dict(outline=False)),
+                 ("one person tracked, others checked once a second", dict(track_one=True)),
+                 ("one person tracked, without the masks", dict(track_one=True, outline=False)))
+
+
+def pose_only_and_pipeline(clip: Path) -> tuple[float, float, int, list[str]]:
     """ms per analysed frame: MediaPipe alone on frames decoded beforehand, then the whole
-    pipeline (analyze_video, decoding included) on the same frames."""
+    pipeline (analyze_video, decoding included) on the same frames; and lines saying what
+    MediaPipe alone costs without the silhouette's masks, and tracking one person (`track_one`)."""
     frames = list(read_frames(clip, max_side=ANALYSIS_MAX_SIDE, max_fps=ANALYSIS_FPS))
     pose = pose_only_ms(frames) / 1000
+    variants = [f"Pose inference alone, {label}: {pose_only_ms(frames, **settings):.1f} ms per analysed frame"
+                for label, settings in POSE_VARIANTS]
     template = load_template("bird-dog")
     with MediaPipePose() as estimator:
         estimator(frames[0].rgb, 0.0)
@@ -117,7 +126,7 @@ def pose_only_and_pipeline(clip: Path) -> tuple[float, float, int]:
         started = time.perf_counter()
         result = analyze_video(clip, template, _Shifted(estimator))
         pipeline = (time.perf_counter() - started) / result.frames
-    return pose * 1000, pipeline * 1000, result.frames
+    return pose * 1000, pipeline * 1000, result.frames, variants
 
 
 class _Shifted:
@@ -212,8 +221,9 @@ def main() -> None:
 
 
 def speed_figures(clips: dict[str, Path], seconds: float, work: Path, db: Path) -> None:
-    pose, pipeline, analysed = pose_only_and_pipeline(clips["1920x1080 60 fps"])
+    pose, pipeline, analysed, variants = pose_only_and_pipeline(clips["1920x1080 60 fps"])
     print(f"\nPose inference alone: {pose:.1f} ms per analysed frame ({analysed} frames of the 1080p60 clip)")
+    print("\n".join(variants))
     print(f"Whole pipeline (decode, pose, smoothing, signals, engine): {pipeline:.1f} ms per analysed frame")
     print(f"Overhead: pipeline / pose-only = {pipeline / pose:.2f}")
 
