@@ -80,6 +80,22 @@ def test_a_second_person_in_view_the_exerciser_is_still_counted_and_told(estimat
     assert told and "I'm following the person on the left" in told[0]
 
 
+def test_with_one_person_tracked_the_check_finds_the_second_person(template, clip):
+    """The same scene with MediaPipe tracking one person (`track_one`): the others come from the
+    check once a second (pipeline/second_person.py), and the exerciser is told all the same."""
+    from posecheck.pipeline.estimator import MediaPipePose
+
+    room = empty_room(clip[0][1])
+    partner = np.ascontiguousarray(clip[0][1][:, ::-1])
+    frames = [(t, np.hstack([rgb, partner if t >= 2.0 else room])) for t, rgb in clip]
+    with MediaPipePose(track_one=True) as tracked:
+        result = analyse(tracked, template, frames)
+    assert len(result.reps) == media.SOURCE_REPS
+    told = [e for e in result.guidance if e.code == "two_people"]
+    assert told and "I'm following the person on the left" in told[0].message
+    assert told[0].time < 2.0 + 2.5  # the check (once a second), then the engine's 1 s delay
+
+
 def test_leaving_and_coming_back_counts_both_sets_and_nothing_in_between(estimator, template, clip):
     room = empty_room(clip[0][1])
     length = clip[-1][0] + 0.1

@@ -19,8 +19,6 @@ from posecheck.io import mediapipe_import as mediapipe_tasks
 from posecheck.pipeline.picture_change import PictureChange
 from posecheck.pipeline.second_person import CHECK_SECONDS, CheckInBackground, SecondPersonCheck
 
-CHECK_MAX_SIDE = 480  # px: the frame's size for the second-person check
-
 
 class PoseEstimator(Protocol):
     """Anything that turns an RGB frame and its time into a Detection."""
@@ -38,7 +36,7 @@ def estimator_identity(model=None, max_people: int = 2, min_confidence: float = 
                 "model": model_digest(resolve_model(model)), "max_people": max_people,
                 "min_confidence": min_confidence, "outline": bool(outline)}
     if track_one:  # one person tracked, the others looked for by a check (second_person.py)
-        identity["people"] = f"one tracked, others checked every {CHECK_SECONDS:g} s at {CHECK_MAX_SIDE} px"
+        identity["people"] = f"one tracked, others checked every {CHECK_SECONDS:g} s"
     return identity
 
 
@@ -74,15 +72,13 @@ class MediaPipePose:
     `track_one`: MediaPipe is asked for one person, whom it tracks from frame to frame (its
     detector runs only when it loses them: about a third less time a frame); others are looked
     for by a check about once a second or when the tracked hips jump (`second_person.py`;
-    `people_finder` shares one finder between estimators; `check_in_background` runs the checks on
-    a thread of their own). For the live camera, where every frame counts. Videos are analysed
+    `check_in_background` runs the checks on a thread of their own, as a live camera needs). Videos are analysed
     without it: on the corpus's real clips, landmarks placed from the tracked landmarks instead of
     each frame's detection passed 29 of 34 clips against 32 (README, "Speed and memory").
     """
 
     def __init__(self, model=None, max_people: int = 2, min_confidence: float = 0.5,
-                 outline: bool = True, track_one: bool = False,
-                 people_finder: "PeopleFinder | None" = None, check_in_background: bool = False):
+                 outline: bool = True, track_one: bool = False, check_in_background: bool = False):
         vision = mediapipe_tasks.vision()
         options = vision.PoseLandmarkerOptions(
             base_options=_base_options(model),
@@ -95,11 +91,7 @@ class MediaPipePose:
         )
         with native_stderr_silenced():
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
-        self._own_finder = None
-        checks = track_one and max_people > 1
-        if checks and people_finder is None:
-            people_finder = self._own_finder = PeopleFinder(model, max_people, min_confidence)
-        self._finder = people_finder if checks else None
+        self._finder = PeopleFinder(model, max_people, min_confidence) if track_one and max_people > 1 else None
         self._check = SecondPersonCheck()
         self._background = CheckInBackground(self._finder) if self._finder and check_in_background else None
         self._last_ms = -1
@@ -152,7 +144,7 @@ class MediaPipePose:
         background, self._background = self._background, None
         if background is not None:
             background.close()
-        finder, self._own_finder = self._own_finder, None
+        finder, self._finder = self._finder, None
         if finder is not None:
             finder.close()
 
@@ -164,9 +156,9 @@ class MediaPipePose:
 
 
 class PeopleFinder:
-    """Everyone in one still frame: a landmarker in IMAGE mode asked for `max_people`, on the frame
-    scaled to `CHECK_MAX_SIDE` (finding people needs no more; the tracked person's landmarks come
-    from the tracker). Safe to share between threads: one frame at a time."""
+    """Everyone in one still frame: a landmarker in IMAGE mode asked for `max_people` (the tracked
+    person's landmarks come from the tracker). One frame at a time: a check running on its own
+    thread ends before `close`."""
 
     def __init__(self, model=None, max_people: int = 2, min_confidence: float = 0.5):
         vision = mediapipe_tasks.vision()
@@ -179,15 +171,10 @@ class PeopleFinder:
         self._lock = threading.Lock()
 
     def __call__(self, rgb: np.ndarray) -> tuple[Pose, ...]:
-        """The people in `rgb`, in its own pixels."""
-        import cv2
-
+        """The people in `rgb`, in its pixels."""
         mp = mediapipe_tasks.mediapipe()
         height, width = rgb.shape[:2]
-        scale = min(1.0, CHECK_MAX_SIDE / max(height, width))
-        small = rgb if scale == 1.0 else cv2.resize(rgb, (round(width * scale), round(height * scale)),
-                                                   interpolation=cv2.INTER_AREA)
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(small))
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         with self._lock:
             if self._landmarker is None:
                 return ()
