@@ -72,9 +72,9 @@ class MediaPipePose:
     `track_one`: MediaPipe is asked for one person, whom it tracks from frame to frame (its
     detector runs only when it loses them: about a third less time a frame); others are looked
     for by a check about once a second or when the tracked hips jump (`second_person.py`;
-    `check_in_background` runs the checks on a thread of their own, as a live camera needs). Videos are analysed
-    without it: on the corpus's real clips, landmarks placed from the tracked landmarks instead of
-    each frame's detection passed 29 of 34 clips against 32 (README, "Speed and memory").
+    `check_in_background` runs the checks on a thread of their own, as a live camera needs).
+    Nothing uses it by default: on the corpus's real clips, landmarks placed from the tracking
+    instead of each frame's detection passed 29 of 34 clips against 32 (README, "Speed and memory").
     """
 
     def __init__(self, model=None, max_people: int = 2, min_confidence: float = 0.5,

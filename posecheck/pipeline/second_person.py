@@ -2,8 +2,9 @@
 
 MediaPipe's landmarker asked for two people runs its person detector on every frame until it has
 found two (about 12 ms of a frame's 34 here); asked for one, it tracks that person from frame to
-frame and detects only when it loses them. So the estimator tracks one person, and a separate
-check (a landmarker asked for several people, on one still frame) looks for others:
+frame and detects only when it loses them. With `MediaPipePose(track_one=True)` the estimator
+tracks one person, and a separate check (a landmarker asked for several people, on one still
+frame) looks for others:
 - once a second (`CHECK_SECONDS`), which finds a bystander who walks in within a second, and the
   engine tells the exerciser after its usual one second of delay;
 - at once when the tracked person's hips jump (over `JUMP_TORSOS` torso lengths from one frame
@@ -12,7 +13,8 @@ The others found are kept, as last seen, until the next check (`KEEP_SECONDS` at
 the engine's choice of whom to follow (core/main_person.py) sees them on every frame in between.
 
 Live, a check (about 25 ms) on the camera frame's own thread would make the coach drop the next
-frame once a second, so there it runs on a thread of its own (`CheckInBackground`) and its
+frame once a second, so there (`check_in_background`) it runs on a thread of its own
+(`CheckInBackground`) and its
 people are taken up a frame or two later; a video's analysis checks in line, so its results do
 not depend on timing. This module decides when to check and which people found are others; it
 runs no model, so it is tested alone on stick figures (tests/test_second_person.py).
