@@ -157,8 +157,8 @@ class MediaPipePose:
 
 class PeopleFinder:
     """Everyone in one still frame: a landmarker in IMAGE mode asked for `max_people` (the tracked
-    person's landmarks come from the tracker). One frame at a time: a check running on its own
-    thread ends before `close`."""
+    person's landmarks come from the tracker). Called from one thread at a time: the estimator
+    joins its check thread before closing it."""
 
     def __init__(self, model=None, max_people: int = 2, min_confidence: float = 0.5):
         vision = mediapipe_tasks.vision()
@@ -168,22 +168,16 @@ class PeopleFinder:
             min_pose_presence_confidence=min_confidence)
         with native_stderr_silenced():
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
-        self._lock = threading.Lock()
 
     def __call__(self, rgb: np.ndarray) -> tuple[Pose, ...]:
         """The people in `rgb`, in its pixels."""
         mp = mediapipe_tasks.mediapipe()
         height, width = rgb.shape[:2]
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        with self._lock:
-            if self._landmarker is None:
-                return ()
-            result = self._landmarker.detect(image)
+        result = self._landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)))
         return tuple(Pose.from_mediapipe(lms, width, height) for lms in result.pose_landmarks)
 
     def close(self) -> None:
-        with self._lock:
-            landmarker, self._landmarker = self._landmarker, None
+        landmarker, self._landmarker = self._landmarker, None
         if landmarker is not None:
             landmarker.close()
 
