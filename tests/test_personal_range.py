@@ -153,3 +153,22 @@ def test_a_camera_cut_to_another_view_is_learned_afresh(templates):
     for detection in sequence(closer, quadruped, jitter=1.0):
         engine.update(detection)
     assert engine.range.rest == pytest.approx(115, abs=3)
+
+
+def test_rest_is_learned_only_on_frames_that_show_the_starting_position(templates):
+    # On all fours with the hip at 90 degrees, and every second a 0.4 s burst where the landmarks
+    # slip (the trunk reads 60 degrees up, the hip 50: no longer on all fours on those frames, but
+    # too briefly to leave the position). Learned from those frames, the rest would sink towards
+    # 50 (its 10th percentile), lowering every threshold after it; the real glute bridge close-up
+    # with a ball between the knees did this.
+    keyframes = []
+    for second in range(8):
+        keyframes += [(second, {}), (second + 0.59, {}),
+                      (second + 0.6, {"trunk_tilt": 60.0, "leg": {"left": 50.0, "right": 50.0}}),
+                      (second + 0.99, {"trunk_tilt": 60.0, "leg": {"left": 50.0, "right": 50.0}})]
+    engine = run(templates["bird-dog"], sequence(keyframes, quadruped, jitter=0.5))
+    assert engine.gate.open  # the bursts never closed the position
+    # Learned on every frame it reads 65 (the lowest rest allowed); on the frames that show all
+    # fours, within a few degrees of 90 (the smoothed landmarks slide into each slip over a few
+    # frames that still show all fours).
+    assert engine.range.learned and engine.range.rest == pytest.approx(90, abs=7)

@@ -131,7 +131,9 @@ class Engine:
         self._view_unclear_in_rep |= self.guidance.view_unclear()
         key_value = self.rep_range.key_value(values, self._current.side if self._current else None)
         self.rep_range.observe(key_value, between_phases=self._current is None, in_position=in_position)
-        if in_position:
+        # Learned only on frames that show the starting position themselves: the gate stays open
+        # through a glitch, but a frame of misplaced landmarks is no resting value.
+        if in_position and self.gate.met_now is not False:
             if self._current is None:
                 self.identity.observe_rest(values)
             if self.range is not None:
