@@ -24,6 +24,7 @@ from posecheck.core.main_person import MainPerson
 from posecheck.core.personal_range import PersonalRange
 from posecheck.core.phases import ActivePhase, Matches, PhaseMatcher
 from posecheck.core.position_gate import PositionGate
+from posecheck.core.range_view import RANGE_TURNED, RangeView, share_of_full
 from posecheck.core.rep_range import RepRange, key_extreme_is_low, key_thresholds, measured_in_3d
 from posecheck.core.signals import measure_all, visible_mask
 from posecheck.core.smoothing import PoseSmoother
@@ -70,6 +71,7 @@ class Engine:
         self.range = PersonalRange(template.range, key_thresholds(template)) if template.range else None
         self.matcher = PhaseMatcher(template, conditions, self.range, key_extreme_is_low(template))
         self.rep_range = RepRange(template, self.matcher.personal)
+        self.range_view = RangeView(template, self.rep_range.key_value, self.rep_range.low)
         self.identity = IdentityCheck(template)
         self.holds = HoldJudge(template.hold, template.signals, template.key_signal, self.rep_range.low)
         self.log = RepLog()
@@ -131,6 +133,8 @@ class Engine:
         self._view_unclear_in_rep |= self.guidance.view_unclear()
         key_value = self.rep_range.key_value(values, self._current.side if self._current else None)
         self.rep_range.observe(key_value, between_phases=self._current is None, in_position=in_position)
+        self.range_view.observe(pose, self._current.side if self._current else None, in_position,
+                                in_phase=self._current is not None)
         # Learned only on frames that show the starting position themselves: the gate stays open
         # through a glitch, but a frame of misplaced landmarks is no resting value.
         if in_position and self.gate.met_now is not False:
@@ -278,9 +282,7 @@ class Engine:
         rep.end = round(end, 2)
         rep.reached = self.rep_range.reached(self.range) if self.range is not None else {}
         rep.range_of_motion, rep.peak = self.rep_range.measure()
-        if self._view_unclear_in_rep:  # a figure the camera could not see is not given
-            rep.range_of_motion, rep.reached = None, {}
-            rep.notes.append(RANGE_NOT_SEEN)
+        self._read_range_as_seen(rep, self.range_view.finish())
         self._view_unclear_in_rep = False
         if current.partial:
             rep.notes.append(f"counted without seeing your {' or '.join(current.partial)}")
@@ -289,6 +291,17 @@ class Engine:
             rep.faults.append("too_fast")
             new.append(too_fast)
         new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
+
+    def _read_range_as_seen(self, rep: Rep, reading) -> None:
+        """The rep's range as the view allows: none where the camera could not see it or the body
+        was turned from it, the picture's own angle where it saw a 3-D key side-on."""
+        if self._view_unclear_in_rep or reading.turned:  # a figure the camera could not see is not given
+            rep.range_of_motion, rep.reached = None, {}
+            rep.notes.append(RANGE_NOT_SEEN if self._view_unclear_in_rep else RANGE_TURNED)
+        elif reading.span is not None and rep.range_of_motion is not None:
+            rep.range_of_motion, rep.peak = round(reading.span, 1), round(reading.peak, 1)
+            if self.range is not None and not self.range.two_way:
+                rep.reached = {phase: share_of_full(self.range.spec, phase, reading.span) for phase in rep.reached}
 
     # ----- form rules --------------------------------------------------------------------------
     def _check_form(self, values, t: float, new: list[Event]) -> None:

@@ -1,0 +1,123 @@
+"""Which reading of a rep's range of motion the camera's view can be trusted with.
+
+How turned the body is comes from the picture: the narrower of the shoulders' and the hips' widths
+against the torso's length (side-on both girdles are nearly edge-on; the narrower one, so that a
+twist or a reaching arm that turns one girdle does not read as the camera). On the renderer's true
+landmarks it reads 0.02-0.06 side-on, 0.10-0.12 at 20 degrees, 0.24-0.27 at 45 and 0.35-0.37 at
+55; MediaPipe's landmarks read it up to about 0.05 higher. Real side views in the corpus read
+0.02-0.23 (a rep's median at most about 0.2); their oblique first shots 0.27-0.37.
+
+- Side-on, a key angle measured on MediaPipe's 3-D points is read on the picture instead: the 3-D
+  points under-read a deep bend at every view (a child's pose by 8-28 degrees, a wall sit by up to
+  30), while the picture's own angle is within a few degrees when the camera sees the bend
+  side-on. Rendered child's poses side-on: median error 12.5 -> 6.4 degrees; wall sits 8.1 -> 2.5.
+- Turned too far, no figure is given: the picture's angle turns with the camera (a picture's fold
+  seen 22 degrees off side-on from 1 m up reads 19 degrees more than the body's), and the 3-D one
+  still under-reads (10-30 degrees at 35-45 degrees of yaw).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from posecheck.core.keypoints import INDEX, Pose
+from posecheck.core.signals import measure_all, visible_mask
+from posecheck.core.template import RangeSpec, Signal, Template, key_unit
+
+SIDE_ON_TURN = 0.15  # at most this turned (about 25 degrees on true landmarks), the picture's angle is the range
+TURNED_TOO_FAR = 0.24  # beyond this (about 45 degrees, 30-40 on MediaPipe's), no reading is trustworthy
+MEDIAN_FRAMES = 5  # as the key signal's range: a frame or two of a misplaced landmark is dropped
+MAX_TURNS = 2000  # the turn is judged on the rep's positions; a long hold keeps its latest frames
+RANGE_TURNED = "range not measured: you were turned from the camera (turn side-on for a range figure)"
+
+KeyValue = Callable[[dict, str | None], float | None]  # values, side -> the key signal's value
+
+
+@dataclass(frozen=True)
+class Reading:
+    turned: bool  # turned too far from side-on for any figure
+    span: float | None = None  # the rep's range read on the picture, when that reading is the one to give
+    peak: float | None = None
+
+
+def body_turn(pose: Pose) -> float:
+    """The narrower of the shoulders' and hips' widths in the picture, in torso lengths (0 when
+    exactly side-on); NaN when a shoulder or hip is hidden."""
+    visible = visible_mask(pose)
+    names = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
+    if not all(visible[INDEX[name]] for name in names):
+        return math.nan
+    ls, rs, lh, rh = (pose.xy[INDEX[name]] for name in names)
+    torso = float(np.linalg.norm((ls + rs) / 2 - (lh + rh) / 2))
+    if torso <= 0:
+        return math.nan
+    return min(float(np.linalg.norm(ls - rs)), float(np.linalg.norm(lh - rh))) / torso
+
+
+def on_the_picture(template: Template) -> dict[str, Signal] | None:
+    """The key angle, and the signals it combines, measured on the picture; None when the key
+    signal is already read there, or is not an angle (a knee twist's sideways drop in torso
+    lengths is a movement towards the camera: only the 3-D points see it)."""
+    if key_unit(template) != "degrees":
+        return None
+    needed, stack = {}, [template.key_signal]
+    while stack:
+        signal = template.signals[stack.pop()]
+        needed[signal.name] = signal
+        stack.extend(signal.signals or ())
+    if not any(signal.space == "world" for signal in needed.values()):
+        return None
+    return {name: dataclasses.replace(signal, space="image")
+            for name, signal in template.signals.items() if name in needed}
+
+
+def share_of_full(spec: RangeSpec, phase: str, span: float) -> int:
+    """A one-way rep's span as % of the template's full movement from rest."""
+    full = abs(spec.full[phase] - spec.rest)
+    return max(0, round(100 * span / full)) if full else 0
+
+
+class RangeView:
+    def __init__(self, template: Template, key_value: KeyValue, key_low: bool):
+        """`key_value`: the key signal's value for a side, from measured values (the engine's);
+        `key_low`: whether the counted end of the key signal is its low end."""
+        self._picture = on_the_picture(template)
+        self._judged = template.view == "side" or self._picture is not None
+        self._key_value, self._low = key_value, key_low
+        self._turns: deque[float] = deque(maxlen=MAX_TURNS)
+        self._recent: deque[float] = deque(maxlen=MEDIAN_FRAMES)
+        self._extremes = (math.inf, -math.inf)
+
+    def observe(self, pose: Pose, side: str | None, in_position: bool, in_phase: bool) -> None:
+        """One frame of the person: the turn counts while in a counted position, the picture's key
+        value (for a key on the 3-D points) while in the starting position."""
+        if in_phase and self._judged:
+            turn = body_turn(pose)
+            if math.isfinite(turn):
+                self._turns.append(turn)
+        if not in_position or self._picture is None:
+            return
+        value = self._key_value(measure_all(self._picture, pose), side)
+        if value is None:
+            return
+        self._recent.append(value)
+        value = float(np.median(self._recent))
+        low, high = self._extremes
+        self._extremes = (min(low, value), max(high, value))
+
+    def finish(self) -> Reading:
+        """The rep's reading, then start afresh for the next rep."""
+        turn = float(np.median(self._turns)) if self._turns else math.nan
+        (low, high), self._extremes = self._extremes, (math.inf, -math.inf)
+        self._turns.clear()
+        if math.isfinite(turn) and turn > TURNED_TOO_FAR:
+            return Reading(turned=True)
+        if self._picture is None or not math.isfinite(turn) or turn > SIDE_ON_TURN or low > high:
+            return Reading(turned=False)
+        return Reading(turned=False, span=high - low, peak=low if self._low else high)
