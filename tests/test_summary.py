@@ -99,3 +99,18 @@ def test_a_summary_says_how_far_the_positions_got_on_average():
     assert summary.reached == {"cat": 55, "cow": 36}
     assert SessionSummary.from_dict(json.loads(json.dumps(summary.to_dict()))) == summary
     assert "How far you went: cat 55 %, cow 36 % of the full movement" in summary_lines(summary)
+
+
+def test_a_summary_whose_reps_had_no_range_says_why():
+    from posecheck.core.range_view import RANGE_TURNED
+    from posecheck.ui.coach_view import summary_lines
+
+    turned = [Rep(n, "", n * 4.0, n * 4.0 + 1, end=n * 4.0 + 3, notes=[RANGE_TURNED]) for n in (1, 2)]
+    summary = SessionSummary.of("childs-pose", turned, [], 10.0)
+    assert summary.reached == {} and summary.range_not_measured.startswith("you were turned from the camera")
+    assert SessionSummary.from_dict(json.loads(json.dumps(summary.to_dict()))) == summary
+    assert ("How far you went: not measured, you were turned from the camera (turn side-on for a range figure)"
+            in summary_lines(summary))
+    # One rep with a figure: the average of what was measured is given, not the reason.
+    measured = turned + [Rep(3, "", 13.0, 14.0, end=16.0, reached={"stretch": 90})]
+    assert SessionSummary.of("childs-pose", measured, [], 10.0).range_not_measured == ""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from posecheck.core.conditions import Conditions
 from posecheck.core.counting import RepLog, counting_for
-from posecheck.core.events import Event, Rep, reps_by_side
+from posecheck.core.events import RANGE_NOT_MEASURED, Event, Rep, reps_by_side
 from posecheck.core.form_rules import FormRules, settled
 from posecheck.core.guidance import Guidance, people_issues, required_parts, view_issues
 from posecheck.core.holds import HoldJudge
@@ -32,7 +32,7 @@ from posecheck.core.template import Template
 from posecheck.core.view_quality import ABSENT_SECONDS, ViewWatch
 
 UNSEEN_START_SECONDS = 1.0  # a position found this soon after the person is seen may have begun unseen
-RANGE_NOT_SEEN = "range not measured: the camera could not see it well (turn side-on, or come closer)"
+RANGE_NOT_SEEN = f"{RANGE_NOT_MEASURED}: the camera could not see it well (turn side-on, or come closer)"
 START_NOT_SEEN = "You were already in the position when I first saw you: I'm timing your hold from now."
 
 

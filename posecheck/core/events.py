@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+RANGE_NOT_MEASURED = "range not measured"  # how a rep note withholding its range begins
+
+
 @dataclass
 class Rep:
     """One repetition. Counted (and reported) the moment its target position is reached; the end,

@@ -26,6 +26,7 @@ from typing import Callable
 
 import numpy as np
 
+from posecheck.core.events import RANGE_NOT_MEASURED
 from posecheck.core.keypoints import INDEX, Pose
 from posecheck.core.signals import measure_all, visible_mask
 from posecheck.core.template import RangeSpec, Signal, Template, key_unit
@@ -34,7 +35,7 @@ SIDE_ON_TURN = 0.15  # at most this turned (about 25 degrees on true landmarks),
 TURNED_TOO_FAR = 0.24  # beyond this (about 45 degrees, 30-40 on MediaPipe's), no reading is trustworthy
 MEDIAN_FRAMES = 5  # as the key signal's range: a frame or two of a misplaced landmark is dropped
 MAX_TURNS = 2000  # the turn is judged on the rep's positions; a long hold keeps its latest frames
-RANGE_TURNED = "range not measured: you were turned from the camera (turn side-on for a range figure)"
+RANGE_TURNED = f"{RANGE_NOT_MEASURED}: you were turned from the camera (turn side-on for a range figure)"
 
 KeyValue = Callable[[dict, str | None], float | None]  # values, side -> the key signal's value
 

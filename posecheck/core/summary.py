@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
-from posecheck.core.events import Event, Rep, reps_by_side
+from posecheck.core.events import RANGE_NOT_MEASURED, Event, Rep, reps_by_side
 
 HOLD_SHORTFALL = "hold_short"  # the engine's code for a hold ended before its target
 
@@ -34,6 +34,7 @@ class SessionSummary:
     faults: list[FormNote] = field(default_factory=list)  # in the order first met
     guidance: list[str] = field(default_factory=list)  # each message once
     reached: dict[str, int] = field(default_factory=dict)  # per position, the reps' mean % of the full movement
+    range_not_measured: str = ""  # why, when reps were counted but none had a range figure
     # Known for an analysed video only:
     source: str = ""
     duration_s: float | None = None
@@ -50,7 +51,7 @@ class SessionSummary:
                    holds_s=[e.seconds for e in events if e.kind == "hold"], hold_target_s=hold_target,
                    faults=form_notes(e for e in events if e.kind == "form"),
                    guidance=list(dict.fromkeys(e.message for e in events if e.kind == "guidance")),
-                   reached=mean_reached(reps), **video)
+                   reached=mean_reached(reps), range_not_measured=why_no_range(reps), **video)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -77,6 +78,15 @@ def mean_reached(reps: list[Rep]) -> dict[str, int]:
         for phase, percent in rep.reached.items():
             found.setdefault(phase, []).append(percent)
     return {phase: round(sum(values) / len(values)) for phase, values in found.items()}
+
+
+def why_no_range(reps: list[Rep]) -> str:
+    """Why no rep had a range figure ("you were turned from the camera ..."), "" when one had."""
+    if any(rep.reached for rep in reps):
+        return ""
+    reasons = [note.split(": ", 1)[1] for rep in reps for note in rep.notes
+               if note.startswith(RANGE_NOT_MEASURED) and ": " in note]
+    return reasons[-1] if reasons else ""
 
 
 def form_notes(form_events: Iterable[Event]) -> list[FormNote]:

@@ -84,6 +84,8 @@ def summary_lines(summary: SessionSummary, pain_before: int | None = None, pain_
         lines.append("Holds: " + ", ".join(f"{h:.0f} s" for h in holds) + against)
     if summary.reached:
         lines.append("How far you went: " + reached_words(summary.reached) + " of the full movement")
+    elif summary.range_not_measured:
+        lines.append(f"How far you went: not measured, {summary.range_not_measured}")
     notes = summary.form_messages()
     if notes and not stopped_for_pain:
         lines.append(f"Main form note: {notes[0]}")
