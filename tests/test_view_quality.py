@@ -23,6 +23,21 @@ def test_a_cut_to_another_place_reports_one_change():
     assert sum(r.changed for r in reports) == 1
 
 
+def test_points_that_jump_while_the_picture_stays_are_no_change():
+    # For 0.7 s the person's points land a torso length and more away (MediaPipe took a ball
+    # between the knees for the person) while the picture barely changes: the same view, and
+    # what was learned of it is kept. The same jump with the picture moving is a change.
+    def run(picture_change):
+        watch = ViewWatch()
+        reports = [watch.update(quadruped(), i / 30, 0.2) for i in range(150)]
+        reports += [watch.update(quadruped(offset=(-400.0, 0.0)), 5 + i / 30, picture_change) for i in range(21)]
+        reports += [watch.update(quadruped(), 5.7 + i / 30, 0.2) for i in range(60)]
+        return sum(r.changed for r in reports)
+
+    assert run(0.3) == 0
+    assert run(2.0) >= 1
+
+
 def test_someone_back_after_a_long_gap_is_a_change_a_short_gap_is_not():
     watch = ViewWatch()
     for i in range(60):

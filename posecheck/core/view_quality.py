@@ -39,6 +39,10 @@ SAME_SHAPE = 20.0
 # still renders by 0.2-0.8 (benchmarks/cut_pictures.py).
 PICTURE_CUT = 4.0
 PICTURE_WINDOW = 0.6  # seconds: the picture jump is looked for this far around the body's change
+# Below this everywhere in that window, the picture stayed while the person's points jumped in size
+# or place: another detection taken for the person (a ball between the knees), not a new view.
+# At the corpus's view changes the picture moved by 1.6-9.1; at that glitch by at most 0.36.
+PICTURE_STILL = 1.0
 MIN_IN_PLANE = 0.5  # a trunk pointing nearly at the camera is taken as at most this foreshortened
 _TORSO = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
 _AXES = ((INDEX["left_hip"], INDEX["right_hip"]), (INDEX["left_shoulder"], INDEX["right_shoulder"]))
@@ -111,7 +115,14 @@ class ViewWatch:
         centre_before = np.median([look.centre for look in before], axis=0)
         moved = np.linalg.norm(centre_now - centre_before) / scale_before
         jumped = abs(scale_now / scale_before - 1) > SCALE_JUMP or moved > PLACE_JUMP
+        if jumped and self._picture_stayed(recent[0].t - PICTURE_WINDOW, recent[-1].t):
+            jumped = False
         return jumped, self._cut(before, recent)
+
+    def _picture_stayed(self, start: float, end: float) -> bool:
+        """Whether the picture is known to have barely changed between `start` and `end`."""
+        changes = [change for t, change in self._pictures if start <= t <= end]
+        return bool(changes) and max(changes) < PICTURE_STILL
 
     def _cut(self, before: list[_Look], recent: list[_Look]) -> float | None:
         """When a cut to another shot began: seen on the 3-D points and, where the picture is
