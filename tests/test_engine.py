@@ -76,6 +76,17 @@ def test_knee_to_chest_hold_is_timed_and_short_holds_flagged(templates):
     assert "hold_short" in engine.reps[0].faults
 
 
+def test_a_fast_way_in_is_timed_from_its_end_not_from_when_the_position_was_taken(templates):
+    # Pulled in over 0.2 s and held 3 s: the position is only taken after its 0.5 s min_seconds,
+    # but the hold began when the knee arrived (the timer is given the frames in between).
+    frames = [(0, {"pull": {"right": 125.0}}), (2, {"pull": {"right": 125.0}}),
+              (2.2, {"pull": {"right": 60.0}}), (5.2, {"pull": {"right": 60.0}}),
+              (5.4, {"pull": {"right": 125.0}}), (7, {"pull": {"right": 125.0}})]
+    engine = run(templates["knee-to-chest"], sequence(frames, lying, jitter=1.0))
+    holds = kinds(engine, "hold")
+    assert len(holds) == 1 and holds[0].seconds == pytest.approx(3.0 + 2 * 0.2 * 0.15, abs=0.15)
+
+
 def test_a_long_enough_hold_is_not_flagged(templates):
     frames = [(0, {"pull": {"left": 125.0}}), (1, {"pull": {"left": 50.0}}),
               (13, {"pull": {"left": 50.0}}), (14, {"pull": {"left": 125.0}}), (15, {"pull": {"left": 125.0}})]

@@ -118,7 +118,7 @@ def test_a_hold_ticks_each_second_and_is_judged_against_its_target(templates):
     key = template.signals[template.key_signal]
     for t in (-2.0, -1.5, -1.0, -0.5):  # at rest before the position: the hold's start is seen
         holds.observe({(key.name, side): 170.0 for side in ("left", "right", None)}, t)
-    current = ActivePhase(template.phase(phase), "left", 0.0, 0.0, timer=holds.timer_for(phase, "left", 0.0, True))
+    current = ActivePhase(template.phase(phase), "left", 0.0, 0.0, timer=holds.timer_for(phase, "left", 0.0, True, now=0.0))
     new = []
     for t in (0.5, 1.0, 1.5, 2.0):
         holds.tick(current, t, new)

@@ -243,7 +243,8 @@ class Engine:
             start = self._seen_since
             if self.template.hold and phase.name in self.template.hold.phases:
                 new.append(Event("guidance", t, START_NOT_SEEN, side=side or "", code="start_not_seen"))
-        timer = self.holds.timer_for(phase.name, side, start, start_seen=seen, way_out=self.matcher.release(phase))
+        timer = self.holds.timer_for(phase.name, side, start, start_seen=seen, now=t,
+                                     way_out=self.matcher.release(phase))
         self._current = ActivePhase(phase, side, start, t, hidden, timer=timer)
         self.form.new_position()
         new.append(Event("phase", start, phase.label, side=side or "", code=phase.name))

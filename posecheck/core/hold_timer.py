@@ -55,12 +55,17 @@ class HoldTimer:
         self._mode = "waiting"  # -> "still" once it first comes to rest, or "always" (never still)
         self.start_seen = True  # set when the hold is timed
         self._last_reading: tuple[tuple | None, float] = (None, 0.0)
+        self._live_from: int | None = None  # the index of the first frame after the position was taken
 
-    def add(self, t: float, value: float, extra: Sequence[float] = ()) -> None:
+    def add(self, t: float, value: float, extra: Sequence[float] = (), earlier: bool = False) -> None:
         """One frame of the position: the timed signal's value (NaN where unseen) and the values
-        of the held position's own conditions."""
+        of the held position's own conditions. `earlier`: a frame from before the position was
+        taken (while it lasted its min_seconds): timed, but `holding()` judges from the first
+        frame after, as the person is coached from then."""
         if not math.isfinite(value):
             return
+        if not earlier and self._live_from is None:
+            self._live_from = len(self._times)
         self._signal.add(t, value)
         for span, condition_value in zip(self._met, extra):
             span.add(t, condition_value)
@@ -68,13 +73,13 @@ class HoldTimer:
     def holding(self) -> bool:
         """Whether the position is being held: the key signal has moved slowly over the last
         2 x SPEED_WINDOW seconds, after it first came to rest."""
-        if not self._times:
+        if self._live_from is None:
             return False
         moving = self._moving()
         if self._mode == "waiting":
             if moving is False:
                 self._mode = "still"
-            elif self._times[-1] - self._times[0] >= SETTLE_AT_MOST:
+            elif self._times[-1] - self._times[self._live_from] >= SETTLE_AT_MOST:
                 self._mode = "always"
         return self._mode == "always" or (self._mode == "still" and moving is False)
 
@@ -84,7 +89,7 @@ class HoldTimer:
         that reads as moving only delays form judgement by that frame)."""
         t = self._times[-1]
         i = len(self._times) - 1
-        while i > 0 and self._times[i - 1] >= t - 2 * SPEED_WINDOW:
+        while i > self._live_from and self._times[i - 1] >= t - 2 * SPEED_WINDOW:
             i -= 1
         if i == len(self._times) - 1 or self._times[i] > t - 1.5 * SPEED_WINDOW:
             return None

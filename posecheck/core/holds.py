@@ -25,16 +25,15 @@ class HoldJudge:
         self.timed = signals[hold.signal or key_signal] if hold else None  # the signal a hold is timed on
         self.key_low = key_low
         self.conditions = hold.conditions if hold else ()
-        self._recent: deque[tuple[float, dict]] = deque()  # (t, the timed signal per side)
+        self._recent: deque[tuple[float, dict]] = deque()  # (t, the frame's measured values)
 
     def observe(self, values, t: float) -> None:
-        """Every frame with a person: keep the timed signal's last REST_SECONDS."""
+        """Every frame with a person: keep the last REST_SECONDS of measured values."""
         if self.timed is None:
             return
         if self._recent and t - self._recent[-1][0] >= ABSENT_SECONDS:
             self._recent.clear()  # the person was out of view: what came before is not their rest
-        sides = SIDES if self.timed.per_side else (None,)
-        self._recent.append((t, {side: value_of(values, self.timed, side) for side in sides}))
+        self._recent.append((t, values))
         while t - self._recent[0][0] > REST_SECONDS:
             self._recent.popleft()
 
@@ -44,27 +43,38 @@ class HoldJudge:
         while self._recent and self._recent[0][0] < before:
             self._recent.popleft()
 
-    def timer_for(self, phase: str, side: str | None, start: float, start_seen: bool,
+    def timer_for(self, phase: str, side: str | None, start: float, start_seen: bool, now: float,
                   way_out: float | None = None) -> HoldTimer | None:
         """A timer for a held phase, given the rest before it unless its start was not seen, and
         where the position ends on the timed signal (`way_out`, when known)."""
         if not (self.hold and phase in self.hold.phases):
             return None
-        before = [self._value(found, side) for t, found in self._recent if t < start] if start_seen else []
-        return HoldTimer(before, self.conditions, way_out if self.hold.signal is None else None)
+        before = [self._value(values, side) for t, values in self._recent if t < start] if start_seen else []
+        timer = HoldTimer(before, self.conditions, way_out if self.hold.signal is None else None)
+        # The position began at `start`, before it had lasted its min_seconds and was taken: the
+        # timer sees those frames too (a fast way in is over by then, and its end is the hold's start).
+        for t, values in self._recent:
+            if start <= t < now:
+                timer.add(t, self._value(values, side), self._extra(values, side), earlier=True)
+        return timer
 
     def sample(self, current: ActivePhase, values, key_value: float | None, t: float) -> None:
         """Feed the hold's signal (the key signal unless the template names one) to its timer."""
         if current.timer is None or current.last_true != t:
             return
-        extra = [value_of(values, self.signals[c.signal], current.side) for c in self.conditions]
+        extra = self._extra(values, current.side)
         if self.hold.signal is None:
             current.timer.add(t, math.nan if key_value is None else key_value, extra)
         else:
             current.timer.add(t, value_of(values, self.timed, current.side), extra)
 
-    def _value(self, found: dict, side: str | None) -> float:
+    def _extra(self, values, side: str | None) -> list[float]:
+        """The values of the held position's own conditions."""
+        return [value_of(values, self.signals[c.signal], side) for c in self.conditions]
+
+    def _value(self, values: dict, side: str | None) -> float:
         """The timed signal for `side`; with no side, the side moving furthest (as the key value)."""
+        found = {s: value_of(values, self.timed, s) for s in (SIDES if self.timed.per_side else (None,))}
         if side in found:
             return found[side]
         seen = [v for v in found.values() if math.isfinite(v)]
