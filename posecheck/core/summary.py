@@ -82,7 +82,7 @@ def mean_reached(reps: list[Rep]) -> dict[str, int]:
 
 def why_no_range(reps: list[Rep]) -> str:
     """Why no rep had a range figure ("you were turned from the camera ..."), "" when one had."""
-    if any(rep.reached for rep in reps):
+    if any(rep.reached or rep.range_of_motion is not None for rep in reps):
         return ""
     reasons = [note.split(": ", 1)[1] for rep in reps for note in rep.notes
                if note.startswith(RANGE_NOT_MEASURED) and ": " in note]
