@@ -27,7 +27,7 @@ KNOWN_MISSES = {
     "puts the hips on the tops of the knees in every frame (the hip line reads 40-70 degrees with the thighs "
     "pointing down whenever the hips are down, and at 5.2-6.8 s, when he is already up); the first bridge reads "
     "from 7.0 s (labelled 6.0), so its hold cannot come within 1 s on these landmarks. 2 of 3 are counted (holds "
-    "2.6 and 2.1 s); the third (23.7-26.2 s) is refused by the hips-height rule, the hips being read on the "
+    "3.2 and 2.8 s); the third (23.7-26.2 s) is refused by the hips-height rule, the hips being read on the "
     "knee tops at the same height bridged or down",
     # Issue 25 (holds and range of motion) took the wall sit filmed from its first frame and the
     # single-leg bridges (the hip line now read on the supporting leg) off this list.
