@@ -70,3 +70,17 @@ def test_exports_hold_every_session_and_rep(tmp_path):
     assert len(document["sessions"]) == 5
     assert sum(len(s["reps"]) for s in document["sessions"]) == 10
     assert document["sessions"][0]["started_at"] < document["sessions"][-1]["started_at"]
+
+
+def test_the_text_report_says_why_a_range_was_not_measured_once(templates):
+    from posecheck.core.range_view import RANGE_TURNED
+    from posecheck.pipeline.analysis import AnalysisResult
+    from posecheck.presentation.report import report_text
+
+    result = AnalysisResult("wall-squat", "clip.mp4", hold_target=10.0)
+    result.frames, result.frames_with_person, result.duration = 300, 300, 20.0
+    result.reps = [Rep(n, "", n * 5.0, n * 5.0 + 1, end=n * 5.0 + 3, notes=[RANGE_TURNED]) for n in (1, 2, 3)]
+    text = report_text(result, templates["wall-squat"])
+    rows = [line for line in text.splitlines() if line.lstrip()[:1].isdigit()]
+    assert len(rows) == 3 and all(row.endswith("range not measured") for row in rows)
+    assert text.count("you were turned from the camera") == 1

@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from posecheck.core.events import Rep
+from posecheck.core.events import RANGE_NOT_MEASURED, Rep
 from posecheck.core.template import Template, key_unit
 
 REP_COLUMNS = ["number", "side", "start", "counted_at", "end", "range_of_motion", "peak", "reached",
@@ -105,10 +105,13 @@ def report_text(result, template: Template) -> str:
             end = f"{rep.end:6.1f}" if rep.end is not None else "     -"
             rom = f"{rep.range_of_motion:.{digits}f}{unit}".rjust(6) if rep.range_of_motion is not None else "     -"
             hold = f"{rep.hold_seconds:5.1f}s" if rep.hold_seconds is not None else "     -"
-            faults = ", ".join(rep.faults + rep.notes) or "-"
+            faults = ", ".join(rep.faults + [_range_note_short(note) for note in rep.notes]) or "-"
             lines.append(f"{rep.number:>3}  {rep.side or '-':<6} {rep.start:6.1f} {end}  {rom}  {hold}  {faults}")
         if unit == " tl":
             lines.append("(range in tl: torso lengths, from shoulders to hips)")
+        for reason in dict.fromkeys(note.split(": ", 1)[1] for rep in result.reps for note in rep.notes
+                                    if _range_note_short(note) != note):
+            lines.append(f"(range not measured: {reason})")
     else:
         lines.append("No reps counted.")
     lines.append("")
@@ -124,6 +127,12 @@ def report_text(result, template: Template) -> str:
     for warning in result.warnings:
         lines.append(f"Warning: {warning}")
     return "\n".join(lines)
+
+
+def _range_note_short(note: str) -> str:
+    """A rep's "range not measured: why" note as the table's column shows it; the why is said
+    once under the table."""
+    return RANGE_NOT_MEASURED if note.startswith(f"{RANGE_NOT_MEASURED}: ") else note
 
 
 # ----- the history ---------------------------------------------------------------------------
