@@ -72,7 +72,7 @@ def test_exports_hold_every_session_and_rep(tmp_path):
     assert document["sessions"][0]["started_at"] < document["sessions"][-1]["started_at"]
 
 
-def test_the_text_report_says_why_a_range_was_not_measured_once(templates):
+def test_the_text_report_says_how_far_and_why_a_range_was_not_measured_once(templates):
     from posecheck.core.range_view import RANGE_TURNED
     from posecheck.pipeline.analysis import AnalysisResult
     from posecheck.presentation.report import report_text
@@ -84,3 +84,9 @@ def test_the_text_report_says_why_a_range_was_not_measured_once(templates):
     rows = [line for line in text.splitlines() if line.lstrip()[:1].isdigit()]
     assert len(rows) == 3 and all(row.endswith("range not measured") for row in rows)
     assert text.count("you were turned from the camera") == 1
+    assert "How far you went: not measured, you were turned from the camera" in text
+    # One rep measured: its figure is the summary, and why the others have none is said under the table.
+    result.reps[0].reached, result.reps[0].range_of_motion, result.reps[0].notes = {"squat": 80}, 72.0, []
+    text = report_text(result, templates["wall-squat"])
+    assert "How far you went: 80 % of the full movement" in text
+    assert "(range not measured: you were turned from the camera" in text

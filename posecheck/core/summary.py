@@ -64,6 +64,14 @@ class SessionSummary:
         known.setdefault("exercise", "")
         return cls(**known)
 
+    def how_far(self) -> str:
+        """'How far you went: ...' in plain words, or "" when nothing can be said."""
+        if self.reached:
+            return f"How far you went: {reached_words(self.reached)} of the full movement"
+        if self.range_not_measured:
+            return f"How far you went: not measured, {self.range_not_measured}"
+        return ""
+
     def form_messages(self) -> list[str]:
         """The form notes to read, the most frequent first; hold shortfalls are left to the holds."""
         notes = [note for note in self.faults if note.code != HOLD_SHORTFALL and note.message]
@@ -78,6 +86,13 @@ def mean_reached(reps: list[Rep]) -> dict[str, int]:
         for phase, percent in rep.reached.items():
             found.setdefault(phase, []).append(percent)
     return {phase: round(sum(values) / len(values)) for phase, values in found.items()}
+
+
+def reached_words(reached: dict[str, int]) -> str:
+    """'80 %' for one position, 'cat 54 %, cow 30 %' for several (the reps' average)."""
+    if len(reached) == 1:
+        return f"{next(iter(reached.values()))} %"
+    return ", ".join(f"{phase.replace('_', ' ')} {percent} %" for phase, percent in reached.items())
 
 
 def why_no_range(reps: list[Rep]) -> str:

@@ -109,9 +109,10 @@ def report_text(result, template: Template) -> str:
             lines.append(f"{rep.number:>3}  {rep.side or '-':<6} {rep.start:6.1f} {end}  {rom}  {hold}  {faults}")
         if unit == " tl":
             lines.append("(range in tl: torso lengths, from shoulders to hips)")
-        for reason in dict.fromkeys(note.split(": ", 1)[1] for rep in result.reps for note in rep.notes
-                                    if _range_note_short(note) != note):
-            lines.append(f"(range not measured: {reason})")
+        if not result.summary().range_not_measured:  # else "How far you went" below says why
+            for reason in dict.fromkeys(note.split(": ", 1)[1] for rep in result.reps for note in rep.notes
+                                        if _range_note_short(note) != note):
+                lines.append(f"(range not measured: {reason})")
     else:
         lines.append("No reps counted.")
     lines.append("")
@@ -120,6 +121,9 @@ def report_text(result, template: Template) -> str:
     if result.holds:
         target = f" (target {result.hold_target:.0f} s)" if result.hold_target else ""
         lines.append("Holds: " + ", ".join(f"{e.seconds:.1f} s" for e in result.holds) + target)
+    how_far = result.summary().how_far()
+    if how_far:
+        lines.append(how_far)
     for message in dict.fromkeys(e.message for e in result.faults):
         lines.append(f"Form: {message}")
     for message in dict.fromkeys(e.message for e in result.guidance):

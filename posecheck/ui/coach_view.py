@@ -82,10 +82,8 @@ def summary_lines(summary: SessionSummary, pain_before: int | None = None, pain_
     if holds:
         against = f" (target {target:.0f} s)" if target else ""
         lines.append("Holds: " + ", ".join(f"{h:.0f} s" for h in holds) + against)
-    if summary.reached:
-        lines.append("How far you went: " + reached_words(summary.reached) + " of the full movement")
-    elif summary.range_not_measured:
-        lines.append(f"How far you went: not measured, {summary.range_not_measured}")
+    if summary.how_far():
+        lines.append(summary.how_far())
     notes = summary.form_messages()
     if notes and not stopped_for_pain:
         lines.append(f"Main form note: {notes[0]}")
@@ -94,13 +92,6 @@ def summary_lines(summary: SessionSummary, pain_before: int | None = None, pain_
         after = "not rated yet" if pain_after is None else f"{pain_after}/10"
         lines.append(f"Pain before {before}, after {after}")
     return lines
-
-
-def reached_words(reached: dict[str, int]) -> str:
-    """'80 %' for one position, 'cat 54 %, cow 30 %' for several (the reps' average)."""
-    if len(reached) == 1:
-        return f"{next(iter(reached.values()))} %"
-    return ", ".join(f"{phase.replace('_', ' ')} {percent} %" for phase, percent in reached.items())
 
 
 def summary_html(title: str, summary: SessionSummary, saved: bool, pain_before: int | None = None,
