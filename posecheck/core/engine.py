@@ -131,10 +131,10 @@ class Engine:
         self._update_phases(values, t, new)
         self._check_form(values, t, new)
         self._view_unclear_in_rep |= self.guidance.view_unclear()
-        key_value = self.rep_range.key_value(values, self._current.side if self._current else None)
+        side = self._current.side if self._current else None
+        key_value = self.rep_range.key_value(values, side)
         self.rep_range.observe(key_value, between_phases=self._current is None, in_position=in_position)
-        self.range_view.observe(pose, self._current.side if self._current else None, in_position,
-                                in_phase=self._current is not None)
+        self.range_view.observe(pose, side, in_position, in_phase=self._current is not None)
         # Learned only on frames that show the starting position themselves: the gate stays open
         # through a glitch, but a frame of misplaced landmarks is no resting value.
         if in_position and self.gate.met_now is not False:

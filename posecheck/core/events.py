@@ -8,6 +8,13 @@ from dataclasses import asdict, dataclass, field
 RANGE_NOT_MEASURED = "range not measured"  # how a rep note withholding its range begins
 
 
+def range_note_reason(note: str) -> str | None:
+    """Why a rep's range was withheld, from its note ("range not measured: why"); None for
+    another note."""
+    prefix = f"{RANGE_NOT_MEASURED}: "
+    return note[len(prefix):] if note.startswith(prefix) else None
+
+
 @dataclass
 class Rep:
     """One repetition. Counted (and reported) the moment its target position is reached; the end,

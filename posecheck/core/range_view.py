@@ -28,12 +28,12 @@ import numpy as np
 
 from posecheck.core.events import RANGE_NOT_MEASURED
 from posecheck.core.keypoints import INDEX, Pose
+from posecheck.core.rep_range import SpanTracker
 from posecheck.core.signals import measure_all, visible_mask
 from posecheck.core.template import RangeSpec, Signal, Template, key_unit
 
 SIDE_ON_TURN = 0.15  # at most this turned (about 25 degrees on true landmarks), the picture's angle is the range
 TURNED_TOO_FAR = 0.24  # beyond this (about 45 degrees, 30-40 on MediaPipe's), no reading is trustworthy
-MEDIAN_FRAMES = 5  # as the key signal's range: a frame or two of a misplaced landmark is dropped
 MAX_TURNS = 2000  # the turn is judged on the rep's positions; a long hold keeps its latest frames
 RANGE_TURNED = f"{RANGE_NOT_MEASURED}: you were turned from the camera (turn side-on for a range figure)"
 
@@ -92,8 +92,7 @@ class RangeView:
         self._judged = template.view == "side" or self._picture is not None
         self._key_value, self._low = key_value, key_low
         self._turns: deque[float] = deque(maxlen=MAX_TURNS)
-        self._recent: deque[float] = deque(maxlen=MEDIAN_FRAMES)
-        self._extremes = (math.inf, -math.inf)
+        self._span = SpanTracker()
 
     def observe(self, pose: Pose, side: str | None, in_position: bool, in_phase: bool) -> None:
         """One frame of the person: the turn counts while in a counted position, the picture's key
@@ -105,17 +104,13 @@ class RangeView:
         if not in_position or self._picture is None:
             return
         value = self._key_value(measure_all(self._picture, pose), side)
-        if value is None:
-            return
-        self._recent.append(value)
-        value = float(np.median(self._recent))
-        low, high = self._extremes
-        self._extremes = (min(low, value), max(high, value))
+        if value is not None:
+            self._span.add(value)
 
     def finish(self) -> Reading:
         """The rep's reading, then start afresh for the next rep."""
         turn = float(np.median(self._turns)) if self._turns else math.nan
-        (low, high), self._extremes = self._extremes, (math.inf, -math.inf)
+        low, high = self._span.restart()
         self._turns.clear()
         if math.isfinite(turn) and turn > TURNED_TOO_FAR:
             return Reading(turned=True)

@@ -17,6 +17,30 @@ MEDIAN_FRAMES = 5  # the extremes are of the running median over this many frame
 Personal = Callable[[str, Condition], Condition]  # a phase's condition moved to the person's range
 
 
+class SpanTracker:
+    """The lowest and highest of a signal's running median (a frame or two of a misplaced
+    landmark is dropped). Only the two extremes are kept: a list of every value grew with every
+    frame while no rep ended, e.g. through a long pause."""
+
+    def __init__(self) -> None:
+        self.low, self.high = math.inf, -math.inf
+        self._recent: deque[float] = deque(maxlen=MEDIAN_FRAMES)
+
+    def add(self, value: float) -> None:
+        self._recent.append(value)
+        value = float(np.median(self._recent))
+        self.low, self.high = min(self.low, value), max(self.high, value)
+
+    @property
+    def seen(self) -> bool:
+        return self.low <= self.high
+
+    def restart(self) -> tuple[float, float]:
+        """(low, high) so far, then start afresh (the running median goes on)."""
+        extremes, (self.low, self.high) = (self.low, self.high), (math.inf, -math.inf)
+        return extremes
+
+
 class RepRange:
     def __init__(self, template: Template, personal: Personal):
         self.template = template
@@ -24,11 +48,8 @@ class RepRange:
         self.low = key_extreme_is_low(template)  # the counted extreme is the key signal's low end
         self._counted = counted_key_condition(template)
         self._digits = 1 if key_unit(template) == "degrees" else 2  # torso lengths need two
-        # Only the two extremes are kept: a list of every value grew with every frame while no rep
-        # ended, e.g. through a long pause.
-        self._extremes = (math.inf, -math.inf)
+        self._span = SpanTracker()
         self._rest_seen = False
-        self._recent: deque[float] = deque(maxlen=MEDIAN_FRAMES)
 
     def key_value(self, values, side: str | None) -> float | None:
         """The key signal for `side`; with no side yet, the side moving furthest."""
@@ -45,12 +66,8 @@ class RepRange:
         if value is None:
             return
         self._rest_seen = self._rest_seen or (between_phases and self._at_rest(value))
-        if not in_position:
-            return
-        self._recent.append(value)
-        value = float(np.median(self._recent))  # a frame or two of a misplaced landmark is dropped
-        low, high = self._extremes
-        self._extremes = (min(low, value), max(high, value))
+        if in_position:
+            self._span.add(value)
 
     @property
     def rest_seen(self) -> bool:
@@ -64,8 +81,8 @@ class RepRange:
 
     def furthest(self, direction: float) -> float | None:
         """The rep's furthest value so far towards `direction` (+1 up, -1 down), None if unseen."""
-        low, high = self._extremes
-        return None if low > high else (high if direction > 0 else low)
+        span = self._span
+        return None if not span.seen else (span.high if direction > 0 else span.low)
 
     def reached(self, personal: PersonalRange) -> dict[str, int]:
         """How far each counted position got so far: % of the template's full movement from the
@@ -79,8 +96,7 @@ class RepRange:
 
     def measure(self) -> tuple[float | None, float | None]:
         """The rep's (range of motion, peak), then start afresh for the next rep."""
-        low, high = self._extremes
-        self._extremes, rest_seen, self._rest_seen = (math.inf, -math.inf), self._rest_seen, False
+        (low, high), rest_seen, self._rest_seen = self._span.restart(), self._rest_seen, False
         if low > high:  # no value seen
             return None, None
         peak = round(low if self.low else high, self._digits)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
-from posecheck.core.events import RANGE_NOT_MEASURED, Event, Rep, reps_by_side
+from posecheck.core.events import Event, Rep, range_note_reason, reps_by_side
 
 HOLD_SHORTFALL = "hold_short"  # the engine's code for a hold ended before its target
 
@@ -99,8 +99,7 @@ def why_no_range(reps: list[Rep]) -> str:
     """Why no rep had a range figure ("you were turned from the camera ..."), "" when one had."""
     if any(rep.reached or rep.range_of_motion is not None for rep in reps):
         return ""
-    reasons = [note.split(": ", 1)[1] for rep in reps for note in rep.notes
-               if note.startswith(RANGE_NOT_MEASURED) and ": " in note]
+    reasons = [reason for rep in reps for reason in map(range_note_reason, rep.notes) if reason]
     return reasons[-1] if reasons else ""
 
 

@@ -14,10 +14,10 @@ the engine's choice of whom to follow (core/main_person.py) sees them on every f
 
 Live, a check (about 25 ms) on the camera frame's own thread would make the coach drop the next
 frame once a second, so there (`check_in_background`) it runs on a thread of its own
-(`CheckInBackground`) and its
-people are taken up a frame or two later; a video's analysis checks in line, so its results do
-not depend on timing. This module decides when to check and which people found are others; it
-runs no model, so it is tested alone on stick figures (tests/test_second_person.py).
+(`CheckInBackground`) and its people are taken up a frame or two later; a video's analysis checks
+in line, so its results do not depend on timing. This module decides when to check and which
+people found are others; it runs no model, so it is tested alone on stick figures
+(tests/test_second_person.py).
 """
 
 from __future__ import annotations

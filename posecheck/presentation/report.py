@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from posecheck.core.events import RANGE_NOT_MEASURED, Rep
+from posecheck.core.events import RANGE_NOT_MEASURED, Rep, range_note_reason
 from posecheck.core.template import Template, key_unit
 
 REP_COLUMNS = ["number", "side", "start", "counted_at", "end", "range_of_motion", "peak", "reached",
@@ -95,8 +95,9 @@ def key_thresholds(template: Template) -> list[tuple[str, float]]:
 
 
 def report_text(result, template: Template) -> str:
+    summary = result.summary()
     lines = [f"{template.title}: {Path(result.source).name}  ({result.duration:.1f} s, "
-             f"{result.frames} frames, person found in {result.summary().person_found_in:.0%})", ""]
+             f"{result.frames} frames, person found in {summary.person_found_in:.0%})", ""]
     if result.reps:
         unit, digits = unit_of(template)
         unit = "°" if unit == "°" else " tl"
@@ -105,14 +106,14 @@ def report_text(result, template: Template) -> str:
             end = f"{rep.end:6.1f}" if rep.end is not None else "     -"
             rom = f"{rep.range_of_motion:.{digits}f}{unit}".rjust(6) if rep.range_of_motion is not None else "     -"
             hold = f"{rep.hold_seconds:5.1f}s" if rep.hold_seconds is not None else "     -"
-            faults = ", ".join(rep.faults + [_range_note_short(note) for note in rep.notes]) or "-"
+            notes = [RANGE_NOT_MEASURED if range_note_reason(note) else note for note in rep.notes]
+            faults = ", ".join(rep.faults + notes) or "-"
             lines.append(f"{rep.number:>3}  {rep.side or '-':<6} {rep.start:6.1f} {end}  {rom}  {hold}  {faults}")
         if unit == " tl":
             lines.append("(range in tl: torso lengths, from shoulders to hips)")
-        if not result.summary().range_not_measured:  # else "How far you went" below says why
-            for reason in dict.fromkeys(note.split(": ", 1)[1] for rep in result.reps for note in rep.notes
-                                        if _range_note_short(note) != note):
-                lines.append(f"(range not measured: {reason})")
+        if not summary.range_not_measured:  # else "How far you went" below says why, once
+            reasons = (range_note_reason(note) for rep in result.reps for note in rep.notes)
+            lines.extend(f"({RANGE_NOT_MEASURED}: {reason})" for reason in dict.fromkeys(reasons) if reason)
     else:
         lines.append("No reps counted.")
     lines.append("")
@@ -121,7 +122,7 @@ def report_text(result, template: Template) -> str:
     if result.holds:
         target = f" (target {result.hold_target:.0f} s)" if result.hold_target else ""
         lines.append("Holds: " + ", ".join(f"{e.seconds:.1f} s" for e in result.holds) + target)
-    how_far = result.summary().how_far()
+    how_far = summary.how_far()
     if how_far:
         lines.append(how_far)
     for message in dict.fromkeys(e.message for e in result.faults):
@@ -131,12 +132,6 @@ def report_text(result, template: Template) -> str:
     for warning in result.warnings:
         lines.append(f"Warning: {warning}")
     return "\n".join(lines)
-
-
-def _range_note_short(note: str) -> str:
-    """A rep's "range not measured: why" note as the table's column shows it; the why is said
-    once under the table."""
-    return RANGE_NOT_MEASURED if note.startswith(f"{RANGE_NOT_MEASURED}: ") else note
 
 
 # ----- the history ---------------------------------------------------------------------------

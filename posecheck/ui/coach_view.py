@@ -82,8 +82,9 @@ def summary_lines(summary: SessionSummary, pain_before: int | None = None, pain_
     if holds:
         against = f" (target {target:.0f} s)" if target else ""
         lines.append("Holds: " + ", ".join(f"{h:.0f} s" for h in holds) + against)
-    if summary.how_far():
-        lines.append(summary.how_far())
+    how_far = summary.how_far()
+    if how_far:
+        lines.append(how_far)
     notes = summary.form_messages()
     if notes and not stopped_for_pain:
         lines.append(f"Main form note: {notes[0]}")
