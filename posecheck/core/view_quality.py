@@ -19,6 +19,7 @@ import numpy as np
 
 from posecheck.core.geometry import joint_angle
 from posecheck.core.keypoints import INDEX, Pose
+from posecheck.core.range_view import body_turn
 from posecheck.core.silhouette import trunk_in_picture
 
 MIN_TORSO_FRACTION = 0.07  # torso shorter than this share of the picture's longer side: too small
@@ -43,6 +44,15 @@ PICTURE_WINDOW = 0.6  # seconds: the picture jump is looked for this far around 
 # or place: another detection taken for the person (a ball between the knees), not a new view.
 # At the corpus's view changes the picture moved by 1.6-9.1; at that glitch by at most 0.36.
 PICTURE_STILL = 1.0
+# A cut the 3-D points barely show (from 45 degrees to side-on, MediaPipe's hip line turns by 13
+# degrees) still changes how wide the body is in the picture (range_view.body_turn: 0.23 -> 0.10
+# torso lengths on that render). Taken as a cut only when the picture was still just before its
+# jump (a held pose: the corpus's real cuts come after 0.0-0.5 grey levels a frame, a cobra rising
+# or a dead-bug's arm moving keep it at 0.9-3.8) and the width changed by TURN_CUT or more (at the
+# corpus's cuts by 0.19-0.55; at its picture jumps that are no cut, by at most 0.10, all while moving),
+# and by more than twice its interquartile spread before (the corpus's cuts: 1.9-45 times it; a
+# close-up bridge whose widths jitter by 0.1 a frame: under 1 time).
+TURN_CUT = 0.1
 MIN_IN_PLANE = 0.5  # a trunk pointing nearly at the camera is taken as at most this foreshortened
 _TORSO = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
 _AXES = ((INDEX["left_hip"], INDEX["right_hip"]), (INDEX["left_shoulder"], INDEX["right_shoulder"]))
@@ -72,6 +82,7 @@ class _Look:
     centre: np.ndarray  # the hips' midpoint, pixels
     facing: np.ndarray  # (2,) hip and shoulder lines' direction about the vertical, degrees; NaN unknown
     shape: np.ndarray  # (8,) 3-D joint angles, each joint's two sides sorted; NaN unknown
+    turn: float  # the body's width in the picture, torso lengths (range_view.body_turn); NaN unknown
 
 
 class ViewWatch:
@@ -94,7 +105,7 @@ class ViewWatch:
         torso, centre = _torso_and_centre(pose)
         if not np.isfinite(torso) or torso <= 0:
             return ViewReport(changed=returned)
-        self._history.append(_Look(t, torso, centre, _facing(pose), _shape(pose)))
+        self._history.append(_Look(t, torso, centre, _facing(pose), _shape(pose), body_turn(pose)))
         while self._history and self._history[0].t < t - RECENT_SECONDS - BEFORE_SECONDS:
             self._history.popleft()
         jumped, cut_at = self._jumped(t)
@@ -133,7 +144,14 @@ class ViewWatch:
         picture = self._picture_jump(recent[0].t - PICTURE_WINDOW, recent[-1].t)
         if picture is None:
             return None  # the body turned but the picture stayed: MediaPipe's 3-D points flipped
+        if cut_at is None and self._still_before(picture) and _width_changed(before, recent):
+            return picture
         return cut_at
+
+    def _still_before(self, t: float) -> bool:
+        """Whether the picture barely changed in the PICTURE_WINDOW before `t` (a held pose)."""
+        changes = [change for when, change in self._pictures if t - PICTURE_WINDOW <= when < t]
+        return len(changes) >= 3 and float(np.median(changes)) < PICTURE_STILL
 
     def _remember_picture(self, t: float, change: float) -> None:
         if math.isfinite(change):
@@ -185,6 +203,18 @@ def _camera_cut(before: list[_Look], recent: list[_Look], turn: float = FACING_J
     start = _mean_direction(before)
     turned = (look.t for look in recent if np.all(np.abs(_wrap(look.facing - start)) > turn / 2))
     return next(turned, recent[0].t)
+
+
+def _width_changed(before: list[_Look], recent: list[_Look]) -> bool:
+    """Whether the body's width in the picture changed between the windows by TURN_CUT or more,
+    and by more than twice its spread before (a close-up whose landmarks jitter by 0.1 a frame
+    changes no view)."""
+    widths = [[look.turn for look in looks if math.isfinite(look.turn)] for looks in (before, recent)]
+    if len(widths[0]) < 5 or len(widths[1]) < 3:
+        return False
+    q1, q3 = np.percentile(widths[0], [25, 75])
+    change = abs(float(np.median(widths[1])) - float(np.median(widths[0])))
+    return change >= max(TURN_CUT, 2 * (q3 - q1))
 
 
 def _camera_turned(before: list[_Look], recent: list[_Look], turn: float) -> bool:
