@@ -15,7 +15,8 @@ import pytest
 
 from posecheck.core.engine import Engine
 from posecheck.core.keypoints import INDEX, Detection
-from posecheck.core.range_view import RANGE_TURNED, SIDE_ON_TURN, TURNED_TOO_FAR, body_turn, on_the_picture
+from posecheck.core.range_view import (RANGE_NOT_SIDE_ON, RANGE_TURNED, SIDE_ON_TURN, TURNED_TOO_FAR, body_turn,
+                                        hidden_note, on_the_picture)
 from posecheck.core.signals import measure_all
 from posecheck.synth import MotionScript
 from synthetic import lying, quadruped, sequence, truth_detections
@@ -104,3 +105,53 @@ def test_side_on_a_3d_key_angle_is_measured_on_the_picture(templates):
     engine.finish()
     assert len(engine.reps) == 1
     assert engine.reps[0].range_of_motion == pytest.approx(picture_span, abs=4)
+
+
+def seen_as(detections, point: str, visibility: float):
+    """The same poses with MediaPipe's visibility of one point set (a knee behind the other leg)."""
+    for detection in detections:
+        pose = detection.poses[0]
+        seen = pose.visibility.copy()
+        seen[INDEX[point]] = visibility
+        yield Detection(detection.timestamp, (dataclasses.replace(pose, visibility=seen),))
+
+
+def test_a_pulled_knee_the_camera_barely_sees_gets_no_figure_and_is_told_which(templates):
+    template = templates["knee-to-chest"]
+    assert template.range.seen_limb_only
+    hidden = run(template, seen_as(sequence(KNEE_TO_CHEST, lying, jitter=1.0), "right_knee", 0.6))
+    rep = hidden.reps[0]
+    assert rep.side == "right" and rep.range_of_motion is None
+    assert hidden_note("right_knee") in rep.notes and "right knee was hidden" in hidden_note("right_knee")
+    # Seen well enough, or the other knee (not the one pulled) barely seen: the figure is given.
+    for point, visibility in (("right_knee", 0.9), ("left_knee", 0.6)):
+        engine = run(template, seen_as(sequence(KNEE_TO_CHEST, lying, jitter=1.0), point, visibility))
+        assert engine.reps[0].range_of_motion == pytest.approx(65, abs=4)
+    # A template that does not ask for it keeps the figure whatever the visibility.
+    lenient = dataclasses.replace(template, range=dataclasses.replace(template.range, seen_limb_only=False))
+    engine = run(lenient, seen_as(sequence(KNEE_TO_CHEST, lying, jitter=1.0), "right_knee", 0.6))
+    assert engine.reps[0].range_of_motion == pytest.approx(65, abs=4)
+
+
+def test_a_3d_key_angle_seen_not_quite_side_on_gets_no_figure(templates):
+    # A child's pose whose shoulders and hips show about 0.2 torso lengths of width while folded:
+    # neither the picture's angle (it turns with the camera) nor the 3-D one (it under-reads a deep
+    # fold) is given.
+    template = templates["childs-pose"]
+    script = MotionScript(exercise="childs-pose", reps=1, tempo=1.5, holds=[2.0], camera_yaw=0,
+                          camera_height=0.4, fps=12)
+    true = truth_detections(script)
+    pose = true[0].poses[0]
+    shoulders = (pose.xy[INDEX["left_shoulder"]] + pose.xy[INDEX["right_shoulder"]]) / 2
+    hips = (pose.xy[INDEX["left_hip"]] + pose.xy[INDEX["right_hip"]]) / 2
+    wide = list(turned(true, 0.3 * float(np.linalg.norm(shoulders - hips))))
+    from posecheck.synth import render_clip
+
+    start, end = render_clip(script).labels["holds"][0]
+    folded = np.median([body_turn(d.poses[0]) for d in wide if start <= d.timestamp <= end])
+    assert SIDE_ON_TURN < folded < TURNED_TOO_FAR
+    engine = run(template, wide)
+    assert len(engine.reps) == 1
+    rep = engine.reps[0]
+    assert rep.range_of_motion is None and RANGE_NOT_SIDE_ON in rep.notes
+    assert run(template, true).reps[0].range_of_motion is not None  # side-on: given

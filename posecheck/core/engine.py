@@ -24,7 +24,7 @@ from posecheck.core.main_person import MainPerson
 from posecheck.core.personal_range import PersonalRange
 from posecheck.core.phases import ActivePhase, Matches, PhaseMatcher
 from posecheck.core.position_gate import PositionGate
-from posecheck.core.range_view import RANGE_TURNED, RangeView, share_of_full
+from posecheck.core.range_view import RANGE_NOT_SIDE_ON, RANGE_TURNED, RangeView, hidden_note, share_of_full
 from posecheck.core.rep_range import RepRange, key_extreme_is_low, key_thresholds, measured_in_3d
 from posecheck.core.signals import measure_all, visible_mask
 from posecheck.core.smoothing import PoseSmoother
@@ -296,9 +296,12 @@ class Engine:
     def _read_range_as_seen(self, rep: Rep, reading) -> None:
         """The rep's range as the view allows: none where the camera could not see it or the body
         was turned from it, the picture's own angle where it saw a 3-D key side-on."""
-        if self._view_unclear_in_rep or reading.turned:  # a figure the camera could not see is not given
+        withheld = (RANGE_NOT_SEEN if self._view_unclear_in_rep else RANGE_TURNED if reading.turned
+                    else hidden_note(reading.hidden) if reading.hidden
+                    else RANGE_NOT_SIDE_ON if reading.not_side_on else None)
+        if withheld:  # a figure the camera could not see is not given
             rep.range_of_motion, rep.reached = None, {}
-            rep.notes.append(RANGE_NOT_SEEN if self._view_unclear_in_rep else RANGE_TURNED)
+            rep.notes.append(withheld)
         elif reading.span is not None and rep.range_of_motion is not None:
             rep.range_of_motion, rep.peak = round(reading.span, 1), round(reading.peak, 1)
             if self.range is not None and not self.range.two_way:

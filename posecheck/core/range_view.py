@@ -14,6 +14,11 @@ landmarks it reads 0.02-0.06 side-on, 0.10-0.12 at 20 degrees, 0.24-0.27 at 45 a
 - Turned too far, no figure is given: the picture's angle turns with the camera (a picture's fold
   seen 22 degrees off side-on from 1 m up reads 19 degrees more than the body's), and the 3-D one
   still under-reads (10-30 degrees at 35-45 degrees of yaw).
+- A key angle on the 3-D points gets no figure either once the view is not side-on (beyond
+  SIDE_ON_TURN): the 3-D reading is all there is then, and it under-reads the bend there too
+  (rendered child's poses read 0.17-0.23 turned, a camera 1 m up counts as turned: 3-D errors
+  7-24 degrees, median 12; side-on on the picture: 0.4-6.2).
+- A limb the camera barely sees (`[range] seen_limb_only`, see HIDDEN) gets no figure.
 """
 
 from __future__ import annotations
@@ -29,13 +34,21 @@ import numpy as np
 from posecheck.core.events import RANGE_NOT_MEASURED
 from posecheck.core.keypoints import INDEX, Pose
 from posecheck.core.rep_range import SpanTracker
-from posecheck.core.signals import measure_all, visible_mask
+from posecheck.core.signals import OTHER_SIDE, measure_all, point_name, visible_mask
 from posecheck.core.template import RangeSpec, Signal, Template, key_unit
 
 SIDE_ON_TURN = 0.15  # at most this turned (about 25 degrees on true landmarks), the picture's angle is the range
 TURNED_TOO_FAR = 0.24  # beyond this (about 45 degrees, 30-40 on MediaPipe's), no reading is trustworthy
 MAX_TURNS = 2000  # the turn is judged on the rep's positions; a long hold keeps its latest frames
 RANGE_TURNED = f"{RANGE_NOT_MEASURED}: you were turned from the camera (turn side-on for a range figure)"
+RANGE_NOT_SIDE_ON = (f"{RANGE_NOT_MEASURED}: the camera did not see you quite side-on (put it low, square to "
+                     "your side, for a range figure)")
+# A one-side key (one knee pulled in) read on a limb MediaPipe barely sees, where the template asks
+# (`[range] seen_limb_only`): side-on, the far leg behind the near one. Rendered knee-to-chest reps:
+# the far knee's median visibility 0.63-0.92, the near one's 0.95-1.0; below HIDDEN the far leg's
+# range was 6-18 degrees off, the near leg's 1-9 (median 2). Not for every exercise: a bird-dog's
+# far leg, raised clear of the near one, reads within 2 degrees at a visibility of 0.6.
+HIDDEN = 0.8
 
 KeyValue = Callable[[dict, str | None], float | None]  # values, side -> the key signal's value
 
@@ -43,6 +56,8 @@ KeyValue = Callable[[dict, str | None], float | None]  # values, side -> the key
 @dataclass(frozen=True)
 class Reading:
     turned: bool  # turned too far from side-on for any figure
+    hidden: str | None = None  # the moving limb's point the camera barely saw ("left knee"), if any
+    not_side_on: bool = False  # a deep 3-D bend not seen side-on: the picture cannot give it, the 3-D points under-read it
     span: float | None = None  # the rep's range read on the picture, when that reading is the one to give
     peak: float | None = None
 
@@ -78,6 +93,21 @@ def on_the_picture(template: Template) -> dict[str, Signal] | None:
             for name, signal in template.signals.items() if name in needed}
 
 
+def one_side_points(template: Template) -> list[str]:
+    """The key signal's points on one side ("{side}_knee"), through the signals it combines."""
+    points, stack = [], [template.key_signal]
+    while stack:
+        signal = template.signals[stack.pop()]
+        points += [p for p in signal.points or () if "{side}" in p or "{other}" in p]
+        stack.extend(signal.signals or ())
+    return list(dict.fromkeys(points))
+
+
+def hidden_note(point: str) -> str:
+    return (f"{RANGE_NOT_MEASURED}: your {point.replace('_', ' ')} was hidden from the camera "
+            "(film with that side nearer the camera for its range)")
+
+
 def share_of_full(spec: RangeSpec, phase: str, span: float) -> int:
     """A one-way rep's span as % of the template's full movement from rest."""
     full = abs(spec.full[phase] - spec.rest)
@@ -93,6 +123,9 @@ class RangeView:
         self._key_value, self._low = key_value, key_low
         self._turns: deque[float] = deque(maxlen=MAX_TURNS)
         self._span = SpanTracker()
+        seen_only = template.range is not None and template.range.seen_limb_only
+        self._side_points = one_side_points(template) if seen_only else []
+        self._seen: dict[str, list[float]] = {}  # the moving side's key points: their visibility
 
     def observe(self, pose: Pose, side: str | None, in_position: bool, in_phase: bool) -> None:
         """One frame of the person: the turn counts while in a counted position, the picture's key
@@ -101,6 +134,10 @@ class RangeView:
             turn = body_turn(pose)
             if math.isfinite(turn):
                 self._turns.append(turn)
+        if in_phase and side in OTHER_SIDE:
+            for point in self._side_points:
+                name = point_name(point, side)
+                self._seen.setdefault(name, []).append(float(pose.visibility[INDEX[name]]))
         if not in_position or self._picture is None:
             return
         value = self._key_value(measure_all(self._picture, pose), side)
@@ -112,8 +149,20 @@ class RangeView:
         turn = float(np.median(self._turns)) if self._turns else math.nan
         low, high = self._span.restart()
         self._turns.clear()
+        hidden = self._hidden()
         if math.isfinite(turn) and turn > TURNED_TOO_FAR:
             return Reading(turned=True)
-        if self._picture is None or not math.isfinite(turn) or turn > SIDE_ON_TURN or low > high:
+        if hidden is not None:
+            return Reading(turned=False, hidden=hidden)
+        if self._picture is not None and math.isfinite(turn) and turn > SIDE_ON_TURN:
+            return Reading(turned=False, not_side_on=True)
+        if self._picture is None or not math.isfinite(turn) or low > high:
             return Reading(turned=False)
         return Reading(turned=False, span=high - low, peak=low if self._low else high)
+
+    def _hidden(self) -> str | None:
+        """The moving side's key point the camera saw least, if it barely saw it; then start afresh."""
+        seen = {name: float(np.median(values)) for name, values in self._seen.items() if values}
+        self._seen.clear()
+        least = min(seen, key=seen.get, default=None)
+        return least if least is not None and seen[least] < HIDDEN else None

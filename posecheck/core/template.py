@@ -66,6 +66,7 @@ class RangeSpec:
     rest: float  # the key signal in the starting position
     full: dict[str, float]  # per counted phase: the key signal at the full position
     least: dict[str, float]  # per counted phase: the smallest excursion from rest that counts
+    seen_limb_only: bool = False  # no range figure for a rep whose moving limb the camera barely saw
 
     def direction(self, phase: str) -> float:
         return 1.0 if self.full[phase] >= self.rest else -1.0

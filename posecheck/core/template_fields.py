@@ -173,6 +173,10 @@ RANGE = fields(
           allowed="beyond `rest` the way the phase goes"),
     Field("least", dict, "Per counted phase: the smallest movement from the person's rest that still counts.",
           allowed="more than 0, at most the phase's threshold's distance from `rest`"),
+    Field("seen_limb_only", bool, "With `sides`: a rep's range is given only when the camera saw the moving "
+          "side's key points well (MediaPipe's visibility 0.8 or more); otherwise its note says which point "
+          "was hidden. For a limb that hides behind the other in a side view (a far knee pulled in behind "
+          "the near one), whose place MediaPipe guesses.", False),
 )
 
 IDENTITY = fields(

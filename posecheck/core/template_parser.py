@@ -349,7 +349,7 @@ def _parse_range(r: Reader, table, phases, counting, key_signal: Signal, signals
         if not 0 < out_least[name] <= reach:
             r.fail(f"range.least.{name}", f"must be more than 0 and no more than the {name!r} threshold's "
                    f"distance from rest ({reach:g}), got {describe(out_least[name])}")
-    return RangeSpec(rest, out_full, out_least)
+    return RangeSpec(rest, out_full, out_least, r.read(table, "range", RANGE["seen_limb_only"]))
 
 
 def _parse_identity(r: Reader, items: list, signals, phase_names, counting: Counting) -> tuple[Identity, ...]:
