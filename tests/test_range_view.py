@@ -25,6 +25,9 @@ from synthetic import run_engine as run
 KNEE_TO_CHEST = [(0, {"pull": {"right": 125.0}}), (2, {"pull": {"right": 125.0}}),
                  (3, {"pull": {"right": 60.0}}), (6, {"pull": {"right": 60.0}}),
                  (7, {"pull": {"right": 125.0}}), (9, {"pull": {"right": 125.0}})]
+# A child's pose seen side-on from 0.4 m up, rendered (its true landmarks, no MediaPipe).
+CHILDS_POSE = MotionScript(exercise="childs-pose", reps=1, tempo=1.5, holds=[2.0], camera_yaw=0,
+                           camera_height=0.4, fps=12)
 
 
 def hold_seconds(engine):
@@ -87,9 +90,7 @@ def test_side_on_a_3d_key_angle_is_measured_on_the_picture(templates):
     # squashed, as MediaPipe's 3-D points under-read a deep bend): the range comes from the picture,
     # which here is the truth.
     template = templates["childs-pose"]
-    script = MotionScript(exercise="childs-pose", reps=1, tempo=1.5, holds=[2.0], camera_yaw=0,
-                          camera_height=0.4, fps=12)
-    true = truth_detections(script)
+    true = truth_detections(CHILDS_POSE)
     squashed = [Detection(d.timestamp, (d.poses[0].with_xy(d.poses[0].xy, d.poses[0].world * [1.0, 0.6, 0.6]),))
                 for d in true]
 
@@ -138,16 +139,14 @@ def test_a_3d_key_angle_seen_not_quite_side_on_gets_no_figure(templates):
     # neither the picture's angle (it turns with the camera) nor the 3-D one (it under-reads a deep
     # fold) is given.
     template = templates["childs-pose"]
-    script = MotionScript(exercise="childs-pose", reps=1, tempo=1.5, holds=[2.0], camera_yaw=0,
-                          camera_height=0.4, fps=12)
-    true = truth_detections(script)
+    true = truth_detections(CHILDS_POSE)
     pose = true[0].poses[0]
     shoulders = (pose.xy[INDEX["left_shoulder"]] + pose.xy[INDEX["right_shoulder"]]) / 2
     hips = (pose.xy[INDEX["left_hip"]] + pose.xy[INDEX["right_hip"]]) / 2
     wide = list(turned(true, 0.3 * float(np.linalg.norm(shoulders - hips))))
     from posecheck.synth import render_clip
 
-    start, end = render_clip(script).labels["holds"][0]
+    start, end = render_clip(CHILDS_POSE).labels["holds"][0]
     folded = np.median([body_turn(d.poses[0]) for d in wide if start <= d.timestamp <= end])
     assert SIDE_ON_TURN < folded < TURNED_TOO_FAR
     engine = run(template, wide)
