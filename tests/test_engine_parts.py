@@ -43,6 +43,36 @@ def test_the_position_gate_opens_after_a_steady_moment_and_closes_after_a_longer
     assert gate.update(tilt(80.0), 6.0 + POSITION_LEAVE_SECONDS) is False
 
 
+def test_the_position_is_left_only_on_points_mediapipe_sees_clearly(templates):
+    # A bird-dog's kneeling leg seen from high and in front: MediaPipe barely sees the far leg
+    # (visibility 0.2-0.3) and guesses it straight. Read on such points, a failed condition
+    # cannot tell; read on clearly seen points, it ends the position as before.
+    import dataclasses
+
+    from posecheck.core.keypoints import INDEX
+    from posecheck.core.signals import measure_all
+    from synthetic import quadruped
+
+    template = templates["bird-dog"]
+    legs_up = quadruped(leg={"left": 180.0, "right": 180.0})  # no kneeling leg
+    guessed = legs_up.visibility.copy()
+    for name in ("left_knee", "right_knee", "left_ankle", "right_ankle"):
+        guessed[INDEX[name]] = 0.3  # over the 0.25 that counts as seen, under CLEARLY_SEEN
+    guessed = dataclasses.replace(legs_up, visibility=guessed)
+
+    def gate_after(pose):
+        gate = PositionGate(template.position, Conditions(template.signals))
+        kneeling = quadruped()
+        gate.update(measure_all(template.signals, kneeling), 0.0, kneeling)
+        assert gate.update(measure_all(template.signals, kneeling), POSITION_ENTER_SECONDS, kneeling) is True
+        for t in (1.0, 1.0 + 2 * POSITION_LEAVE_SECONDS):
+            gate.update(measure_all(template.signals, pose), t, pose)
+        return gate.open
+
+    assert gate_after(guessed) is True
+    assert gate_after(legs_up) is False
+
+
 def test_where_both_sides_match_the_side_moving_furthest_is_chosen(templates):
     template = templates["knee-to-chest"]
     matcher = PhaseMatcher(template, Conditions(template.signals), None, key_extreme_is_low(template))

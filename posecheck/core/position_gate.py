@@ -4,23 +4,40 @@ leaving a longer one, so a brief glitch neither opens nor closes the gate."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
+import numpy as np
+
 from posecheck.core.conditions import Conditions
-from posecheck.core.template import SIDES, Position
+from posecheck.core.keypoints import Pose
+from posecheck.core.signals import measure_all, value_of
+from posecheck.core.template import SIDES, Position, Signal
 
 POSITION_ENTER_SECONDS = 0.25
 POSITION_LEAVE_SECONDS = 1.0
+# Leaving is only seen on points MediaPipe sees clearly. Seen from high and in front, a bird-dog's
+# far kneeling leg flickers at a visibility of 0.20-0.26, just over the 0.25 that counts as seen,
+# and its guessed knee reads nearly straight (141-162 degrees): the position was left mid-hold.
+CLEARLY_SEEN = 0.5
 
 
 class PositionGate:
     def __init__(self, position: Position, conditions: Conditions):
         self.position = position
         self.conditions = conditions
+        self._signals = _needed(conditions.signals, {c.signal for c in position.conditions})
+        self._pose: Pose | None = None
+        self._clear: dict | None = None
         self.open = False  # the person is in the starting position
         self.met_now: bool | None = None  # whether the position's conditions hold this frame (None: unseen)
         self._met_since: float | None = None
         self._lost_since: float | None = None
 
-    def update(self, values, t: float) -> bool:
+    def update(self, values, t: float, pose: Pose | None = None) -> bool:
+        """`pose`: the frame's landmarks, so that only clearly seen points can end the position."""
+        self._pose = pose if self.open else None
+        self._clear = None  # worked out only when a condition fails
         met = self.met_now = self._met(values)
         if met is None:  # cannot tell: keep what we had
             met = self.open
@@ -62,8 +79,33 @@ class PositionGate:
         result: bool | None = True
         for i, condition in enumerate(self.position.conditions):
             value = self.conditions.met_on_side(condition, values, side, ("position", i))
+            if value is False and not self._clearly_seen(condition, side):
+                value = None  # not met, but on points MediaPipe is guessing: cannot tell
             if value is None:
                 result = None if result is not False else False
             elif not value:
                 result = False
         return result
+
+    def _clearly_seen(self, condition, side: str) -> bool:
+        """Whether the condition's points are clearly seen on its side (on every side, for
+        `any_side`); always, before the position is entered (entering is judged as seen)."""
+        if self._pose is None:
+            return True
+        if self._clear is None:
+            pose = self._pose
+            clear = np.where(pose.visibility >= CLEARLY_SEEN, pose.visibility, 0.0)
+            self._clear = measure_all(self._signals, dataclasses.replace(pose, visibility=clear))
+        signal = self._signals[condition.signal]
+        sides = SIDES if condition.any_side else (side,)
+        return all(math.isfinite(value_of(self._clear, signal, s)) for s in sides)
+
+
+def _needed(signals: dict[str, Signal], names: set[str]) -> dict[str, Signal]:
+    """The named signals and those they are worked out from."""
+    needed, stack = {}, list(names)
+    while stack:
+        signal = signals[stack.pop()]
+        needed[signal.name] = signal
+        stack.extend(signal.signals or ())
+    return needed
