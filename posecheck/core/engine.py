@@ -24,7 +24,7 @@ from posecheck.core.main_person import MainPerson
 from posecheck.core.personal_range import PersonalRange
 from posecheck.core.phases import ActivePhase, Matches, PhaseMatcher
 from posecheck.core.position_gate import PositionGate
-from posecheck.core.range_view import RANGE_NOT_SIDE_ON, RANGE_TURNED, RangeView, hidden_note, share_of_full
+from posecheck.core.range_view import Reading, RangeView, share_of_full
 from posecheck.core.rep_range import RepRange, key_extreme_is_low, key_thresholds, measured_in_3d
 from posecheck.core.signals import measure_all, visible_mask
 from posecheck.core.smoothing import PoseSmoother
@@ -293,12 +293,10 @@ class Engine:
             new.append(too_fast)
         new.append(Event("rep_done", end, f"Rep {rep.number} done", rep=rep.number, side=rep.side))
 
-    def _read_range_as_seen(self, rep: Rep, reading) -> None:
+    def _read_range_as_seen(self, rep: Rep, reading: Reading) -> None:
         """The rep's range as the view allows: none where the camera could not see it or the body
         was turned from it, the picture's own angle where it saw a 3-D key side-on."""
-        withheld = (RANGE_NOT_SEEN if self._view_unclear_in_rep else RANGE_TURNED if reading.turned
-                    else hidden_note(reading.hidden) if reading.hidden
-                    else RANGE_NOT_SIDE_ON if reading.not_side_on else None)
+        withheld = RANGE_NOT_SEEN if self._view_unclear_in_rep else reading.withheld
         if withheld:  # a figure the camera could not see is not given
             rep.range_of_motion, rep.reached = None, {}
             rep.notes.append(withheld)

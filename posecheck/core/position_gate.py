@@ -11,8 +11,8 @@ import numpy as np
 
 from posecheck.core.conditions import Conditions
 from posecheck.core.keypoints import Pose
-from posecheck.core.signals import measure_all, value_of
-from posecheck.core.template import SIDES, Position, Signal
+from posecheck.core.signals import measure_all, value_of, with_inputs
+from posecheck.core.template import SIDES, Position
 
 POSITION_ENTER_SECONDS = 0.25
 POSITION_LEAVE_SECONDS = 1.0
@@ -26,7 +26,7 @@ class PositionGate:
     def __init__(self, position: Position, conditions: Conditions):
         self.position = position
         self.conditions = conditions
-        self._signals = _needed(conditions.signals, {c.signal for c in position.conditions})
+        self._signals = with_inputs(conditions.signals, {c.signal for c in position.conditions})
         self._pose: Pose | None = None
         self._clear: dict | None = None
         self.open = False  # the person is in the starting position
@@ -100,12 +100,3 @@ class PositionGate:
         sides = SIDES if condition.any_side else (side,)
         return all(math.isfinite(value_of(self._clear, signal, s)) for s in sides)
 
-
-def _needed(signals: dict[str, Signal], names: set[str]) -> dict[str, Signal]:
-    """The named signals and those they are worked out from."""
-    needed, stack = {}, list(names)
-    while stack:
-        signal = signals[stack.pop()]
-        needed[signal.name] = signal
-        stack.extend(signal.signals or ())
-    return needed

@@ -34,7 +34,7 @@ import numpy as np
 from posecheck.core.events import RANGE_NOT_MEASURED
 from posecheck.core.keypoints import INDEX, Pose
 from posecheck.core.rep_range import SpanTracker
-from posecheck.core.signals import OTHER_SIDE, measure_all, point_name, visible_mask
+from posecheck.core.signals import OTHER_SIDE, measure_all, point_name, visible_mask, with_inputs
 from posecheck.core.template import RangeSpec, Signal, Template, key_unit
 
 SIDE_ON_TURN = 0.15  # at most this turned (about 25 degrees on true landmarks), the picture's angle is the range
@@ -55,9 +55,7 @@ KeyValue = Callable[[dict, str | None], float | None]  # values, side -> the key
 
 @dataclass(frozen=True)
 class Reading:
-    turned: bool  # turned too far from side-on for any figure
-    hidden: str | None = None  # the moving limb's point the camera barely saw ("left knee"), if any
-    not_side_on: bool = False  # a deep 3-D bend not seen side-on: the picture cannot give it, the 3-D points under-read it
+    withheld: str | None = None  # why the view gives no figure (a rep note), None when it gives one
     span: float | None = None  # the rep's range read on the picture, when that reading is the one to give
     peak: float | None = None
 
@@ -82,24 +80,16 @@ def on_the_picture(template: Template) -> dict[str, Signal] | None:
     lengths is a movement towards the camera: only the 3-D points see it)."""
     if key_unit(template) != "degrees":
         return None
-    needed, stack = {}, [template.key_signal]
-    while stack:
-        signal = template.signals[stack.pop()]
-        needed[signal.name] = signal
-        stack.extend(signal.signals or ())
+    needed = with_inputs(template.signals, [template.key_signal])
     if not any(signal.space == "world" for signal in needed.values()):
         return None
-    return {name: dataclasses.replace(signal, space="image")
-            for name, signal in template.signals.items() if name in needed}
+    return {name: dataclasses.replace(signal, space="image") for name, signal in needed.items()}
 
 
 def one_side_points(template: Template) -> list[str]:
     """The key signal's points on one side ("{side}_knee"), through the signals it combines."""
-    points, stack = [], [template.key_signal]
-    while stack:
-        signal = template.signals[stack.pop()]
-        points += [p for p in signal.points or () if "{side}" in p or "{other}" in p]
-        stack.extend(signal.signals or ())
+    signals = with_inputs(template.signals, [template.key_signal]).values()
+    points = [p for signal in signals for p in signal.points or () if "{side}" in p or "{other}" in p]
     return list(dict.fromkeys(points))
 
 
@@ -151,14 +141,14 @@ class RangeView:
         self._turns.clear()
         hidden = self._hidden()
         if math.isfinite(turn) and turn > TURNED_TOO_FAR:
-            return Reading(turned=True)
+            return Reading(RANGE_TURNED)
         if hidden is not None:
-            return Reading(turned=False, hidden=hidden)
+            return Reading(hidden_note(hidden))
         if self._picture is not None and math.isfinite(turn) and turn > SIDE_ON_TURN:
-            return Reading(turned=False, not_side_on=True)
+            return Reading(RANGE_NOT_SIDE_ON)  # a deep 3-D bend not seen side-on: no trustworthy reading
         if self._picture is None or not math.isfinite(turn) or low > high:
-            return Reading(turned=False)
-        return Reading(turned=False, span=high - low, peak=low if self._low else high)
+            return Reading()
+        return Reading(span=high - low, peak=low if self._low else high)
 
     def _hidden(self) -> str | None:
         """The moving side's key point the camera saw least, if it barely saw it; then start afresh."""

@@ -23,6 +23,17 @@ def point_name(point: str, side: str | None) -> str:
     return point.replace("{side}", side).replace("{other}", OTHER_SIDE[side])
 
 
+def with_inputs(signals: dict[str, Signal], names) -> dict[str, Signal]:
+    """The named signals and every signal they are worked out from, in their own order (a derived
+    signal after those it combines, as `measure_all` needs)."""
+    needed, stack = set(), list(names)
+    while stack:
+        signal = signals[stack.pop()]
+        needed.add(signal.name)
+        stack.extend(signal.signals or ())
+    return {name: signal for name, signal in signals.items() if name in needed}
+
+
 def visible_mask(pose: Pose) -> np.ndarray:
     width, height = pose.image_size
     x, y = pose.xy[:, 0], pose.xy[:, 1]
