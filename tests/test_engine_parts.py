@@ -73,6 +73,32 @@ def test_the_position_is_left_only_on_points_mediapipe_sees_clearly(templates):
     assert gate_after(legs_up) is False
 
 
+def test_a_condition_that_does_not_end_a_hold_is_skipped_only_while_a_phase_is_under_way(templates):
+    # A bird-dog seen from high and behind: MediaPipe puts the kneeling leg along the reaching
+    # one, clearly seen. The kneeling-leg conditions (`ends_hold = false`) are needed to get into
+    # the position and end it between reps, but not during a reach; the trunk's tilt always ends it.
+    from posecheck.core.signals import measure_all
+    from synthetic import quadruped
+
+    template = templates["bird-dog"]
+    assert [c.ends_hold for c in template.position.conditions].count(False) == 2
+    kneeling, legs_up = quadruped(), quadruped(leg={"left": 180.0, "right": 180.0})
+    sitting_up = quadruped(trunk_tilt=70.0)
+
+    def gate_after(pose, in_phase, first=kneeling):
+        gate = PositionGate(template.position, Conditions(template.signals))
+        for t in (0.0, POSITION_ENTER_SECONDS):
+            gate.update(measure_all(template.signals, first), t, first, in_phase=in_phase)
+        for t in (1.0, 1.0 + 2 * POSITION_LEAVE_SECONDS):
+            gate.update(measure_all(template.signals, pose), t, pose, in_phase=in_phase)
+        return gate.open
+
+    assert gate_after(legs_up, in_phase=True) is True
+    assert gate_after(legs_up, in_phase=False) is False
+    assert gate_after(sitting_up, in_phase=True) is False
+    assert gate_after(legs_up, in_phase=True, first=legs_up) is False  # never entered that way
+
+
 def test_where_both_sides_match_the_side_moving_furthest_is_chosen(templates):
     template = templates["knee-to-chest"]
     matcher = PhaseMatcher(template, Conditions(template.signals), None, key_extreme_is_low(template))

@@ -126,7 +126,8 @@ class Engine:
         self.holds.observe(values, t)
         self._tell(view_issues(self.template, self._required_parts, pose, visible_mask(pose)), t, new)
         self.guidance.issue("too_small", view.too_small, t, new)
-        in_position = self.gate.update(values, t, pose) or self._already_holding(values, t)
+        in_position = self.gate.update(values, t, pose, in_phase=self._current is not None) \
+            or self._already_holding(values, t)
         self.guidance.issue("position", not in_position, t, new, self.template.position.guidance)
         self._update_phases(values, t, new)
         self._check_form(values, t, new)

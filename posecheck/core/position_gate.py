@@ -20,6 +20,9 @@ POSITION_LEAVE_SECONDS = 1.0
 # far kneeling leg flickers at a visibility of 0.20-0.26, just over the 0.25 that counts as seen,
 # and its guessed knee reads nearly straight (141-162 degrees): the position was left mid-hold.
 CLEARLY_SEEN = 0.5
+# A condition with `ends_hold = false` is not judged while a counted phase is under way: seen from
+# high and behind, MediaPipe reads a bird-dog's kneeling leg along the reaching one (both knees
+# 150-178 degrees, both thighs 35-65 down) for whole holds, and the position was left 1 s in.
 
 
 class PositionGate:
@@ -33,10 +36,13 @@ class PositionGate:
         self.met_now: bool | None = None  # whether the position's conditions hold this frame (None: unseen)
         self._met_since: float | None = None
         self._lost_since: float | None = None
+        self._in_phase = False
 
-    def update(self, values, t: float, pose: Pose | None = None) -> bool:
-        """`pose`: the frame's landmarks, so that only clearly seen points can end the position."""
+    def update(self, values, t: float, pose: Pose | None = None, in_phase: bool = False) -> bool:
+        """`pose`: the frame's landmarks, so that only clearly seen points can end the position;
+        `in_phase`: a counted phase is under way (conditions that do not end a hold are skipped)."""
         self._pose = pose if self.open else None
+        self._in_phase = in_phase and self.open
         self._clear = None  # worked out only when a condition fails
         met = self.met_now = self._met(values)
         if met is None:  # cannot tell: keep what we had
@@ -78,6 +84,8 @@ class PositionGate:
     def _met_on(self, values, side: str) -> bool | None:
         result: bool | None = True
         for i, condition in enumerate(self.position.conditions):
+            if self._in_phase and not condition.ends_hold:
+                continue
             value = self.conditions.met_on_side(condition, values, side, ("position", i))
             if value is False and not self._clearly_seen(condition, side):
                 value = None  # not met, but on points MediaPipe is guessing: cannot tell

@@ -96,6 +96,7 @@ class Condition:
     hidden_ok: bool = False  # if the signal cannot be seen, do not let that block the phase
     hidden_part: str = ""  # what to call it in the message when hidden ("your back leg")
     any_side: bool = False  # a per-side signal that may be met by either side's limb
+    ends_hold: bool = True  # in the position: failing it ends a counted phase under way
 
     def enters(self, value: float) -> bool:
         return value >= self.threshold if self.direction == "above" else value <= self.threshold

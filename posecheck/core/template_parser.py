@@ -191,7 +191,8 @@ def _parse_condition(r: Reader, spec, path: str, signals: dict[str, Signal], rel
     if any_side and not signals[signal].per_side:
         r.fail(f"{path}.any_side", f"needs a signal measured per side, and {signal!r} is not")
     return Condition(signal, direction, threshold, release, r.read(spec, path, CONDITION["hidden_ok"]),
-                     r.read(spec, path, CONDITION["hidden_part"], signals[signal].label), any_side)
+                     r.read(spec, path, CONDITION["hidden_part"], signals[signal].label), any_side,
+                     r.read(spec, path, CONDITION["ends_hold"]))
 
 
 def _condition_bounds(signal: Signal, signals: dict[str, Signal], relative: bool) -> Bounds:
