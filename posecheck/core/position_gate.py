@@ -22,7 +22,8 @@ POSITION_LEAVE_SECONDS = 1.0
 CLEARLY_SEEN = 0.5
 # A condition with `ends_hold = false` is not judged while a counted phase is under way: seen from
 # high and behind, MediaPipe reads a bird-dog's kneeling leg along the reaching one (both knees
-# 150-178 degrees, both thighs 35-65 down) for whole holds, and the position was left 1 s in.
+# 150-178 degrees, both thighs 35-65 down) for whole holds, and from 1.5 m up a level back that
+# reads 32 degrees tilted at rest reads 46 while reaching: the position was left 1 s into a hold.
 
 
 class PositionGate:

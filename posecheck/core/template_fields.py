@@ -111,9 +111,9 @@ CONDITION = fields(
           "left and right in side views). In a form rule: the fault shows only when every side that can be "
           "seen shows it.", False),
     Field("ends_hold", bool, "In the position: whether this condition failing ends a counted phase that is "
-          "under way. `false` for a condition on a limb that the phase's own movement can hide or misplace (a "
-          "bird-dog's kneeling leg, which MediaPipe seen from above reads as reaching back too): it is still needed "
-          "to get into the position, and ends it between reps.", True),
+          "under way. `false` for a condition that the phase's own movement can upset in the landmarks (a bird-dog's "
+          "kneeling leg, which MediaPipe seen from above reads as reaching back too; the back's tilt, which a reach "
+          "shifts): it is still needed to get into the position, and ends it between reps.", True),
 )
 
 POSITION = fields(
