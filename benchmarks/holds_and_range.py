@@ -163,14 +163,15 @@ class Rendered:
         return self.clip.times()
 
 
-def renderer_digest() -> str:
-    """What decides the frames besides the script: the renderer's code, the motion data and the
+def renderer_digest(exercise: str) -> str:
+    """What decides an exercise's frames besides the script: the renderer's code, that exercise's
+    motion data (not every motion file: adding one must not render every clip again) and the
     libraries that draw."""
     import cv2
 
     digest = hashlib.sha256(f"{np.__version__} {cv2.__version__}".encode())
     synth = Path(posecheck.synth.__file__).parent
-    for path in sorted(synth.glob("*.py")) + sorted(motion_dir().glob("*.toml")):
+    for path in sorted(synth.glob("*.py")) + [motion_dir() / f"{exercise}.toml"]:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
@@ -326,12 +327,12 @@ class Results:
 
 
 def run(cases: list[Case], templates: dict[str, Template]) -> Results:
-    cache, renderer = DetectionCache(CACHE), renderer_digest()
+    cache = DetectionCache(CACHE)
     results = Results([], [], {}, {})
     for number, case in enumerate(cases, 1):
         started = time.perf_counter()
         template = templates[case.exercise]
-        clip = rendered(case, CACHE / "renders", renderer)
+        clip = rendered(case, CACHE / "renders", renderer_digest(case.exercise))
         found = detections(clip, template, cache)
         clip.frames = None  # up to ~0.7 GB of pictures, no longer needed
         analysis = analyze_detections(((d, None) for d in found), template)
